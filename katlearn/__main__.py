@@ -1,0 +1,5 @@
+import sys
+
+from katlearn.cli import main
+
+sys.exit(main())
