@@ -1,0 +1,98 @@
+"""The course as a list of modules, read from the notebooks themselves.
+
+Each notebook carries ``metadata.katlearn``::
+
+    {"order": 1, "title": "What is ketamine-assisted therapy?",
+     "summary": "one line", "minutes": 30, "quiz": "01_what_is_kat",
+     "objectives": [{"id": "m01.differs", "text": "Explain ...", "section": "Why-it-differs"}]}
+
+``section`` is the anchor of the heading that teaches the objective (Voila/JupyterLab turn a
+heading's text into its id by replacing spaces with ``-``). The home page's course map and the
+content checker both read this; nothing keeps a second list of modules.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from katlearn import paths
+
+
+class Objective(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    section: str = ""
+
+
+class ModuleMeta(BaseModel):
+    """What the course knows about one notebook."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    order: int = Field(ge=0)
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    minutes: int = Field(gt=0)
+    quiz: str | None = None
+    objectives: tuple[Objective, ...] = ()
+    slug: str = ""  # the notebook's file stem, filled in by the loader
+
+    @property
+    def filename(self) -> str:
+        return f"{self.slug}.ipynb"
+
+    @property
+    def url(self) -> str:
+        """Path of the module's Voila page, relative to the server root."""
+        return f"voila/render/{self.filename}"
+
+
+class NotebookMetaError(ValueError):
+    """A notebook's ``metadata.katlearn`` is missing or malformed."""
+
+
+def read_module_meta(path: Path) -> ModuleMeta:
+    """Read and validate one notebook's course metadata."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise NotebookMetaError(f"{path}: not a readable notebook: {exc}") from exc
+    raw = nb.get("metadata", {}).get("katlearn")
+    if raw is None:
+        raise NotebookMetaError(f"{path}: metadata.katlearn: missing")
+    try:
+        return ModuleMeta.model_validate({**raw, "slug": path.stem})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise NotebookMetaError(f"{path}: metadata.katlearn.{loc}: {first['msg']}") from exc
+
+
+def _signature(folder: Path) -> tuple:
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.ipynb")))
+
+
+@lru_cache(maxsize=4)
+def _modules_cached(folder: str, _sig: tuple) -> tuple[ModuleMeta, ...]:
+    metas = [read_module_meta(p) for p in sorted(Path(folder).glob("*.ipynb"))]
+    return tuple(sorted(metas, key=lambda m: (m.order, m.slug)))
+
+
+def modules(folder: Path | None = None) -> tuple[ModuleMeta, ...]:
+    """Every course notebook in ``folder`` (default ``notebooks/``), in course order.
+
+    Notebooks whose metadata has no ``order`` are not course pages (none exist today).
+    """
+    folder = folder or paths.notebooks()
+    return _modules_cached(str(folder), _signature(folder))
+
+
+def module(slug: str) -> ModuleMeta:
+    for meta in modules():
+        if meta.slug == slug:
+            return meta
+    raise KeyError(f"no module {slug!r}; known: {', '.join(m.slug for m in modules())}")
