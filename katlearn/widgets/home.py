@@ -1,0 +1,37 @@
+"""The course home page: a map of the modules, built from the notebooks that exist."""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as widgets
+
+from katlearn import course
+
+
+def course_map_html(modules: tuple[course.ModuleMeta, ...] | None = None) -> str:
+    """An ordered list linking every module (not the home page itself) to its Voila page."""
+    modules = course.modules() if modules is None else modules
+    items = []
+    for meta in modules:
+        if meta.order == 0:
+            continue
+        items.append(
+            f'<li class="kl-map-item" data-module="{escape(meta.slug)}">'
+            f'<a class="kl-map-link" href="{escape(meta.filename)}">'
+            f'<span class="kl-map-number">{meta.order:02d}</span> {escape(meta.title)}</a>'
+            f'<p class="kl-map-summary">{escape(meta.summary)} '
+            f'<span class="kl-map-minutes">(about {meta.minutes} min)</span></p></li>'
+        )
+    if not items:
+        return '<p class="kl-course-map kl-empty">No modules are installed yet.</p>'
+    return (
+        '<nav class="kl-course-map" aria-label="Course map"><ol>' + "".join(items) + "</ol></nav>"
+    )
+
+
+def course_map() -> widgets.HTML:
+    """The course map as a widget for the home notebook."""
+    out = widgets.HTML(course_map_html())
+    out.add_class("kl-course-map-widget")
+    return out

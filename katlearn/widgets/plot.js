@@ -1,0 +1,97 @@
+// katlearn plot view: draws a Plotly figure sent from Python with the page's one local plotly.js.
+// The figure arrives as JSON (trait "spec"); every change is drawn with Plotly.react, which only
+// redraws what changed. plotly.js is fetched once per page from this server and cached by the
+// browser (the URL carries the plotly version).
+
+const PLOTLY_PATH = "katlearn/vendor/plotly.min.js";
+let plotlyPromise = null;
+let nextId = 0;
+
+function baseUrl() {
+  const el = document.getElementById("jupyter-config-data");
+  if (el) {
+    try {
+      return JSON.parse(el.textContent).baseUrl || "/";
+    } catch (e) {
+      /* fall through */
+    }
+  }
+  return "/";
+}
+
+function loadPlotly(version) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!plotlyPromise) {
+    plotlyPromise = new Promise((resolve, reject) => {
+      // plotly.min.js is a UMD bundle: hide an AMD loader, if any, so it sets window.Plotly.
+      const amd = window.define;
+      window.define = undefined;
+      const script = document.createElement("script");
+      script.src = baseUrl() + PLOTLY_PATH + "?v=" + encodeURIComponent(version);
+      script.onload = () => {
+        window.define = amd;
+        resolve(window.Plotly);
+      };
+      script.onerror = () => {
+        window.define = amd;
+        plotlyPromise = null;
+        reject(new Error("plotly.js could not be loaded from the course server"));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return plotlyPromise;
+}
+
+const CONFIG = {
+  responsive: true,
+  displaylogo: false,
+  modeBarButtonsToRemove: ["lasso2d", "select2d", "toImage"],
+};
+
+function render({ model, el }) {
+  const id = "kl-plot-" + nextId++;
+  el.classList.add("kl-plot");
+  const area = document.createElement("div");
+  area.className = "kl-plot-area";
+  area.setAttribute("role", "img");
+  const desc = document.createElement("p");
+  desc.className = "kl-sr-only kl-plot-description";
+  desc.id = id + "-desc";
+  area.setAttribute("aria-describedby", desc.id);
+  el.append(area, desc);
+
+  let revision = 0;
+  let pending = Promise.resolve();
+  const draw = () => {
+    pending = pending
+      .then(() => loadPlotly(model.get("plotly_version")))
+      .then((Plotly) => {
+        const spec = JSON.parse(model.get("spec") || "{}");
+        area.setAttribute("aria-label", model.get("title") || "figure");
+        desc.textContent = model.get("description") || "";
+        return Plotly.react(area, spec.data || [], spec.layout || {}, CONFIG);
+      })
+      .then(() => {
+        revision += 1;
+        el.dataset.revision = String(revision);
+        el.classList.add("kl-plot-ready");
+      })
+      .catch((err) => {
+        el.classList.add("kl-plot-error");
+        desc.classList.remove("kl-sr-only");
+        desc.textContent = "This figure could not be drawn (" + err.message + "). " + (model.get("description") || "");
+      });
+    return pending;
+  };
+  model.on("change:spec", draw);
+  model.on("change:description", () => {
+    desc.textContent = model.get("description") || "";
+  });
+  draw();
+  return () => {
+    if (window.Plotly) window.Plotly.purge(area);
+  };
+}
+
+export default { render };

@@ -1,0 +1,45 @@
+"""A Plotly figure as a light widget.
+
+Plotly's own FigureWidget ships its 4.8 MB JavaScript bundle over the websocket with every figure
+of every page load. ``PlotView`` sends a 3 kB renderer instead and draws with the single copy of
+plotly.js that the course server serves (cacheable), so a page costs one plotly.js per browser,
+not one per figure per visit. Updates replace the figure JSON and are drawn with ``Plotly.react``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import anywidget
+import plotly
+import traitlets
+
+from katlearn.figures.base import Described
+
+
+@lru_cache(maxsize=1)
+def _esm() -> str:
+    return Path(__file__).with_name("plot.js").read_text(encoding="utf-8")
+
+
+class PlotView(anywidget.AnyWidget):
+    """Shows a :class:`~katlearn.figures.base.Described` figure; ``show()`` replaces it."""
+
+    _esm = traitlets.Unicode(_esm()).tag(sync=True)
+    spec = traitlets.Unicode("{}").tag(sync=True)
+    title = traitlets.Unicode("").tag(sync=True)
+    description = traitlets.Unicode("").tag(sync=True)
+    plotly_version = traitlets.Unicode(plotly.__version__).tag(sync=True)
+
+    def __init__(self, described: Described | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if described is not None:
+            self.show(described)
+
+    def show(self, described: Described) -> None:
+        """Draw ``described`` in place of the current figure."""
+        with self.hold_sync():
+            self.title = described.title
+            self.description = described.description
+            self.spec = described.figure.to_json()

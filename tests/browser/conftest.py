@@ -1,0 +1,86 @@
+"""Browser test harness: one course server per session, headless Chromium driven by Playwright.
+
+The server is started exactly as learners get it (``python -m katlearn serve``); its log is kept so
+a page check can fail on any ERROR the server logged while that page was open.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from katlearn import browser as kbrowser
+from tests.browser.helpers import CoursePage, Server
+from tests.plugin import scratch_dir
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(*extra: str, log_name: str = "server.log") -> Server:
+    port = free_port()
+    log_path = scratch_dir() / log_name
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "katlearn", "serve", "--port", str(port), *extra],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"katlearn serve exited with {proc.returncode}:\n{log_path.read_text()}")
+        try:
+            urllib.request.urlopen(base + "voila/render/00_start_here.ipynb", timeout=30).close()
+            break
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise RuntimeError(f"katlearn serve did not answer within 90 s:\n{log_path.read_text()}")
+    return Server(base_url=base, process=proc, log_path=log_path)
+
+
+@pytest.fixture(scope="session")
+def server():
+    srv = start_server()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    try:
+        exe = kbrowser.find_chromium()
+    except kbrowser.ChromiumNotFound as exc:
+        pytest.fail(str(exc))
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=kbrowser.LAUNCH_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def course(chromium, server, request):
+    """A fresh browser context at laptop size; ``course.open(notebook)`` checks the page."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 800})
+    page = ctx.new_page()
+    cp = CoursePage(page=page, server=server, artifacts=ARTIFACTS, test_name=request.node.name)
+    yield cp
+    ctx.close()

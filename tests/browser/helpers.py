@@ -1,0 +1,110 @@
+"""What a browser test does on every course page.
+
+``CoursePage.open(notebook)`` loads a Voila page and waits until every cell has run and every
+figure is drawn; it fails on any page-console error, on any ERROR the server logged meanwhile, on a
+figure that could not be drawn, and it keeps a screenshot in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+import subprocess
+
+# Console noise that is not an error of ours: JupyterLab's module federation reports version
+# mismatches of shared packages between Voila's bundle and extensions as warnings.
+IGNORED_CONSOLE = (re.compile(r"Unsatisfied version|No satisfying version"),)
+SERVER_ERROR = re.compile(r"\bERROR\b|Traceback \(most recent call last\)")
+
+
+@dataclass
+class Server:
+    base_url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def url(self, path: str) -> str:
+        return self.base_url + path.lstrip("/")
+
+    def page_url(self, notebook: str) -> str:
+        return self.url(f"voila/render/{notebook}")
+
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size
+
+    def log_since(self, offset: int) -> str:
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            f.seek(offset)
+            return f.read()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@dataclass
+class CoursePage:
+    page: object  # playwright.sync_api.Page
+    server: Server
+    artifacts: Path
+    test_name: str
+    console_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    _log_offset: int = 0
+    _shots: int = 0
+
+    def __post_init__(self) -> None:
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc}"))
+        self.page.on("request", lambda req: self.requests.append(req.url))
+
+    def _on_console(self, msg) -> None:
+        if msg.type == "error" and not any(p.search(msg.text) for p in IGNORED_CONSOLE):
+            self.console_errors.append(msg.text)
+
+    def open(self, notebook: str, ready: str | None = None, timeout_ms: int = 90_000):
+        """Load ``notebook``'s Voila page and wait until it is fully rendered."""
+        self._log_offset = self.server.log_size()
+        self.page.goto(self.server.page_url(notebook), timeout=timeout_ms)
+        self.wait_rendered(ready=ready, timeout_ms=timeout_ms)
+        return self.page
+
+    def wait_rendered(self, ready: str | None = None, timeout_ms: int = 90_000) -> None:
+        page = self.page
+        page.wait_for_selector("#rendered_cells", state="visible", timeout=timeout_ms)
+        # Voila shows the cells once every cell has executed; widgets render right after.
+        page.wait_for_function(
+            """() => {
+                const plots = [...document.querySelectorAll('.kl-plot')];
+                return plots.every(p => p.classList.contains('kl-plot-ready') ||
+                                        p.classList.contains('kl-plot-error'));
+            }""",
+            timeout=timeout_ms,
+        )
+        if ready:
+            page.wait_for_selector(ready, state="visible", timeout=timeout_ms)
+        self.check()
+
+    def check(self) -> None:
+        """Fail on broken figures, console errors and server-side errors since the page opened."""
+        broken = self.page.locator(".kl-plot-error").count()
+        assert broken == 0, f"{broken} figure(s) could not be drawn"
+        assert not self.console_errors, f"console errors: {self.console_errors}"
+        logged = self.server.log_since(self._log_offset)
+        bad = [line for line in logged.splitlines() if SERVER_ERROR.search(line)]
+        assert not bad, "server logged errors:\n" + "\n".join(bad[:20])
+
+    def screenshot(self, label: str = "") -> Path:
+        self._shots += 1
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{self.test_name}-{self._shots}{'-' + label if label else ''}")
+        path = self.artifacts / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def non_local_requests(self) -> list[str]:
+        local = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/|^(data|blob|about):")
+        return [u for u in self.requests if not local.match(u)]
