@@ -36,7 +36,7 @@ DEFAULTS = {
     "rut_strength": P.Assumption(3.0, "x", "the rut is stored three times as strongly as other patterns"),
     "low_temperature": P.Assumption(0.5, "a.u.", "well below the rut's melting point (~rut_strength)"),
     "high_temperature": P.Assumption(4.0, "a.u.", "above the rut's melting point, so the state can leave"),
-    "learning_rate": P.Assumption(2.0, "x", "strong enough for the new pattern to hold against the rut's pull"),
+    "learning_rate": P.Assumption(2.5, "x", "strong enough for the new pattern to hold against the rut's pull"),
 }
 
 

@@ -2,7 +2,7 @@
 
 Keys point into ``assets/references.yaml``. Two kinds of number live here:
 
-* :class:`Param` / :class:`Range` — a value read in a cited source (``ref="key"``).
+* :class:`Param` / :class:`Range` — a value read in a cited source (its ``ref`` is a reference key).
 * :class:`Assumption` — a modelling choice with no literature value behind it, stated as such
   with the reason it was chosen. Teaching models need a few; they are never dressed up as data.
 
@@ -113,7 +113,7 @@ F_IM = Param(0.93, "fraction", ref="clements1982", note="secondary: value as quo
 F_INTRANASAL = Param(0.45, "fraction", ref="yanagihara2003", note="adults, approximately")
 F_INTRANASAL_CHILDREN = Param(0.50, "fraction", ref="malinovsky1996", note="children 2-9 y")
 F_SUBLINGUAL = Param(0.29, "fraction", ref="rolan2014", note="median; 90% CI 27-31%")
-F_ORAL = Param(0.20, "fraction", ref="yanagihara2003", note="approximately; 17% in Clements 1982 (secondary)")
+F_ORAL = Param(0.20, "fraction", ref="yanagihara2003", note="approximately; Clements 1982 gives 17%")
 F_ORAL_CLEMENTS = Param(0.17, "fraction", ref="clements1982", note="secondary")
 F_RECTAL = Param(0.30, "fraction", ref="yanagihara2003", note="approximately; 25% in children (Malinovsky 1996)")
 F_ESKETAMINE_NASAL = Param(0.48, "fraction", ref="spravato_label", note="secondary: label copy; esketamine")

@@ -1,0 +1,73 @@
+"""katlearn.science.clinical: curves pass through their anchors; trial table matches the sources."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from katlearn.science import clinical as cl
+from katlearn.science import params as P
+
+
+def test_response_curves_pass_through_murrough_anchors():
+    tr = cl.response_trajectories(np.array([1.0, 7.0]))
+    assert tr["ketamine"].value.tolist() == pytest.approx([63.8, 45.7])
+    assert tr["midazolam"].value.tolist() == pytest.approx([28.0, 18.2])
+    for arm in ("ketamine", "midazolam"):
+        assert any(a.value is not None for a in tr[arm].anchors)
+        for a in tr[arm].anchors:
+            if a.value is not None:
+                at_anchor = cl.response_trajectories(np.array([a.day]))[arm].value[0]
+                assert at_anchor == pytest.approx(a.value)
+                assert a.ref == "murrough2013"
+
+
+def test_ketamine_onset_within_hours_peak_at_day_one():
+    d = np.array([0.0, 40 / 1440, 2 / 24, 0.5, 1.0, 2.0])
+    k = cl.response_trajectories(d)["ketamine"].value
+    m = cl.response_trajectories(d)["midazolam"].value
+    assert k[0] == 0
+    assert k[1] > m[1] and k[2] > m[2]  # better than placebo from 40 min (Kishimoto), within 2 h (Zarate)
+    assert np.argmax(k) == 4  # peak at day 1
+
+
+def test_ketamine_advantage_gone_by_days_10_to_12():
+    tr = cl.response_trajectories(np.array([7.0, P.KISHIMOTO_LOSS.high, 20.0]))
+    diff = tr["ketamine"].value - tr["midazolam"].value
+    assert diff[0] > 20
+    assert abs(diff[1]) < 0.5 and abs(diff[2]) < 0.5
+
+
+def test_onset_comparison_contrasts_hours_with_weeks():
+    oc = cl.onset_comparison(np.array([1.0, 7.0, 14.0, 28.0, 42.0, 60.0]))
+    ket, oral = oc["ketamine"].value, oc["oral_antidepressant"].value
+    assert ket[0] == pytest.approx(1.0) and oral[0] < 0.05
+    assert oral[2] == pytest.approx(0.1, abs=1e-9) and oral[4] == pytest.approx(0.9, abs=1e-9)
+    assert ket[3] == 0 and oral[3] == pytest.approx(0.5)
+    assert np.all(oc["placebo"].value == 0)
+
+
+def test_all_curves_labelled_approximate_with_metric():
+    for t in [*cl.response_trajectories().values(), *cl.onset_comparison().values()]:
+        assert t.approximate and t.metric and t.label
+        assert np.all(np.isfinite(t.value)) and np.all(t.value >= 0)
+
+
+def test_trial_table_values():
+    rows = {r.trial: r for r in cl.TRIALS}
+    m = rows["Murrough 2013"]
+    assert (m.n, m.ref) == (73, "murrough2013")
+    assert m.response_24h_pct == (63.8, 28.0) and m.response_day7_pct == (45.7, 18.2)
+    h = rows["Han 2016 (meta-analysis)"]
+    assert h.response_24h_pct[0] == 52.2 and h.remission_24h_pct[0] == 20.6 and h.n == 368
+    assert rows["Berman 2000"].n == 7
+    assert all(r.ref for r in cl.TRIALS)
+
+
+def test_star_d_remission():
+    assert [p.value for p in cl.STAR_D_REMISSION_BY_STEP] == [36.8, 30.6, 13.7, 13.0]
+
+
+def test_days_validation():
+    with pytest.raises(ValueError, match="days"):
+        cl.response_trajectories(np.array([-1.0]))

@@ -1,0 +1,61 @@
+"""katlearn.science.params: every number has a unit and a source, or says it is an assumption."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from katlearn.science import attractor, circuit, clinical, params, plasticity, receptor
+
+
+def _walk(obj):
+    stack = [obj]
+    while stack:
+        v = stack.pop()
+        yield v
+        if isinstance(v, dict) or (hasattr(v, "values") and callable(v.values) and not isinstance(v, str)):
+            try:
+                stack.extend(v.values())
+            except TypeError:
+                pass
+        elif isinstance(v, (tuple, list)):
+            stack.extend(v)
+        elif dataclasses.is_dataclass(v) and not isinstance(v, type):
+            stack.extend(getattr(v, f.name) for f in dataclasses.fields(v))
+
+
+def test_params_have_units_and_refs():
+    for name in dir(params):
+        if not name.isupper():
+            continue
+        for v in _walk(getattr(params, name)):
+            if isinstance(v, (params.Param, params.Range)):
+                assert v.unit and v.ref, name
+            if isinstance(v, params.Range):
+                assert v.low <= v.high, name
+
+
+def test_assumptions_say_why():
+    holders = [circuit.DEFAULT, plasticity.DEFAULT, attractor.DEFAULTS, attractor.LANDSCAPE, clinical.SHAPE,
+               receptor.DEFAULT_P_OPEN, receptor.DEFAULT_OPEN_TIME_X_KOFF, params.F_IV, params.NMDA_REVERSAL]
+    n = 0
+    for h in holders:
+        for v in _walk(h):
+            if isinstance(v, params.Assumption):
+                assert v.why.strip(), v
+                n += 1
+    assert n >= 20
+
+
+def test_references_used_per_model():
+    used = params.REFERENCES_USED
+    assert {"pk", "receptor", "circuit", "plasticity", "attractor", "clinical"} <= set(used)
+    assert {"clements1981", "domino1984", "rolan2014", "yanagihara2003"} <= used["pk"]
+    assert {"jahr1990", "ebert1997", "orser1997"} <= used["receptor"]
+    assert {"moda_sava2019", "phoumthipphavong2016"} <= used["plasticity"]
+    assert {"murrough2013", "kishimoto2016", "han2016"} <= used["clinical"]
+    assert used["attractor"] == frozenset()  # a metaphor: no literature numbers
+    assert params.all_refs() >= frozenset().union(*used.values())
+
+
+def test_refs_in_walks_containers():
+    assert params.refs_in([params.KI_ESKETAMINE, {"x": (params.MG_BLOCK_K0,)}]) == {"ebert1997", "jahr1990"}
