@@ -6,20 +6,24 @@ from html import escape
 
 import ipywidgets as widgets
 
-from katlearn import course
+from katlearn import course, progress
 
 
-def course_map_html(modules: tuple[course.ModuleMeta, ...] | None = None) -> str:
-    """An ordered list linking every module (not the home page itself) to its Voila page."""
+def course_map_html(modules: tuple[course.ModuleMeta, ...] | None = None, learner: str | None = None) -> str:
+    """An ordered list linking every module (not the home page itself) to its Voila page,
+    each with the learner's status (not started / in progress / mastered) from the store."""
     modules = course.modules() if modules is None else modules
+    pages = [m for m in modules if m.order > 0]
+    learner = learner or progress.current_learner()
+    status = progress.module_status(learner, [m.slug for m in pages])
     items = []
-    for meta in modules:
-        if meta.order == 0:
-            continue
+    for meta in pages:
+        state = status[meta.slug]
         items.append(
             f'<li class="kl-map-item" data-module="{escape(meta.slug)}">'
             f'<a class="kl-map-link" href="{escape(meta.filename)}">'
-            f'<span class="kl-map-number">{meta.order:02d}</span> {escape(meta.title)}</a>'
+            f'<span class="kl-map-number">{meta.order:02d}</span> {escape(meta.title)}</a> '
+            f'<span class="kl-status kl-status-{state.replace(" ", "-")}">{state}</span>'
             f'<p class="kl-map-summary">{escape(meta.summary)} '
             f'<span class="kl-map-minutes">(about {meta.minutes} min)</span></p></li>'
         )

@@ -16,13 +16,25 @@ bottom always matches what the page cites, and ``katlearn check`` can flag unkno
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
+import sys
+import traceback
 from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
 
 from katlearn import content, course, paths, progress
+
+log = logging.getLogger("katlearn")
+
+FRIENDLY_ERROR = (
+    '<div class="kl-cell-error" role="alert"><strong>This part of the page could not be shown.</strong> '
+    "The rest of the page still works. If you are in a workshop, please tell your facilitator; the "
+    "problem has been recorded on the course server.</div>"
+)
 
 GLOSSARY_PAGE = "07_future_resources.ipynb"
 GLOSSARY_ANCHOR = "Glossary"
@@ -55,21 +67,25 @@ def header_html(slug: str, learner: str | None = None) -> str:
     status = progress.module_status(learner, [slug])[slug]
     idx = next((i for i, m in enumerate(modules) if m.slug == slug), None)
     prev_link = next_link = ""
-    if idx is not None:
+    if idx is None:  # the home page itself
+        home = '<span class="kl-home" aria-current="page">Course home</span>'
+        where = ""
+        if modules:
+            n = modules[0]
+            next_link = f'<a class="kl-next" href="{escape(n.filename)}" rel="next">Start: {escape(n.title)} →</a>'
+    else:
+        home = '<a class="kl-home" href="00_start_here.ipynb">Course home</a>'
+        where = f'<span class="kl-where">Module {idx + 1} of {len(modules)}</span>'
         if idx > 0:
             p = modules[idx - 1]
             prev_link = f'<a class="kl-prev" href="{escape(p.filename)}" rel="prev">← {escape(p.title)}</a>'
         if idx + 1 < len(modules):
             n = modules[idx + 1]
             next_link = f'<a class="kl-next" href="{escape(n.filename)}" rel="next">{escape(n.title)} →</a>'
-        where = f"Module {idx + 1} of {len(modules)}"
-    else:
-        where = "Course home"
     return (
-        '<header class="kl-chrome" role="banner">'
+        '<header class="kl-chrome">'
         '<nav class="kl-chrome-nav" aria-label="Course navigation">'
-        '<a class="kl-home" href="00_start_here.ipynb">Course home</a>'
-        f'<span class="kl-where">{where}</span>'
+        f"{home}{where}"
         f'<span class="kl-status kl-status-{status.replace(" ", "-")}">Your progress: {status}</span>'
         f'<a class="kl-glossary-link" href="{GLOSSARY_PAGE}#{GLOSSARY_ANCHOR}">Glossary</a>'
         f'<span class="kl-minutes">About {meta.minutes} min</span>'
@@ -79,8 +95,45 @@ def header_html(slug: str, learner: str | None = None) -> str:
     )
 
 
+def _friendly_errors(shell, etype, value, tb, tb_offset=None):  # noqa: ARG001
+    """IPython custom exception handler for pages served by Voila.
+
+    The learner sees a short notice where the content should be, never a traceback; the full
+    traceback goes to the kernel's stderr, which the course server's log collects.
+    """
+    from IPython.display import HTML, display
+
+    detail = "".join(traceback.format_exception(etype, value, tb))
+    print(f"ERROR katlearn: a cell failed on a learner's page\n{detail}", file=sys.__stderr__, flush=True)
+    log.error("a cell failed: %s: %s", etype.__name__, value)
+    display(HTML(FRIENDLY_ERROR))
+    return None
+
+
+def install_error_handler() -> bool:
+    """Show failing cells as a friendly notice — only when the page is served by Voila.
+
+    Outside Voila (JupyterLab, nbval) errors stay errors, so tests still fail on them.
+    """
+    if not os.environ.get("VOILA_KERNEL_ID"):
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((Exception,), _friendly_errors)
+    return True
+
+
 def setup(slug: str) -> widgets.HTML:
-    """The header bar of a module page: where am I, how far am I, where next."""
+    """The header bar of a module page: where am I, how far am I, where next.
+
+    Also makes a failing cell further down show a friendly notice instead of vanishing.
+    """
+    install_error_handler()
     out = widgets.HTML(header_html(slug))
     out.add_class("kl-chrome-widget")
     return out

@@ -102,7 +102,17 @@ class CoursePage:
         self._shots += 1
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{self.test_name}-{self._shots}{'-' + label if label else ''}")
         path = self.artifacts / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        # Voila scrolls inside #rendered_cells, so a "full page" shot would stop at the viewport:
+        # grow the viewport to the content's height for the shot instead.
+        size = self.page.viewport_size
+        height = self.page.evaluate(
+            "() => (document.getElementById('rendered_cells') || document.body).scrollHeight"
+        )
+        self.page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(height, 12000))})
+        try:
+            self.page.screenshot(path=str(path))
+        finally:
+            self.page.set_viewport_size(size)
         return path
 
     def non_local_requests(self) -> list[str]:

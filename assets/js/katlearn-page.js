@@ -1,0 +1,58 @@
+// katlearn page helpers, loaded in <head> by the katlearn Voila template, before Voila's own code.
+// 1. Landmarks: the rendered notebook is the page's <main> region (screen-reader navigation),
+//    focusable because it is the page's scrolling box.
+// 2. Connection notice: when the websocket to the kernel closes while the page is open, say so and
+//    offer a reload, instead of leaving a page whose controls silently do nothing.
+(function () {
+  "use strict";
+  var unloading = false;
+  window.addEventListener("beforeunload", function () {
+    unloading = true;
+  });
+
+  function notice() {
+    return document.getElementById("kl-connection");
+  }
+
+  function show(state) {
+    var el = notice();
+    if (!el || unloading) return;
+    el.hidden = state === "ok";
+    el.dataset.state = state;
+  }
+
+  // Watch kernel websockets without touching Voila's internals: wrap the constructor.
+  var NativeWebSocket = window.WebSocket;
+  function WatchedWebSocket(url, protocols) {
+    var ws = protocols === undefined ? new NativeWebSocket(url) : new NativeWebSocket(url, protocols);
+    if (String(url).indexOf("/api/kernels/") !== -1) {
+      ws.addEventListener("open", function () {
+        show("ok");
+      });
+      ws.addEventListener("close", function () {
+        show("lost");
+      });
+    }
+    return ws;
+  }
+  WatchedWebSocket.prototype = NativeWebSocket.prototype;
+  ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) {
+    WatchedWebSocket[k] = NativeWebSocket[k];
+  });
+  window.WebSocket = WatchedWebSocket;
+
+  function landmarks() {
+    var cells = document.getElementById("rendered_cells");
+    if (cells) {
+      cells.setAttribute("role", "main");
+      cells.setAttribute("aria-label", document.title || "Course page");
+      // Voila scrolls this box, not the document: make it reachable for keyboard scrolling.
+      if (!cells.hasAttribute("tabindex")) cells.setAttribute("tabindex", "0");
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", landmarks);
+  } else {
+    landmarks();
+  }
+})();
