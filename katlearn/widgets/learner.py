@@ -1,0 +1,82 @@
+"""The home page's "who is learning" form.
+
+On a JupyterHub the hub's user name is used and the form only shows it. On a personal computer
+the learner types a name once; it is kept in the progress store on this computer (never sent
+anywhere) and used to keep each person's progress apart when several share the machine.
+
+CSS classes: ``kl-learner`` (the form), ``kl-learner-name`` (text field), ``kl-learner-save``
+(button), ``kl-learner-status`` (message area).
+"""
+
+from __future__ import annotations
+
+import html
+import sqlite3
+
+import ipywidgets as widgets
+
+from katlearn import progress
+
+__all__ = ["NameEntry", "name_entry"]
+
+LABEL = "Your name (kept on this computer)"
+
+
+def _live(inner: str) -> str:
+    return f'<div role="status" aria-live="polite">{inner}</div>'
+
+
+class NameEntry(widgets.VBox):
+    """Name field + Save button + status line; reads and writes :mod:`katlearn.progress`."""
+
+    def __init__(self) -> None:
+        self.name = widgets.Text(description=LABEL, placeholder="e.g. Sam", style={"description_width": "initial"},
+                                 layout=widgets.Layout(width="32em"))
+        self.name.add_class("kl-learner-name")
+        self.save_button = widgets.Button(description="Save name", tooltip="Keep this name on this computer")
+        self.save_button.add_class("kl-learner-save")
+        self.status = widgets.HTML(value="")
+        self.status.add_class("kl-learner-status")
+        super().__init__([widgets.HBox([self.name, self.save_button]), self.status])
+        self.add_class("kl-learner")
+        self.save_button.on_click(lambda _b: self.save())
+
+        hub = progress.hub_user()
+        if hub:
+            self.name.value = hub
+            self.name.disabled = True
+            self.save_button.layout.display = "none"
+            self.status.value = _live(f"<p>Signed in as <strong>{html.escape(hub)}</strong>; "
+                                      "your progress is saved under this name.</p>")
+            return
+        try:
+            current = progress.local_name()
+        except (sqlite3.Error, OSError, progress.ProgressError):
+            current = None
+        if current:
+            self.name.value = current
+            self.status.value = _live(f"<p>Learning as <strong>{html.escape(current)}</strong>. "
+                                      "Change the name to keep separate progress for someone else.</p>")
+        else:
+            self.status.value = _live(f"<p>Not signed in: progress is saved as "
+                                      f"<strong>{progress.GUEST}</strong> until you save a name.</p>")
+
+    def save(self) -> str | None:
+        """Validate and store the typed name; returns it, or None with a message shown."""
+        try:
+            name = progress.set_local_name(self.name.value)
+        except ValueError as exc:
+            self.status.value = _live(f"<p><strong>Please check the name:</strong> {html.escape(str(exc))}</p>")
+            return None
+        except (sqlite3.Error, OSError, progress.ProgressError) as exc:
+            self.status.value = _live(f"<p>The name could not be saved ({html.escape(str(exc))}).</p>")
+            return None
+        self.name.value = name
+        self.status.value = _live(f"<p>Saved. Learning as <strong>{html.escape(name)}</strong>; "
+                                  "reload a module page to see your own progress.</p>")
+        return name
+
+
+def name_entry() -> NameEntry:
+    """The "Your name (kept on this computer)" form for the home page."""
+    return NameEntry()
