@@ -223,3 +223,22 @@ def test_the_course_starter_bank_and_glossary_are_valid():
     assert len(content.load_glossary().terms) >= 40
     mine = ("assets/quizzes/00_start_here.yaml", "assets/glossary.yaml")
     assert [str(p) for p in content.check() if p.path in mine] == []
+
+
+def test_every_example_in_the_authors_guide_is_valid():
+    """assets/README.md is what authors copy from: its examples must pass validation as written."""
+    import re
+
+    import yaml
+    from pydantic import TypeAdapter
+
+    guide = (paths.assets() / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", guide, re.S)
+    questions = [yaml.safe_load(b)[0] for b in blocks if b.startswith("  - id:")]
+    adapter = TypeAdapter(content.Question)
+    validated = [adapter.validate_python(q) for q in questions]
+    assert sorted(q.type for q in validated) == sorted(content.QUESTION_TYPES)
+    (glossary,) = [yaml.safe_load(b) for b in blocks if b.startswith("terms:")]
+    content.Glossary.model_validate(glossary)
+    (refs,) = [yaml.safe_load(b) for b in blocks if b.startswith("zarate2006:")]
+    assert content.Reference.model_validate(refs["zarate2006"]).short() == "Zarate et al. 2006"
