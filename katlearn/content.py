@@ -65,7 +65,7 @@ class ContentError(ValueError):
     """Content failed to load or validate; ``problems`` lists every reason."""
 
     def __init__(self, problems: Sequence[Problem]):
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems) or "invalid content")
 
 

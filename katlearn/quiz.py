@@ -68,7 +68,7 @@ class Result:
     score: float
     feedback: tuple[Feedback, ...] = ()
     explanation: str = ""
-    message: str = ""  # one plain-text line, e.g. "2 of 3 items in the right place"
+    message: str = ""  # one plain-text line, e.g. "2 of 3 items in the right place" (may be '')
     error: str | None = None  # set when the answer could not be graded; then score is 0
 
     @property
@@ -210,9 +210,8 @@ def _grade_single(q: SingleChoice, answer: Any) -> Result:
     except (TypeError, ValueError, IndexError):
         return _fail(q, "That answer is not one of the options; choose one of them.")
     option = q.options[chosen]
-    message = "Correct." if option.correct else "Not quite."
     return Result(q.id, option.correct, float(option.correct),
-                  (Feedback(option.text, option.feedback, option.correct),), q.explanation, message)
+                  (Feedback(option.text, option.feedback, option.correct),), q.explanation)
 
 
 def _grade_multiple(q: MultipleChoice, answer: Any) -> Result:
@@ -255,7 +254,7 @@ def _grade_true_false(q: TrueFalse, answer: Any) -> Result:
     correct = answer == q.answer
     label = "True" if answer else "False"
     return Result(q.id, correct, float(correct), (Feedback(label, q.feedback.get(answer, ""), correct),),
-                  q.explanation, "Correct." if correct else "Not quite.")
+                  q.explanation)
 
 
 def _fmt(value: float) -> str:

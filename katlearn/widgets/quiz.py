@@ -300,7 +300,8 @@ class QuestionView(widgets.VBox):
         self.clear_feedback()
         self.feedback.add_class("kl-correct" if result.correct else "kl-incorrect")
         verdict = "Correct" if result.correct else ("Partly right" if result.score > 0 else "Not quite")
-        parts = [f"<p><strong>{verdict}</strong> (score {_percent(result.score)}). {_esc(result.message)}</p>"]
+        score = f" (score {_percent(result.score)})" if 0 < result.score < 1 else ""
+        parts = [f"<p><strong>{verdict}</strong>{score}. {_esc(result.message)}</p>"]
         items = []
         for fb in result.feedback:
             mark = "✓ right" if fb.correct else "✗ not right"
