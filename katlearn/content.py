@@ -323,10 +323,6 @@ class _QuestionBase(_Model):
     objective: Key
     difficulty: Difficulty
 
-    @property
-    def kind(self) -> str:
-        return self.type  # type: ignore[attr-defined]
-
 
 def _unique(values: Iterable[str], what: str) -> None:
     seen: set[str] = set()
@@ -728,40 +724,26 @@ def _suggest(name: str, known: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def check(root: str | Path | None = None) -> list[Problem]:
-    """Every problem in the course's content and its cross-references (empty list = all good)."""
-    base = _root(root)
-    problems: list[Problem] = []
+def _at(rel: str, data: Any, loc: tuple[Any, ...], message: str) -> Problem:
+    """A problem at ``loc`` inside a parsed YAML file."""
+    return Problem(rel, _line_of(data, loc), _field_path(data, loc), message)
 
-    notebooks = _check_notebooks(base, problems)
-    objective_sources: dict[str, tuple[str, int]] = {}
-    for nb in notebooks:
-        for obj in nb.meta.objectives:
-            if obj.id in objective_sources:
-                where = objective_sources[obj.id][0]
-                problems.append(Problem(nb.rel, nb.line, "metadata.katlearn.objectives",
-                                        f"objective id {obj.id!r} is also used in {where}"))
-            else:
-                objective_sources[obj.id] = (nb.rel, nb.line)
+
+def _check_references_to(references: Mapping[str, Reference], keys: Sequence[str], rel: str, data: Any,
+                         loc: tuple[Any, ...]) -> list[Problem]:
+    return [
+        _at(rel, data, (*loc, i), f"unknown reference key {key!r} (not in assets/references.yaml)"
+                                  f"{_suggest(key, references)}")
+        for i, key in enumerate(keys) if key not in references
+    ]
+
+
+def _check_banks(base: Path, notebooks: list[_Notebook], references: Mapping[str, Reference]) -> list[Problem]:
+    problems: list[Problem] = []
     by_quiz: dict[str, list[_Notebook]] = {}
     for nb in notebooks:
         if nb.meta.quiz:
             by_quiz.setdefault(nb.meta.quiz, []).append(nb)
-
-    references: dict[str, Reference] = {}
-    refs_rel = "assets/references.yaml"
-    try:
-        references = load_references(base)
-    except ContentError as exc:
-        problems.extend(exc.problems)
-
-    def check_refs(keys: Sequence[str], rel: str, data: Any, loc: tuple[Any, ...]) -> None:
-        for i, key in enumerate(keys):
-            if key not in references:
-                problems.append(Problem(rel, _line_of(data, (*loc, i)), _field_path(data, (*loc, i)),
-                                        f"unknown reference key {key!r} (not in {refs_rel}){_suggest(key, references)}"))
-
-    # Quiz banks.
     seen_ids: dict[str, str] = {}
     bank_files = sorted((base / "assets" / "quizzes").glob("*.yaml"))
     for path in bank_files:
@@ -779,65 +761,84 @@ def check(root: str | Path | None = None) -> list[Problem]:
         objectives = {o.id for nb in owners for o in nb.meta.objectives}
         for i, q in enumerate(bank.questions):
             loc: tuple[Any, ...] = ("questions", i)
-            where = f"{rel}:{_line_of(data, (*loc, 'id'))}"
             if q.id in seen_ids:
-                problems.append(Problem(rel, _line_of(data, (*loc, "id")), _field_path(data, (*loc, "id")),
-                                        f"duplicate question id {q.id!r} (also at {seen_ids[q.id]}); "
-                                        "ids must be unique course-wide"))
+                problems.append(_at(rel, data, (*loc, "id"), f"duplicate question id {q.id!r} (also at "
+                                                             f"{seen_ids[q.id]}); ids must be unique course-wide"))
             else:
-                seen_ids[q.id] = where
-            check_refs(q.references, rel, data, (*loc, "references"))
+                seen_ids[q.id] = f"{rel}:{_line_of(data, (*loc, 'id'))}"
+            problems.extend(_check_references_to(references, q.references, rel, data, (*loc, "references")))
             if owners and q.objective not in objectives:
                 listed = ", ".join(sorted(objectives)) or "none"
-                problems.append(Problem(rel, _line_of(data, (*loc, "objective")), _field_path(data, (*loc, "objective")),
-                                        f"unknown objective {q.objective!r}; {owners[0].rel} lists: {listed}"))
-
+                problems.append(_at(rel, data, (*loc, "objective"),
+                                    f"unknown objective {q.objective!r}; {owners[0].rel} lists: {listed}"))
     present = {p.stem for p in bank_files}
     for quiz_name, nbs in sorted(by_quiz.items()):
-        if quiz_name not in present:
-            for nb in nbs:
-                problems.append(Problem(nb.rel, _json_line(Path(base / nb.rel).read_text(encoding="utf-8"), '"quiz"'),
-                                        "metadata.katlearn.quiz",
-                                        f"names quiz {quiz_name!r} but assets/quizzes/{quiz_name}.yaml does not exist"))
+        if quiz_name in present:
+            continue
+        for nb in nbs:
+            line = _json_line((base / nb.rel).read_text(encoding="utf-8"), '"quiz"')
+            problems.append(Problem(nb.rel, line, "metadata.katlearn.quiz",
+                                    f"names quiz {quiz_name!r} but assets/quizzes/{quiz_name}.yaml does not exist"))
+    return problems
 
-    # Glossary.
-    gpath = base / "assets" / "glossary.yaml"
-    if gpath.exists():
-        grel = _rel(gpath, base)
-        try:
-            glossary, gdata = _glossary_cached(str(gpath), str(base), _mtime(gpath))
-        except ContentError as exc:
-            problems.extend(exc.problems)
-        else:
-            ids: dict[str, int] = {}
-            names: dict[str, int] = {}
-            modules = {Path(nb.rel).stem for nb in notebooks}
-            for i, term in enumerate(glossary.terms):
-                loc = ("terms", i)
-                line = _line_of(gdata, (*loc, "id"))
-                if term.id in ids:
-                    problems.append(Problem(grel, line, _field_path(gdata, (*loc, "id")),
-                                            f"duplicate glossary id {term.id!r} (first at line {ids[term.id]})"))
-                ids.setdefault(term.id, line)
-                folded = term.term.casefold()
-                if folded in names:
-                    problems.append(Problem(grel, _line_of(gdata, (*loc, "term")), _field_path(gdata, (*loc, "term")),
-                                            f"term {term.term!r} is defined twice (first at line {names[folded]})"))
-                names.setdefault(folded, _line_of(gdata, (*loc, "term")))
-                check_refs(term.references, grel, gdata, (*loc, "references"))
-                if term.module is not None and term.module not in modules:
-                    problems.append(Problem(grel, _line_of(gdata, (*loc, "module")), _field_path(gdata, (*loc, "module")),
-                                            f"no notebook notebooks/{term.module}.ipynb{_suggest(term.module, modules)}"))
-            for i, term in enumerate(glossary.terms):
-                for j, see in enumerate(term.see):
-                    if see not in ids:
-                        loc = ("terms", i, "see", j)
-                        problems.append(Problem(grel, _line_of(gdata, loc), _field_path(gdata, loc),
-                                                f"unknown glossary id {see!r}{_suggest(see, ids)}"))
-                    elif see == term.id:
-                        loc = ("terms", i, "see", j)
-                        problems.append(Problem(grel, _line_of(gdata, loc), _field_path(gdata, loc),
-                                                "a term cannot refer to itself"))
+
+def _check_glossary(base: Path, notebooks: list[_Notebook], references: Mapping[str, Reference]) -> list[Problem]:
+    path = base / "assets" / "glossary.yaml"
+    if not path.exists():
+        return []
+    rel = _rel(path, base)
+    try:
+        glossary, data = _glossary_cached(str(path), str(base), _mtime(path))
+    except ContentError as exc:
+        return list(exc.problems)
+    problems: list[Problem] = []
+    ids: dict[str, int] = {}
+    names: dict[str, int] = {}
+    modules = {Path(nb.rel).stem for nb in notebooks}
+    for i, term in enumerate(glossary.terms):
+        loc = ("terms", i)
+        if term.id in ids:
+            problems.append(_at(rel, data, (*loc, "id"),
+                                f"duplicate glossary id {term.id!r} (first at line {ids[term.id]})"))
+        ids.setdefault(term.id, _line_of(data, (*loc, "id")))
+        folded = term.term.casefold()
+        if folded in names:
+            problems.append(_at(rel, data, (*loc, "term"),
+                                f"term {term.term!r} is defined twice (first at line {names[folded]})"))
+        names.setdefault(folded, _line_of(data, (*loc, "term")))
+        problems.extend(_check_references_to(references, term.references, rel, data, (*loc, "references")))
+        if term.module is not None and term.module not in modules:
+            problems.append(_at(rel, data, (*loc, "module"),
+                                f"no notebook notebooks/{term.module}.ipynb{_suggest(term.module, modules)}"))
+    for i, term in enumerate(glossary.terms):
+        for j, see in enumerate(term.see):
+            if see not in ids:
+                problems.append(_at(rel, data, ("terms", i, "see", j),
+                                    f"unknown glossary id {see!r}{_suggest(see, ids)}"))
+            elif see == term.id:
+                problems.append(_at(rel, data, ("terms", i, "see", j), "a term cannot refer to itself"))
+    return problems
+
+
+def check(root: str | Path | None = None) -> list[Problem]:
+    """Every problem in the course's content and its cross-references (empty list = all good)."""
+    base = _root(root)
+    problems: list[Problem] = []
+    notebooks = _check_notebooks(base, problems)
+    first_use: dict[str, str] = {}
+    for nb in notebooks:
+        for obj in nb.meta.objectives:
+            if obj.id in first_use:
+                problems.append(Problem(nb.rel, nb.line, "metadata.katlearn.objectives",
+                                        f"objective id {obj.id!r} is also used in {first_use[obj.id]}"))
+            first_use.setdefault(obj.id, nb.rel)
+    references: dict[str, Reference] = {}
+    try:
+        references = load_references(base)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+    problems.extend(_check_banks(base, notebooks, references))
+    problems.extend(_check_glossary(base, notebooks, references))
     return problems
 
 

@@ -97,7 +97,8 @@ def _sources(q: Question, references: Mapping[str, Reference]) -> str:
 
 
 def _gift_question(q: Question, references: Mapping[str, Reference]) -> str:
-    comment = f"// id: {q.id} | objective: {q.objective} | difficulty: {q.difficulty} | references: {', '.join(q.references)}"
+    comment = (f"// id: {q.id} | objective: {q.objective} | difficulty: {q.difficulty} | "
+               f"references: {', '.join(q.references)}")
     prompt = q.prompt
     if isinstance(q, Numeric) and q.unit:
         prompt += f"\n\n(Answer in {q.unit}.)"
@@ -237,7 +238,8 @@ def qti_item(q: Question, references: Mapping[str, Reference]) -> ET.Element:
         _sub(body_el, "p", prompt)
         p = _sub(body_el, "p")
         _sub(p, "textEntryInteraction", responseIdentifier="RESPONSE", expectedLength="12")
-        condition = ET.Element(_q("equal"), {"toleranceMode": "absolute", "tolerance": f"{_num(q.tolerance)} {_num(q.tolerance)}"})
+        tolerance = f"{_num(q.tolerance)} {_num(q.tolerance)}"  # below and above the answer
+        condition = ET.Element(_q("equal"), {"toleranceMode": "absolute", "tolerance": tolerance})
         _sub(condition, "variable", identifier="RESPONSE")
         _sub(condition, "correct", identifier="RESPONSE")
     elif isinstance(q, Ordering):

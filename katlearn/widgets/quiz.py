@@ -123,7 +123,8 @@ class QuestionView(widgets.VBox):
         self.locked = False
         self._controls: list[widgets.Widget] = []
 
-        heading = f"<p><strong>Question {number} of {total}</strong> <small>({_esc(_TYPE_NAMES[question.type])})</small></p>"
+        hint = _esc(_TYPE_NAMES[question.type])
+        heading = f"<p><strong>Question {number} of {total}</strong> <small>({hint})</small></p>"
         self.prompt = widgets.HTMLMath(value=heading + render(question.prompt), layout=_WIDE)
         self.prompt.add_class("kl-prompt")
         self.answer_box = widgets.VBox(self._build_controls(), layout=_WIDE)
@@ -334,7 +335,8 @@ class Quiz(widgets.VBox):
         self.submit_button = widgets.Button(description="Submit all", button_style="primary",
                                             tooltip="Submit every answer and see your score")
         self.submit_button.add_class("kl-submit-all")
-        self.retake_button = widgets.Button(description="Start again", tooltip="Clear the answers and take the quiz again",
+        self.retake_button = widgets.Button(description="Start again",
+                                            tooltip="Clear the answers and take the quiz again",
                                             layout=widgets.Layout(display="none"))
         self.retake_button.add_class("kl-retake")
         super().__init__([], layout=_WIDE)
@@ -489,7 +491,8 @@ class Quiz(widgets.VBox):
             self._save(lambda: progress.record_completion(self.learner, self.module, s.score, s.mastered, self.mode))
         if not finished:
             if self.mode == "exam":
-                self.summary.value = f"<p>{s.total} questions. Answer them all, then press <strong>Submit all</strong>.</p>"
+                self.summary.value = (f"<p>{s.total} questions. Answer them all, then press "
+                                      "<strong>Submit all</strong>.</p>")
             elif s.answered == 0:
                 self.summary.value = f"<p>{s.total} questions. Check each answer as you go.</p>"
             else:
