@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from katlearn import progress
+from tests.unit.test_progress_worker import ATTEMPTS_PER_WRITER, write_attempts
 
 
 @pytest.fixture(autouse=True)
@@ -150,14 +151,7 @@ def test_current_learner_prefers_hub_then_local_name_then_guest(monkeypatch):
 
 # -- concurrency, crashes, corruption ----------------------------------------------------------------
 
-ATTEMPTS_PER_WRITER = 200
 WRITERS = 8
-
-
-def _writer(index: int, start: multiprocessing.synchronize.Event) -> None:  # runs in a spawned process
-    start.wait(30)
-    for i in range(ATTEMPTS_PER_WRITER):
-        progress.record_attempt(f"learner{index}", "m1", f"q{i}", i, i % 2 == 0, float(i % 2 == 0))
 
 
 def test_eight_processes_writing_at_once_lose_nothing(store):
@@ -165,7 +159,7 @@ def test_eight_processes_writing_at_once_lose_nothing(store):
     progress.close()
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Event()
-    procs = [ctx.Process(target=_writer, args=(i, start)) for i in range(WRITERS)]
+    procs = [ctx.Process(target=write_attempts, args=(i, start)) for i in range(WRITERS)]
     for p in procs:
         p.start()
     start.set()
@@ -180,14 +174,16 @@ def test_eight_processes_writing_at_once_lose_nothing(store):
 def test_concurrent_first_use_creates_the_schema_once(store):
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Event()
-    procs = [ctx.Process(target=_writer, args=(i, start)) for i in range(4)]
+    procs = [ctx.Process(target=write_attempts, args=(i, start, 10)) for i in range(4)]
     for p in procs:
         p.start()
     start.set()
     for p in procs:
         p.join(120)
     assert [p.exitcode for p in procs] == [0] * 4
-    assert count_rows(store) == 4 * ATTEMPTS_PER_WRITER
+    assert count_rows(store) == 4 * 10
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(progress.MIGRATIONS)
 
 
 WRITER_SCRIPT = """
@@ -248,8 +244,13 @@ def test_a_corrupt_store_is_moved_aside_reported_once_and_replaced(store):
 
 
 def test_damaged_pages_are_detected_too(store):
-    for i in range(300):
-        progress.record_attempt("ana", "m1", f"q{i}", "x" * 200, True, 1.0)
+    conn = progress.connection()
+    with conn:  # one transaction: enough rows for several pages, quickly
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO attempts (learner, module, question_id, answer, correct, score, mode, ts) "
+            "VALUES ('ana', 'm1', ?, ?, 1, 1.0, 'practice', 0)", [(f"q{i}", '"' + "x" * 200 + '"') for i in range(300)])
+    assert len(progress.attempts("ana")) == 300
     progress.close()
     data = bytearray(store.read_bytes())
     assert len(data) > 8192
