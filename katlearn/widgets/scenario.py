@@ -1,0 +1,254 @@
+"""A branching case the learner plays as the trainee therapist.
+
+``case_scenario("trd_maya", module="05_treatment_process")`` shows one node at a time: the phase
+(consultation → preparation → administration → integration), the situation, the choices. The
+learner picks one and presses "Decide"; feedback says how good the choice was and why; "Continue"
+moves on. At the end a debrief lists every choice with its rating. The play-through is
+:mod:`katlearn.scenario` (pure); every decision is kept with
+:func:`katlearn.progress.record_choice` under the key ``"<scenario id>/<node id>"`` and the value
+``{"choice": index, "rating": ..., "text": ...}``; a finished case adds ``"<scenario id>/complete"``
+with the path and the tally.
+
+Stable CSS classes: ``kl-scenario`` (container, plus ``kl-scenario-<id>``), ``kl-scenario-phase``
+(the phase stepper), ``kl-scenario-situation``, ``kl-scenario-options`` (main control),
+``kl-scenario-decide``, ``kl-scenario-feedback`` (with ``kl-rating-<rating>`` after deciding),
+``kl-scenario-continue``, ``kl-scenario-debrief``, ``kl-scenario-restart``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from html import escape
+
+import ipywidgets as widgets
+
+from katlearn import markdown, progress
+from katlearn import scenario as sc
+from katlearn.content import ContentError, load_references
+from katlearn.widgets.quiz import cite
+
+__all__ = ["CaseScenario", "case_scenario", "RATING_COLOURS", "PRACTICE_CSS", "style_widget"]
+
+# Colours that meet 4.5:1 on white (the course stylesheet's --kl-ok / --kl-bad), plus a neutral.
+RATING_COLOURS = {"best": "#00734d", "acceptable": "#8a5a00", "risky": "#b34700"}
+RATING_MARKS = {"best": "✓", "acceptable": "~", "risky": "✗"}
+TALLY_WORDS = {"best": "strong", "acceptable": "reasonable", "risky": "risky"}
+
+
+# Two layout rules these widgets need and the course stylesheet does not (yet) have; they belong
+# there, for every widget. (1) Choices are whole sentences, but ipywidgets gives each radio label one
+# fixed-height line, so wrapped text would overlap the next choice. (2) ipywidgets sets the line
+# height of HTML output to the control height (34 px), which spreads prose out. Both rules are
+# scoped to this course's practice widgets and travel with them (see style_widget).
+PRACTICE_CSS = (
+    "<style>"
+    ".kl-scenario-options .widget-radio-box label{height:auto!important;line-height:1.45!important;"
+    "display:flex!important;flex-direction:row-reverse;justify-content:flex-end;align-items:flex-start;"
+    "gap:0.4em;padding:0.3em 0;white-space:normal!important}"
+    ".kl-scenario-options .widget-radio-box input{float:none!important;margin:0.3em 0 0 0;flex-shrink:0}"
+    ".kl-scenario-options .widget-radio-box{height:auto!important}"
+    ":is(.kl-scenario,.kl-screening,.kl-glossary,.kl-assessment,.kl-completion,.kl-course-planner,"
+    ".kl-session-explorer,.kl-evidence) .widget-html-content{line-height:1.5}"
+    "</style>"
+)
+
+
+def style_widget() -> widgets.HTML:
+    """An invisible widget carrying :data:`PRACTICE_CSS`; put it first in a container."""
+    return widgets.HTML(PRACTICE_CSS, layout=widgets.Layout(height="0", margin="0", overflow="hidden"))
+
+
+def _live(inner: str) -> str:
+    return f'<div role="status" aria-live="polite">{inner}</div>'
+
+
+def _stepper(phase: str) -> str:
+    current = sc.PHASES.index(phase)
+    items = []
+    for i, p in enumerate(sc.PHASES):
+        attrs = ' aria-current="step"' if i == current else ""
+        style = ("font-weight:700;border-bottom:3px solid #0072b2" if i == current
+                 else "color:#555" if i > current else "color:#00734d")
+        mark = "✓ " if i < current else ""
+        items.append(f'<li{attrs} style="display:inline-block;margin:0 0.9em 0.3em 0;{style}">'
+                     f"{mark}{escape(sc.PHASE_LABELS[p])}</li>")
+    return (f'<nav aria-label="Phase of the case"><ol style="list-style:none;padding:0;margin:0.5em 0">'
+            f"{''.join(items)}</ol></nav>")
+
+
+class CaseScenario(widgets.VBox):
+    """One case, played one decision at a time, with feedback and a debrief."""
+
+    def __init__(self, scenario_id: str, module: str, learner: str | None = None,
+                 scenario: sc.Scenario | None = None) -> None:
+        self.module = module
+        self.learner = learner or progress.current_learner()
+        self.header = widgets.HTML()
+        self.css = style_widget()
+        self.stepper = widgets.HTML()
+        self.stepper.add_class("kl-scenario-phase")
+        self.situation = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.situation.add_class("kl-scenario-situation")
+        self.options = widgets.RadioButtons(options=[], value=None, description="Your choice:",
+                                            style={"description_width": "initial"},
+                                            layout=widgets.Layout(width="100%"))
+        self.options.add_class("kl-scenario-options")
+        self.decide_button = widgets.Button(description="Decide", button_style="primary",
+                                            tooltip="Commit to the choice you selected and see the feedback")
+        self.decide_button.add_class("kl-scenario-decide")
+        self.feedback = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.feedback.add_class("kl-scenario-feedback")
+        self.continue_button = widgets.Button(description="Continue", button_style="primary",
+                                              tooltip="Go on to the next moment of the case",
+                                              layout=widgets.Layout(display="none"))
+        self.continue_button.add_class("kl-scenario-continue")
+        self.debrief_box = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.debrief_box.add_class("kl-scenario-debrief")
+        self.restart_button = widgets.Button(description="Start the case again",
+                                             tooltip="Play the case again from the first consultation",
+                                             layout=widgets.Layout(display="none", width="auto"))
+        self.restart_button.add_class("kl-scenario-restart")
+        self.notice = widgets.HTML()
+        super().__init__([], layout=widgets.Layout(width="100%"))
+        self.add_class("kl-scenario")
+        try:
+            self.scenario = scenario or sc.load_scenario(scenario_id)
+        except ContentError as exc:
+            self.scenario = None
+            problems = "".join(f"<li><code>{escape(str(p))}</code></li>" for p in exc.problems)
+            self.header.value = (f"<p><strong>This case could not be loaded.</strong> Run "
+                                 f"<code>python -m katlearn check</code>.</p><ul>{problems}</ul>")
+            self.children = [self.header]
+            return
+        self.add_class(f"kl-scenario-{self.scenario.id}")
+        self.header.value = (
+            f'<h3 style="margin-bottom:0.2em">{escape(self.scenario.title)}</h3>'
+            f"{markdown.render(self.scenario.summary)}"
+            f'<p><small><em>{escape(self.scenario.note)}</em></small></p>' + self._last_time())
+        self.decide_button.on_click(lambda _b: self.decide())
+        self.continue_button.on_click(lambda _b: self.proceed())
+        self.restart_button.on_click(lambda _b: self.restart())
+        self.children = [self.css, self.header, self.stepper, self.situation, self.options,
+                         widgets.HBox([self.decide_button, self.continue_button]), self.feedback,
+                         self.debrief_box, self.restart_button, self.notice]
+        self.run = sc.start(self.scenario)
+        self._show_node()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def decide(self, choice: int | None = None) -> sc.ScenarioChoice | None:
+        """Commit to a choice (the selected one unless ``choice`` is given); show its feedback."""
+        assert self.scenario is not None
+        node = self.scenario.node(self.run.node_id)
+        index = self.options.value if choice is None else choice
+        if index is None:
+            self.feedback.value = _live("<p>Choose what you would do first, then press <strong>Decide</strong>.</p>")
+            return None
+        picked = node.choices[index]
+        self.run = sc.choose(self.scenario, self.run, index)
+        self._save(f"{self.scenario.id}/{node.id}", {"choice": index, "rating": picked.rating, "text": picked.text})
+        colour = RATING_COLOURS[picked.rating]
+        for r in sc.RATINGS:
+            self.feedback.remove_class(f"kl-rating-{r}")
+        self.feedback.add_class(f"kl-rating-{picked.rating}")
+        best = [c for c in node.choices if c.rating == "best"]
+        hint = ""
+        if picked.rating != "best" and best:
+            hint = f"<p><small>A stronger choice here: “{escape(best[0].text)}”</small></p>"
+        sources = ""
+        if picked.references:
+            sources = f"<p><small>Sources: {cite(picked.references, self._references())}</small></p>"
+        self.feedback.value = _live(
+            f'<div style="border-left:4px solid {colour};padding:0.5em 0.9em;margin:0.5em 0">'
+            f'<p style="color:{colour}"><strong>{RATING_MARKS[picked.rating]} '
+            f"{escape(sc.RATING_LABELS[picked.rating])}</strong></p>"
+            f"{markdown.render(picked.feedback)}{sources}{hint}</div>")
+        self.options.disabled = True
+        self.decide_button.layout.display = "none"
+        self.continue_button.layout.display = None
+        return picked
+
+    def proceed(self) -> None:
+        """Move on to the node the last decision led to."""
+        self._show_node()
+
+    def restart(self) -> None:
+        assert self.scenario is not None
+        self.run = sc.start(self.scenario)
+        self._show_node()
+
+    # -- display -------------------------------------------------------------------------------
+
+    def _show_node(self) -> None:
+        assert self.scenario is not None
+        node = self.scenario.node(self.run.node_id)
+        self.stepper.value = _stepper(node.phase)
+        self.situation.value = (f'<h4 style="margin:0.4em 0">{escape(node.title)}</h4>'
+                                f"{markdown.render(node.situation)}")
+        self.feedback.value = ""
+        for r in sc.RATINGS:
+            self.feedback.remove_class(f"kl-rating-{r}")
+        self.continue_button.layout.display = "none"
+        if node.is_end:
+            self.options.layout.display = "none"
+            self.decide_button.layout.display = "none"
+            self._show_debrief()
+            return
+        self.debrief_box.value = ""
+        self.restart_button.layout.display = "none"
+        with self.options.hold_trait_notifications():
+            self.options.options = [(c.text, i) for i, c in enumerate(node.choices)]
+            self.options.value = None
+        self.options.disabled = False
+        self.options.layout.display = None
+        self.decide_button.layout.display = None
+
+    def _show_debrief(self) -> None:
+        assert self.scenario is not None
+        d = sc.debrief(self.scenario, self.run)
+        rows = []
+        for node, choice in d.steps:
+            colour = RATING_COLOURS[choice.rating]
+            rows.append(
+                f"<li><strong>{escape(sc.PHASE_LABELS[node.phase])}: {escape(node.title)}.</strong> "
+                f"You chose “{escape(choice.text)}” "
+                f'<span style="color:{colour}">({RATING_MARKS[choice.rating]} '
+                f"{escape(sc.RATING_LABELS[choice.rating].lower())})</span></li>")
+        tally = ", ".join(f"{d.counts[r]} {TALLY_WORDS[r]}" for r in sc.RATINGS)
+        self.debrief_box.value = _live(
+            '<div style="border:1px solid #ccc;padding:0.6em 1em;margin-top:0.5em">'
+            f"<h4>Debrief</h4><p>You made {len(d.steps)} decisions: {escape(tally)}.</p>"
+            f"<ol>{''.join(rows)}</ol>{markdown.render(self.scenario.debrief)}</div>")
+        self.restart_button.layout.display = None
+        self._save(f"{self.scenario.id}/complete",
+                   {"path": [[s.node_id, s.choice] for s in self.run.steps], "counts": dict(d.counts)})
+
+    def _references(self) -> dict:
+        try:
+            return load_references()
+        except ContentError:
+            return {}
+
+    def _last_time(self) -> str:
+        assert self.scenario is not None
+        try:
+            done = progress.latest_choices(self.learner, self.module).get(f"{self.scenario.id}/complete")
+        except (sqlite3.Error, OSError, progress.ProgressError):
+            return ""
+        if not isinstance(done, dict) or not isinstance(done.get("counts"), dict):
+            return ""
+        best = done["counts"].get("best", 0)
+        total = sum(v for v in done["counts"].values() if isinstance(v, int))
+        return f"<p><small>Last time you finished this case with {best} strong choices out of {total}.</small></p>"
+
+    def _save(self, key: str, value: dict) -> None:
+        try:
+            progress.record_choice(self.learner, self.module, key, value)
+        except (sqlite3.Error, OSError, progress.ProgressError) as exc:
+            self.notice.value = _live(f"<p><strong>Your choice could not be saved</strong> ({escape(str(exc))}). "
+                                      "You can still play the case.</p>")
+
+
+def case_scenario(scenario_id: str, module: str) -> CaseScenario:
+    """A branching case (``assets/scenarios/<scenario_id>.yaml``) whose choices count for ``module``."""
+    return CaseScenario(scenario_id, module)
