@@ -1,0 +1,240 @@
+"""Progress as xAPI 1.0.3 statements, ready to POST (as one JSON array) to a Learning Record Store.
+
+Two kinds of statement:
+
+- ``answered`` (http://adlnet.gov/expapi/verbs/answered): one per saved quiz attempt; the object is
+  the question, a ``cmi.interaction`` activity whose definition says its interaction type, its
+  choices and its correct response pattern; ``result`` carries success, the scaled score and the
+  learner's response in the same pattern syntax; ``context`` names the module (parent) and the
+  course (grouping).
+- ``completed`` (http://adlnet.gov/expapi/verbs/completed): one per module summary the learner
+  reached; the object is the module; ``result.success`` says whether it was mastered.
+
+Actors are accounts, never e-mail addresses: ``{"account": {"homePage": <hub URL>, "name":
+<learner>}}``. Activity ids live under an IRI base the deployer controls (``--iri-base`` or
+``KATLEARN_XAPI_IRI_BASE``): ``<base>/modules/<module>`` and ``<base>/modules/<module>/questions/<id>``.
+Statement ids are UUIDs derived from the record, so exporting twice sends the same statements
+and an LRS keeps one copy.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from katlearn import progress
+from katlearn.content import Bank, Matching, MultipleChoice, Numeric, Ordering, Question, SingleChoice, TrueFalse
+from katlearn.dashboard import ClassRecords, iso_time
+from katlearn.markdown import to_text
+
+ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
+MODULE = "http://adlnet.gov/expapi/activities/module"
+COURSE = "http://adlnet.gov/expapi/activities/course"
+LANGUAGE = "en-US"
+PLATFORM = "katlearn"
+IRI_BASE_ENV = "KATLEARN_XAPI_IRI_BASE"
+HOME_PAGE_ENV = "KATLEARN_XAPI_HOME_PAGE"
+NAME_MAX_CHARS = 120
+
+_INTERACTION_TYPES = {
+    "single": "choice",
+    "multiple": "choice",
+    "true_false": "true-false",
+    "numeric": "numeric",
+    "ordering": "sequencing",
+    "matching": "matching",
+}
+
+
+def _http_url(value: str, what: str, hint: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{what} must be an http(s) URL, not {value!r}; {hint}")
+    return value.strip()
+
+
+def resolve_iri_base(value: str | None = None) -> str:
+    """The IRI under which course activities are named (no trailing slash)."""
+    value = value or os.environ.get(IRI_BASE_ENV, "")
+    hint = (f"give --iri-base (or set {IRI_BASE_ENV}) to a URL you control, "
+            "e.g. https://learn.example.org/katlearn")
+    if not value:
+        raise ValueError(f"no IRI base for activity ids: {hint}")
+    return _http_url(value, "the IRI base", hint).rstrip("/")
+
+
+def resolve_home_page(value: str | None = None) -> str:
+    """The system that knows learners by these names: the hub's public URL on a hub."""
+    value = value or os.environ.get(HOME_PAGE_ENV, "") or os.environ.get("JUPYTERHUB_PUBLIC_HUB_URL", "")
+    hint = (f"give --home-page (or set {HOME_PAGE_ENV}) to the URL where learners sign in, "
+            "e.g. https://hub.example.org/")
+    if not value:
+        raise ValueError(f"no home page for learner accounts: {hint}")
+    return _http_url(value, "the home page", hint)
+
+
+def module_iri(base: str, module: str) -> str:
+    return f"{base}/modules/{quote(module, safe='')}"
+
+
+def question_iri(base: str, module: str, question_id: str) -> str:
+    return f"{module_iri(base, module)}/questions/{quote(question_id, safe='')}"
+
+
+def _lang(text: str) -> dict[str, str]:
+    return {LANGUAGE: text}
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= NAME_MAX_CHARS else text[: NAME_MAX_CHARS - 1].rstrip() + "…"
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def interaction_definition(question: Question) -> dict[str, Any]:
+    """The activity definition of a question: type, interaction type, components, correct pattern."""
+    definition: dict[str, Any] = {
+        "name": _lang(_short(to_text(question.prompt))),
+        "description": _lang(" ".join(to_text(question.prompt).split())),
+        "type": INTERACTION,
+        "interactionType": _INTERACTION_TYPES[question.type],
+    }
+    if isinstance(question, (SingleChoice, MultipleChoice)):
+        definition["choices"] = [{"id": f"option-{i}", "description": _lang(o.text)}
+                                 for i, o in enumerate(question.options)]
+        definition["correctResponsesPattern"] = [
+            "[,]".join(f"option-{i}" for i, o in enumerate(question.options) if o.correct)]
+    elif isinstance(question, TrueFalse):
+        definition["correctResponsesPattern"] = ["true" if question.answer else "false"]
+    elif isinstance(question, Numeric):
+        if question.tolerance:
+            low, high = question.answer - question.tolerance, question.answer + question.tolerance
+            definition["correctResponsesPattern"] = [f"{_num(low)}[:]{_num(high)}"]
+        else:
+            definition["correctResponsesPattern"] = [_num(question.answer)]
+    elif isinstance(question, Ordering):
+        definition["choices"] = [{"id": f"item-{i}", "description": _lang(t)} for i, t in enumerate(question.items)]
+        definition["correctResponsesPattern"] = ["[,]".join(f"item-{i}" for i in range(len(question.items)))]
+    elif isinstance(question, Matching):
+        definition["source"] = [{"id": f"term-{i}", "description": _lang(p.term)} for i, p in enumerate(question.pairs)]
+        definition["target"] = [{"id": f"definition-{i}", "description": _lang(p.definition)}
+                                for i, p in enumerate(question.pairs)]
+        definition["correctResponsesPattern"] = [
+            "[,]".join(f"term-{i}[.]definition-{i}" for i in range(len(question.pairs)))]
+    return definition
+
+
+def response_text(question: Question, answer: Any) -> str | None:
+    """A stored answer in the xAPI response syntax of the question's interaction type."""
+    try:
+        if isinstance(question, SingleChoice):
+            index = int(answer)
+            return f"option-{index}" if 0 <= index < len(question.options) else None
+        if isinstance(question, MultipleChoice):
+            return "[,]".join(f"option-{i}" for i in sorted({int(a) for a in answer}))
+        if isinstance(question, TrueFalse):
+            return ("true" if answer else "false") if isinstance(answer, bool) else None
+        if isinstance(question, Numeric):
+            from katlearn.quiz import parse_numeric
+
+            return _num(parse_numeric(answer, question.unit))
+        if isinstance(question, Ordering):
+            return "[,]".join(f"item-{int(i)}" for i in answer)
+        if isinstance(question, Matching):
+            return "[,]".join(f"term-{t}[.]definition-{int(p)}" for t, p in enumerate(answer) if p is not None)
+    except Exception:  # noqa: BLE001 - an answer that no longer fits the question has no response
+        return None
+    return None
+
+
+def actor(learner: str, home_page: str) -> dict[str, Any]:
+    return {"objectType": "Agent", "account": {"homePage": home_page, "name": learner}}
+
+
+def statement_id(*parts: Any) -> str:
+    """A UUID fixed by the record it describes, so re-exports are idempotent."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "\x1f".join(repr(p) for p in parts)))
+
+
+def _context(base: str, parent: str | None, mode: str) -> dict[str, Any]:
+    activities: dict[str, Any] = {"grouping": [{"objectType": "Activity", "id": base,
+                                                "definition": {"type": COURSE}}]}
+    if parent:
+        activities["parent"] = [{"objectType": "Activity", "id": parent, "definition": {"type": MODULE}}]
+    return {
+        "contextActivities": activities,
+        "platform": PLATFORM,
+        "language": LANGUAGE,
+        "extensions": {f"{base}/extensions/mode": mode},
+    }
+
+
+def _score(score: float) -> dict[str, float]:
+    value = round(min(1.0, max(0.0, float(score))), 4)
+    return {"scaled": value, "raw": value, "min": 0, "max": 1}
+
+
+def answered_statement(attempt: progress.Attempt, question: Question | None, base: str, home_page: str) -> dict[str, Any]:
+    object_id = question_iri(base, attempt.module, attempt.question_id)
+    definition = interaction_definition(question) if question is not None else {
+        "name": _lang(attempt.question_id), "type": INTERACTION}
+    result: dict[str, Any] = {"success": bool(attempt.correct), "score": _score(attempt.score)}
+    response = response_text(question, attempt.answer) if question is not None else None
+    if response is not None:
+        result["response"] = response
+    return {
+        "id": statement_id(home_page, attempt.learner, ANSWERED, object_id, attempt.ts, attempt.id),
+        "actor": actor(attempt.learner, home_page),
+        "verb": {"id": ANSWERED, "display": _lang("answered")},
+        "object": {"objectType": "Activity", "id": object_id, "definition": definition},
+        "result": result,
+        "context": _context(base, module_iri(base, attempt.module), attempt.mode),
+        "timestamp": iso_time(attempt.ts),
+    }
+
+
+def completed_statement(completion: progress.Completion, title: str, base: str, home_page: str) -> dict[str, Any]:
+    object_id = module_iri(base, completion.module)
+    return {
+        "id": statement_id(home_page, completion.learner, COMPLETED, object_id, completion.ts, completion.id),
+        "actor": actor(completion.learner, home_page),
+        "verb": {"id": COMPLETED, "display": _lang("completed")},
+        "object": {"objectType": "Activity", "id": object_id,
+                   "definition": {"name": _lang(title), "type": MODULE}},
+        "result": {"completion": True, "success": bool(completion.mastered), "score": _score(completion.score)},
+        "context": _context(base, None, completion.mode),
+        "timestamp": iso_time(completion.ts),
+    }
+
+
+def statements(records: ClassRecords, banks: Mapping[str, Bank], iri_base: str, home_page: str,
+               titles: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Every attempt and completion in ``records`` as statements, oldest first.
+
+    ``banks`` (keyed by module) describe the questions; an attempt at a question no bank has any
+    more still becomes a statement, with a bare definition. ``titles`` name the modules.
+    """
+    base = iri_base.rstrip("/")
+    titles = titles or {}
+    out: list[tuple[float, dict[str, Any]]] = []
+    for a in records.attempts:
+        bank = banks.get(a.module)
+        question = None
+        if bank is not None:
+            try:
+                question = bank.question(a.question_id)
+            except KeyError:
+                question = None
+        out.append((a.ts, answered_statement(a, question, base, home_page)))
+    for c in records.completions:
+        out.append((c.ts, completed_statement(c, titles.get(c.module, c.module), base, home_page)))
+    out.sort(key=lambda pair: pair[0])
+    return [s for _ts, s in out]
