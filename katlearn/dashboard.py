@@ -559,7 +559,7 @@ def course_quizzes() -> tuple[list[tuple[str, str]], dict[str, Bank], dict[str, 
     for meta in metas:
         for objective in meta.objectives:
             texts[objective.id] = objective.text
-        if not meta.quiz:
+        if not meta.quiz or getattr(meta, "audience", "learner") != "learner":
             continue
         try:  # attempts are recorded under the quiz's name (= the notebook's, by convention)
             banks[meta.quiz] = content.load_bank(meta.quiz)

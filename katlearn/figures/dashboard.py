@@ -1,0 +1,153 @@
+"""Class results as figures for the educator dashboard (pure: report rows in, Described out).
+
+- :func:`module_progress_chart`: learners per module, stacked by status (mastered, in progress,
+  not started);
+- :func:`objective_chart`: share of learners at mastery per learning objective;
+- :func:`item_chart`: share right at the first attempt per question, hardest first, with the
+  commonest wrong answer in the hover label.
+
+Labels come from course content (titles, prompts, options); they are escaped before Plotly sees
+them, because Plotly reads a few HTML tags in text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+import plotly.graph_objects as go
+
+from katlearn.dashboard import ItemResult, ModuleProgress, ObjectiveResult
+from katlearn.figures.base import PALETTE, Described, base_layout
+from katlearn.markdown import to_text
+
+__all__ = ["STATUS_COLOURS", "module_progress_chart", "objective_chart", "item_chart", "band_colour", "label"]
+
+STATUS_COLOURS = {
+    "mastered": PALETTE["green"],
+    "in progress": PALETTE["orange"],
+    "not started": "#D9D9D9",
+}
+# Bands for "share right at the first try": below half needs teaching, below 80 % a look.
+LOW_PERCENT, OK_PERCENT = 50.0, 80.0
+ROW_HEIGHT_PX = 30
+LABEL_MAX_CHARS = 48
+
+
+def label(text: str, max_chars: int = LABEL_MAX_CHARS) -> str:
+    """Plain text (Markdown dropped) shortened for an axis and escaped for Plotly."""
+    text = " ".join(to_text(str(text)).split())
+    if len(text) > max_chars:
+        text = text[: max_chars - 1].rstrip() + "…"
+    return escape(text, quote=False)
+
+
+def _height(rows: int) -> int:
+    return max(260, 120 + ROW_HEIGHT_PX * rows)
+
+
+def band_colour(percent: float | None) -> str:
+    if percent is None:
+        return STATUS_COLOURS["not started"]
+    if percent < LOW_PERCENT:
+        return PALETTE["vermillion"]
+    if percent < OK_PERCENT:
+        return PALETTE["orange"]
+    return PALETTE["blue"]
+
+
+def _positions(percents: Sequence[float]) -> list[str]:
+    """Value labels inside long bars, just outside short ones (so 0 % still says so)."""
+    return ["inside" if p >= 30 else "outside" for p in percents]
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def module_progress_chart(rows: Sequence[ModuleProgress]) -> Described:
+    """Horizontal stacked bars, one per module in course order (first at the top)."""
+    names = [label(f"{r.title}") for r in rows]
+    fig = go.Figure(layout=base_layout("Where the class is, module by module", "Learners", ""))
+    for status, attr in (("mastered", "mastered"), ("in progress", "in_progress"), ("not started", "not_started")):
+        values = [getattr(r, attr) for r in rows]
+        fig.add_trace(go.Bar(
+            y=names, x=values, name=status.capitalize(), orientation="h",
+            marker={"color": STATUS_COLOURS[status], "line": {"color": "#FFFFFF", "width": 1}},
+            text=[str(v) if v else "" for v in values], textposition="inside", insidetextanchor="middle",
+            textangle=0,
+            hovertemplate="%{y}<br>" + status + ": %{x}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", hovermode="closest", height=_height(len(rows)), legend_traceorder="normal",
+                      yaxis={"autorange": "reversed", "title": {"text": ""}},
+                      xaxis={"rangemode": "tozero", "dtick": None if not rows or rows[0].learners > 10 else 1})
+    learners = rows[0].learners if rows else 0
+    if not rows or learners == 0:
+        text = "No learner has started any module yet."
+    else:
+        parts = [f"{r.title}: {r.mastered} mastered, {r.in_progress} in progress, {r.not_started} not started"
+                 for r in rows]
+        text = f"Progress of {_plural(learners, 'learner')} per module. " + "; ".join(parts) + "."
+    return Described(fig, text)
+
+
+def objective_chart(rows: Sequence[ObjectiveResult]) -> Described:
+    """Share of learners (who answered its questions) at mastery, per objective in course order."""
+    shown = [r for r in rows if r.learners]
+    names = [label(f"{r.objective}: {r.text}") for r in shown]
+    percents = [r.percent_mastered or 0.0 for r in shown]
+    fig = go.Figure(layout=base_layout("Learning objectives: share of learners at mastery",
+                                       "Learners at mastery (%)", ""))
+    fig.add_trace(go.Bar(
+        y=names, x=percents, orientation="h", name="At mastery",
+        marker={"color": [band_colour(p) for p in percents]},
+        text=[f"{p:.0f}% of {r.learners}" for p, r in zip(percents, shown)], textposition=_positions(percents),
+        textangle=0, cliponaxis=False,
+        customdata=[[label(r.text, 200), r.mastered, r.learners] for r in shown],
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]} of %{customdata[2]} learners at mastery<extra></extra>",
+    ))
+    fig.update_layout(hovermode="closest", showlegend=False, height=_height(len(shown)),
+                      yaxis={"autorange": "reversed", "title": {"text": ""}},
+                      xaxis={"range": [0, 100], "ticksuffix": "%"})
+    if not shown:
+        text = "No learner has answered a quiz question yet, so no objective can be judged."
+    else:
+        low = sorted(shown, key=lambda r: r.percent_mastered or 0.0)[:3]
+        lows = "; ".join(f"{r.objective} ({r.percent_mastered:.0f}% of {r.learners})" for r in low)
+        text = (f"Share of learners at mastery for {_plural(len(shown), 'objective')} with answers. "
+                f"Lowest: {lows}.")
+    return Described(fig, text)
+
+
+def item_chart(rows: Sequence[ItemResult], limit: int | None = None) -> Described:
+    """Questions answered by anyone, hardest first: share right at the first attempt."""
+    shown = sorted((r for r in rows if r.learners), key=lambda r: (r.percent_correct or 0.0, r.module, r.question_id))
+    if limit is not None:
+        shown = shown[:limit]
+    names = [label(f"{r.question_id}: {r.prompt}") for r in shown]
+    percents = [r.percent_correct or 0.0 for r in shown]
+    wrong = [label(r.common_wrong, 200) + f" ({_plural(r.common_wrong_learners, 'learner')})"
+             if r.common_wrong else "none" for r in shown]
+    fig = go.Figure(layout=base_layout("Questions: share right at the first try (hardest first)",
+                                       "Right at the first try (%)", ""))
+    fig.add_trace(go.Bar(
+        y=names, x=percents, orientation="h", name="Right at first try",
+        marker={"color": [band_colour(p) for p in percents]},
+        text=[f"{p:.0f}% of {r.learners}" for p, r in zip(percents, shown)], textposition=_positions(percents),
+        textangle=0, cliponaxis=False,
+        customdata=[[w, r.learners, r.attempts] for w, r in zip(wrong, shown)],
+        hovertemplate=("%{y}<br>%{x:.0f}% right at the first try, %{customdata[1]} learners, "
+                       "%{customdata[2]} attempts<br>Commonest wrong answer: %{customdata[0]}<extra></extra>"),
+    ))
+    fig.update_layout(hovermode="closest", showlegend=False, height=_height(len(shown)),
+                      yaxis={"autorange": "reversed", "title": {"text": ""}},
+                      xaxis={"range": [0, 100], "ticksuffix": "%"})
+    if not shown:
+        text = "No quiz question has been answered yet."
+    else:
+        hardest = "; ".join(
+            f"{r.question_id}: {r.percent_correct:.0f}% right at first try"
+            + (f", commonest wrong answer “{r.common_wrong}”" if r.common_wrong else "")
+            for r in shown[:3])
+        text = f"{_plural(len(shown), 'question')} answered, hardest first. {hardest}."
+    return Described(fig, text)

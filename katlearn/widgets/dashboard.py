@@ -1,0 +1,333 @@
+"""The educator dashboard: class results as figures and tables, with CSV downloads.
+
+``dashboard()`` in ``notebooks/educator_dashboard.ipynb`` shows, to educators only (see
+:func:`katlearn.dashboard.educator_access`): how many learners have started or mastered each
+module, the share at mastery per learning objective, per-question results at the first try with
+the commonest wrong answer, and one row per learner. Everyone else sees why the page is locked and
+no data: the report is only built after access is granted.
+
+Stable CSS classes: ``kl-dashboard`` (the whole view), ``kl-dash-locked`` (the locked notice),
+``kl-dash-key`` / ``kl-dash-unlock`` / ``kl-dash-key-status`` (educator key form),
+``kl-dash-summary``, ``kl-dash-refresh``, ``kl-dash-downloads``, ``kl-dash-problems``,
+``kl-dash-table`` with ``kl-dash-modules`` / ``kl-dash-objectives`` / ``kl-dash-items`` /
+``kl-dash-learners``.
+
+Every name and text from the stores or the content reaches the page escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import ipywidgets as widgets
+
+from katlearn import dashboard as kdash
+from katlearn import progress
+from katlearn.figures import dashboard as figs
+from katlearn.markdown import to_text
+from katlearn.widgets.plot import PlotView
+
+__all__ = ["Cell", "Dashboard", "dashboard", "download_link", "table_html"]
+
+MAX_KEY_TRIES = 5
+LOCKOUT_S = 60.0
+HARDEST_SHOWN = 15  # questions in the item chart; the table lists all
+
+_STYLE = """<style>
+.kl-dashboard .kl-dash-table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1.5em; font-size: 0.95em;
+  line-height: 1.35; }
+.kl-dashboard .kl-dash-table th, .kl-dashboard .kl-dash-table td { border-bottom: 1px solid #ddd; padding: 0.3em 0.5em;
+  text-align: left; vertical-align: top; }
+.kl-dashboard .kl-dash-table td.kl-num, .kl-dashboard .kl-dash-table th.kl-num { text-align: right; }
+.kl-dashboard .kl-dash-table td.kl-num, .kl-dashboard .kl-dash-table td.kl-nowrap { white-space: nowrap; }
+.kl-dashboard .widget-html { width: 100%; }
+.kl-dashboard .widget-html-content { width: 100%; min-width: 0; }
+.kl-dashboard .kl-dash-table caption { text-align: left; font-weight: 600; padding: 0.3em 0; }
+.kl-dashboard .kl-dash-table-wrap { overflow-x: auto; max-width: 100%; }
+.kl-dashboard .kl-dash-table th[scope="row"] { font-weight: 600; }
+.kl-dashboard .kl-dash-learners { font-size: 0.88em; }
+.kl-dashboard .kl-dash-learners th, .kl-dashboard .kl-dash-learners td { padding: 0.25em 0.35em; }
+.kl-dashboard .kl-dash-table td.kl-cell-mastered { color: #00704f; font-weight: 600; }
+.kl-dashboard .kl-dash-table td.kl-cell-in-progress { color: #8a5a00; }
+.kl-dashboard .kl-dash-table td.kl-cell-not-started { color: #767676; }
+.kl-dashboard details.kl-dash-more > summary { cursor: pointer; font-weight: 600; margin: 0.3em 0 0.6em; }
+.kl-dashboard .kl-dash-downloads a { margin-right: 1.2em; }
+.kl-dashboard .kl-dash-summary p { margin: 0.2em 0; }
+</style>"""
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _live(inner: str) -> str:
+    return f'<div role="status" aria-live="polite">{inner}</div>'
+
+
+def _pct(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:.{digits}f}%"
+
+
+def _when(ts: float | None) -> str:
+    if ts is None:
+        return "–"
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def download_link(text: str, filename: str, label: str, mime: str = "text/csv") -> str:
+    """An ``<a download>`` whose href carries the file itself (a data: URL); nothing is stored."""
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return (f'<a class="kl-dash-download" download="{_esc(filename)}" '
+            f'href="data:{mime};charset=utf-8;base64,{payload}">{_esc(label)}</a>')
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell with a CSS class and a tooltip; text and tooltip are escaped like any cell."""
+
+    text: Any
+    css: str = ""
+    title: str = ""
+
+
+def _cell(tag: str, value: Any, extra_css: str, scope: str = "") -> str:
+    cell = value if isinstance(value, Cell) else Cell(value)
+    classes = " ".join(c for c in (extra_css, cell.css) if c)
+    attrs = (f' scope="{scope}"' if scope else "") + (f' class="{_esc(classes)}"' if classes else "")
+    attrs += f' title="{_esc(cell.title)}"' if cell.title else ""
+    return f"<{tag}{attrs}>{_esc('' if cell.text is None else cell.text)}</{tag}>"
+
+
+def table_html(caption: str, header: Sequence[Any], rows: Sequence[Sequence[Any]], css: str,
+               numeric: Sequence[int] = (), collapsed: str | None = None) -> str:
+    """A captioned table with every cell escaped; ``collapsed`` folds it under that summary."""
+    nums = set(numeric)
+    head = "".join(_cell("th", h, "kl-num" if i in nums else "", "col") for i, h in enumerate(header))
+    body = "".join(
+        "<tr>" + "".join(_cell("th" if i == 0 else "td", c, "kl-num" if i in nums else "", "row" if i == 0 else "")
+                         for i, c in enumerate(row)) + "</tr>"
+        for row in rows)
+    table = (f'<div class="kl-dash-table-wrap"><table class="kl-dash-table {_esc(css)}">'
+             f"<caption>{_esc(caption)}</caption><thead><tr>{head}</tr></thead>"
+             f"<tbody>{body}</tbody></table></div>")
+    if collapsed:
+        return f'<details class="kl-dash-more"><summary>{_esc(collapsed)}</summary>{table}</details>'
+    return table
+
+
+def _short(text: str, max_chars: int = 110) -> str:
+    text = " ".join(to_text(text).split())
+    return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
+
+
+def _heading(text: str, level: int = 2) -> widgets.HTML:
+    return widgets.HTML(f"<h{level}>{_esc(text)}</h{level}>")
+
+
+class Dashboard(widgets.VBox):
+    """Class results for educators; a locked notice (or the key form) for everyone else.
+
+    ``access`` and ``load`` are for tests: by default access is asked of the hub or the educator
+    key, and records are read from the class's stores.
+    """
+
+    def __init__(self, access: kdash.Access | None = None,
+                 load: Callable[[], kdash.ClassRecords] | None = None,
+                 report: Callable[[kdash.ClassRecords], kdash.ClassReport] | None = None) -> None:
+        super().__init__([], layout=widgets.Layout(width="100%"))
+        self.add_class("kl-dashboard")
+        self._load = load or kdash.load_class
+        self._build_report = report or kdash.class_report
+        self._tries = 0
+        self._locked_until = 0.0
+        self.report: kdash.ClassReport | None = None
+        self.access = access or kdash.educator_access()
+        if self.access.granted:
+            self.show_results()
+        elif self.access.needs_key:
+            self._show_key_form()
+        else:
+            self._show_locked(self.access.message)
+
+    # -- locked / key ----------------------------------------------------------------------------
+
+    def _show_locked(self, message: str) -> None:
+        notice = widgets.HTML(_live(f'<div class="kl-note" role="note"><strong>Class results are for '
+                                    f'educators.</strong> {_esc(message)}</div>'))
+        notice.add_class("kl-dash-locked")
+        self.children = [notice]
+
+    def _show_key_form(self) -> None:
+        self.key = widgets.Password(description="Educator key:", placeholder="the key the course server was given",
+                                    style={"description_width": "initial"}, layout=widgets.Layout(width="28em"))
+        self.key.add_class("kl-dash-key")
+        self.unlock_button = widgets.Button(description="Show class results", button_style="primary",
+                                            tooltip="Check the key and show the class results",
+                                            layout=widgets.Layout(width="auto"))
+        self.unlock_button.add_class("kl-dash-unlock")
+        self.key_status = widgets.HTML(_live(f"<p>{_esc(self.access.message)}</p>"))
+        self.key_status.add_class("kl-dash-key-status")
+        self.unlock_button.on_click(lambda _b: self.unlock(self.key.value))
+        self.children = [widgets.HBox([self.key, self.unlock_button]), self.key_status]
+
+    def unlock(self, typed: str) -> bool:
+        """Check a typed educator key; after too many wrong keys, refuse for a minute."""
+        now = time.monotonic()
+        if now < self._locked_until:
+            wait = int(self._locked_until - now) + 1
+            self.key_status.value = _live(f"<p>Too many wrong keys. Try again in {wait} s.</p>")
+            return False
+        if kdash.key_matches(typed):
+            self.key.value = ""
+            self.access = kdash.Access(True, "key", "", "Unlocked with the educator key.")
+            self.show_results()
+            return True
+        self._tries += 1
+        self.key.value = ""
+        if self._tries >= MAX_KEY_TRIES:
+            self._tries = 0
+            self._locked_until = now + LOCKOUT_S
+            self.key_status.value = _live(f"<p>That key is not right. Too many tries: wait "
+                                          f"{int(LOCKOUT_S)} s before the next one.</p>")
+        else:
+            self.key_status.value = _live("<p>That key is not right.</p>")
+        return False
+
+    # -- results ---------------------------------------------------------------------------------
+
+    def show_results(self) -> None:
+        """Read the stores and draw everything (again)."""
+        if not self.access.granted:
+            raise PermissionError("class results are for educators")
+        try:
+            records = self._load()
+            self.report = self._build_report(records)
+        except Exception as exc:  # noqa: BLE001 - show the educator what failed, never a traceback
+            self.report = None
+            self.children = [widgets.HTML(_live(f"<p><strong>Class results could not be read.</strong> "
+                                                f"{_esc(type(exc).__name__)}: {_esc(exc)}</p>"))]
+            return
+        self.children = self._results_view(records, self.report)
+
+    def _results_view(self, records: kdash.ClassRecords, report: kdash.ClassReport) -> list[widgets.Widget]:
+        n = len(report.learners)
+        summary = widgets.HTML(
+            _STYLE + _live(
+                f"<p><strong>{n} learner{'s' if n != 1 else ''}</strong>, "
+                f"{len(records.attempts)} saved answer{'s' if len(records.attempts) != 1 else ''}, "
+                f"{len(report.modules)} quizzed module{'s' if len(report.modules) != 1 else ''}. "
+                f"Read from {len(report.stores)} store{'s' if len(report.stores) != 1 else ''} "
+                f"at {_esc(_when(report.generated_ts))}.</p>"
+                "<p><small>Results are what each learner's page saved: good for seeing what to teach "
+                "next, not for grading anyone.</small></p>"))
+        summary.add_class("kl-dash-summary")
+        summary.layout = widgets.Layout(flex="1 1 auto")
+        self.refresh_button = widgets.Button(description="Refresh", icon="refresh", tooltip="Read the stores again",
+                                             layout=widgets.Layout(width="auto", flex="0 0 auto"))
+        self.refresh_button.add_class("kl-dash-refresh")
+        self.refresh_button.on_click(lambda _b: self.show_results())
+
+        downloads = widgets.HTML(
+            "<p><strong>Download:</strong> "
+            + download_link(kdash.gradebook_csv(report), "katlearn-class-results.csv",
+                            "Class results (CSV, one row per learner)")
+            + download_link(kdash.items_csv(report), "katlearn-question-analysis.csv",
+                            "Question analysis (CSV)")
+            + download_link(kdash.events_csv(records), "katlearn-progress-log.csv", "Every answer (CSV)")
+            + "</p>")
+        downloads.add_class("kl-dash-downloads")
+
+        parts: list[widgets.Widget] = [widgets.HBox([summary, self.refresh_button],
+                                                    layout=widgets.Layout(justify_content="space-between",
+                                                                          align_items="flex-start")),
+                                       downloads]
+        if report.problems:
+            items = "".join(f"<li>{_esc(p)}</li>" for p in report.problems)
+            problems = widgets.HTML(f"<details><summary>{len(report.problems)} note"
+                                    f"{'s' if len(report.problems) != 1 else ''} about the data</summary>"
+                                    f"<ul>{items}</ul></details>")
+            problems.add_class("kl-dash-problems")
+            parts.append(problems)
+        if not report.learners:
+            empty = widgets.HTML(_live("<p>No learner has saved any progress yet. Results appear here as "
+                                       "learners answer quiz questions; press Refresh.</p>"))
+            empty.add_class("kl-dash-empty")
+            return parts + [empty]
+
+        parts += [_heading("Modules"), PlotView(figs.module_progress_chart(report.modules)),
+                  widgets.HTML(self._modules_table(report))]
+        parts += [_heading("Questions"), PlotView(figs.item_chart(report.items, limit=HARDEST_SHOWN)),
+                  widgets.HTML(self._items_table(report))]
+        parts += [_heading("Learning objectives"), PlotView(figs.objective_chart(report.objectives)),
+                  widgets.HTML(self._objectives_table(report))]
+        parts += [_heading("Learners"), widgets.HTML(self._learners_table(report))]
+        return parts
+
+    @staticmethod
+    def _modules_table(report: kdash.ClassReport) -> str:
+        rows = [[m.title, m.mastered, m.in_progress, m.not_started, _pct(
+            None if m.mean_best_score is None else 100 * m.mean_best_score)] for m in report.modules]
+        return table_html("Learners per module", ["Module", "Mastered", "In progress", "Not started",
+                                                  "Mean best score"], rows, "kl-dash-modules", numeric=(1, 2, 3, 4),
+                          collapsed="Table: learners per module")
+
+    @staticmethod
+    def _objectives_table(report: kdash.ClassReport) -> str:
+        rows = [[o.objective, _short(o.text), o.learners, o.mastered, _pct(o.percent_mastered)]
+                for o in report.objectives if o.learners]
+        return table_html("Objectives (learners who answered any of their questions)",
+                          ["Objective", "What learners should be able to do", "Learners", "At mastery",
+                           "Share"], rows, "kl-dash-objectives", numeric=(2, 3, 4),
+                          collapsed="Table: every objective")
+
+    @staticmethod
+    def _items_table(report: kdash.ClassReport) -> str:
+        answered = sorted((i for i in report.items if i.learners),
+                          key=lambda i: (i.percent_correct or 0.0, i.module, i.question_id))
+        rows = [[i.question_id, Cell(_short(i.prompt), title=to_text(i.prompt)), i.learners, _pct(i.percent_correct),
+                 i.attempts, f"{_short(i.common_wrong, 80)} ({i.common_wrong_learners})" if i.common_wrong else "–"]
+                for i in answered]
+        unanswered = sum(1 for i in report.items if not i.learners)
+        caption = "Questions, hardest first (first attempt of each learner)"
+        if unanswered:
+            caption += f"; {unanswered} not answered yet"
+        return table_html(caption, ["Question", "Prompt", "Learners", "Right at first try", "Attempts",
+                                    "Commonest wrong answer (learners)"], rows, "kl-dash-items", numeric=(2, 3, 4),
+                          collapsed=f"Table: all {len(answered)} answered questions")
+
+    @staticmethod
+    def _learners_table(report: kdash.ClassReport) -> str:
+        """Learner × module: ✓ mastered, … in progress, · not started, with the best score."""
+        marks = {progress.MASTERED: "✓", progress.IN_PROGRESS: "…", progress.NOT_STARTED: "·"}
+        header: list[Any] = ["Learner"]
+        for n, m in enumerate(report.modules):
+            header.append(Cell(m.module.split("_", 1)[0] if m.module[:2].isdigit() else str(n + 1),
+                               title=m.title))
+        header += ["Mastered", "Answered", "Right at 1st try", "Last active (UTC)"]
+        rows = []
+        for r in report.per_learner:
+            row: list[Any] = [r.learner]
+            for m in report.modules:
+                status = r.status.get(m.module, progress.NOT_STARTED)
+                best = r.best_score.get(m.module)
+                text = marks[status] + (f" {100 * best:.0f}" if best is not None else "")
+                row.append(Cell(text, css=f"kl-cell-{status.replace(' ', '-')}",
+                                title=f"{m.title}: {status}" + (f", best score {100 * best:.0f}%" if best is not None else "")))
+            last = "–" if r.last_active is None else datetime.fromtimestamp(r.last_active, timezone.utc).strftime("%d %b %H:%M")
+            row += [r.mastered, r.answered, r.first_correct, Cell(last, css="kl-nowrap", title=_when(r.last_active))]
+            rows.append(row)
+        k = len(report.modules)
+        return table_html("One row per learner: ✓ mastered, … in progress, · not started; numbers are best "
+                          "quiz scores in %. Hover a column for the module's name.",
+                          header, rows, "kl-dash-learners", numeric=tuple(range(1, k + 4)))
+
+
+def dashboard() -> Dashboard:
+    """The educator dashboard for ``notebooks/educator_dashboard.ipynb``."""
+    return Dashboard()
