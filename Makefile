@@ -22,6 +22,7 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e .
+	$(PY) -m katlearn.vendor
 	@touch $@
 
 $(TEST_STAMP): $(STAMP)

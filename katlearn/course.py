@@ -3,7 +3,7 @@
 Each notebook carries ``metadata.katlearn``::
 
     {"order": 1, "title": "What is ketamine-assisted therapy?",
-     "summary": "one line", "minutes": 30, "quiz": "01_what_is_kat",
+     "summary": "one line", "minutes": 30, "quiz": "01_what_is_kat", "audience": "learner",
      "objectives": [{"id": "m01.differs", "text": "Explain ...", "section": "Why-it-differs"}]}
 
 ``section`` is the anchor of the heading that teaches the objective (Voila/JupyterLab turn a
@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -39,6 +41,9 @@ class ModuleMeta(BaseModel):
     minutes: int = Field(gt=0)
     quiz: str | None = None
     objectives: tuple[Objective, ...] = ()
+    # "educator" pages (e.g. the class dashboard) are not part of the learners' course map,
+    # navigation or presenter decks
+    audience: Literal["learner", "educator"] = "learner"
     slug: str = ""  # the notebook's file stem, filled in by the loader
 
     @property
@@ -89,6 +94,11 @@ def modules(folder: Path | None = None) -> tuple[ModuleMeta, ...]:
     """
     folder = folder or paths.notebooks()
     return _modules_cached(str(folder), _signature(folder))
+
+
+def learner_modules(folder: Path | None = None) -> tuple[ModuleMeta, ...]:
+    """The numbered modules a learner works through (not the home page, not educator pages)."""
+    return tuple(m for m in modules(folder) if m.audience == "learner" and m.order > 0)
 
 
 def module(slug: str) -> ModuleMeta:

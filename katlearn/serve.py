@@ -5,20 +5,41 @@
 
 - Voila serves the tree of ``notebooks/`` (modules link to each other) with sources stripped and
   no tracebacks shown to learners; ``/`` redirects to the course home page.
-- Idle kernels of closed pages are culled; kernels of open pages are kept.
+- Idle kernels of closed pages are culled; kernels of open pages are kept. A closed page's kernel
+  is shut down at once by Voila's "page closed" beacon (accepted same-origin, see below).
+- A small pool of warm kernels (started, course modules imported, notebook not yet run) is kept
+  ready and shared by every page, so a learner does not wait for Python to start and import.
+- Static files are sent gzip-compressed (compressed once per file) and cacheable; hashed file names
+  and ``?v=`` URLs are cached for good.
 - The ``katlearn`` Voila template (``katlearn/share/jupyter/voila/templates/katlearn``) adds the
   course stylesheet and serves everything from this server (no CDN).
 - ``/katlearn/static/`` serves course assets and the one local copy of plotly.js, cacheable.
+
+Knobs, read from the environment (for workshops and tests; defaults suit one modest server):
+
+=================================  ========================================================
+``KATLEARN_POOL_SIZE``             warm kernels kept ready for any page (default 2; 0: none)
+``KATLEARN_PRERENDER``             pages pre-rendered per notebook with Voila's preheat
+                                   (default 0: off). Fastest, but a pre-rendered page shows
+                                   learner state (progress, saved answers) as it was when
+                                   the kernel was preheated, so it is off for the course.
+``KATLEARN_CULL_IDLE_TIMEOUT_S``   idle seconds before a closed page's kernel is culled (600)
+``KATLEARN_CULL_INTERVAL_S``       seconds between cull passes (60)
+=================================  ========================================================
 """
 
 from __future__ import annotations
 
+import ast
+import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
 
 from katlearn import paths
+from katlearn import vendor as kvendor
 
 HOME_NOTEBOOK = "00_start_here.ipynb"
 HOST = "127.0.0.1"
@@ -29,6 +50,30 @@ VENDOR_DIR = PACKAGE_DIR / "_vendor"
 # Culling: a kernel whose page was closed is shut down after this many idle seconds.
 CULL_IDLE_TIMEOUT_S = 600
 CULL_INTERVAL_S = 60
+# Warm kernels kept ready: each costs about one idle kernel's memory (~100 MB with the course's
+# modules imported) and saves every learner the kernel start and imports (~2 s of CPU).
+POOL_SIZE = 2
+# Labextensions the course does not use: figures are PlotView (anywidget) drawn with the course's
+# own plotly.js, so plotly's JupyterLab renderer (a 4.8 MB chunk on every first visit) is not sent.
+EXTENSION_DENYLIST = ("jupyterlab-plotly",)
+# Static file types worth compressing (fonts and images are compressed already).
+COMPRESSIBLE = re.compile(r"\.(js|mjs|css|json|map|svg|html|txt|ttf|eot)$")
+# Webpack names files by content hash (e.g. ``84.09c61a35dce1705f.js``): such a file never changes.
+HASHED_NAME = re.compile(r"[.-][0-9a-f]{8,}\.(js|css|woff2?|ttf|svg|eot|png)$")
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"katlearn serve: {name}={raw!r} is not a whole number") from None
+
+
+def default_pool_size() -> int:
+    return _env_int("KATLEARN_POOL_SIZE", POOL_SIZE)
 
 
 def home_path() -> str:
@@ -72,7 +117,10 @@ def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
 def voila_argv(port: int = 8866, present: bool = False) -> list[str]:
     """Voila command-line options (without the program name)."""
     template = "katlearn-reveal" if present else "katlearn"
-    return [
+    # The reveal template writes no HTML until the whole notebook has run, so Voila's keep-alive
+    # heartbeat (default after 10 s) would arrive before the page can handle it.
+    keep_alive = ["--VoilaConfiguration.http_keep_alive_timeout=300"] if present else []
+    return keep_alive + [
         str(paths.notebooks()),
         f"--port={port}",
         f"--Voila.ip={HOST}",
@@ -82,29 +130,150 @@ def voila_argv(port: int = 8866, present: bool = False) -> list[str]:
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.file_allowlist",
         r".*\.(png|jpg|jpeg|gif|svg|webp|css)",
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_TIMEOUT_S}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
+        f"--MappingKernelManager.cull_idle_timeout={_env_int('KATLEARN_CULL_IDLE_TIMEOUT_S', CULL_IDLE_TIMEOUT_S)}",
+        f"--MappingKernelManager.cull_interval={_env_int('KATLEARN_CULL_INTERVAL_S', CULL_INTERVAL_S)}",
         "--MappingKernelManager.cull_connected=False",
+        "--VoilaConfiguration.extension_denylist",
+        *EXTENSION_DENYLIST,
+        *_pool_argv(),
     ]
+
+
+def _pool_argv() -> list[str]:
+    prerender = _env_int("KATLEARN_PRERENDER", 0)
+    if prerender > 0:
+        return [
+            "--VoilaConfiguration.preheat_kernel=True",
+            f"--VoilaConfiguration.default_pool_size={prerender}",
+            "--KatVoila.warm_pool_size=0",
+        ]
+    return [f"--KatVoila.warm_pool_size={max(default_pool_size(), 0)}"]
+
+
+def warmup_modules(notebooks_dir: Path | None = None) -> list[str]:
+    """Modules the course's notebooks import, for warm kernels to import ahead of any request."""
+    found: dict[str, None] = {"ipywidgets": None}
+    for nb_path in sorted((notebooks_dir or paths.notebooks()).glob("*.ipynb")):
+        try:
+            cells = json.loads(nb_path.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            continue
+        for cell in cells:
+            if cell.get("cell_type") != "code":
+                continue
+            source = "".join(cell.get("source", ""))
+            lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+            try:
+                tree = ast.parse("\n".join(lines))
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    found.update(dict.fromkeys(a.name for a in node.names))
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found[node.module] = None
+                    found.update(dict.fromkeys(f"{node.module}.{a.name}" for a in node.names if a.name != "*"))
+    return list(found)
+
+
+def warmup_code(modules: list[str]) -> str:
+    """Code a warm kernel runs: import ``modules`` without leaving names in the user namespace."""
+    return (
+        "def _katlearn_warm(names):\n"
+        "    import importlib\n"
+        "    for name in names:\n"
+        "        try:\n"
+        "            importlib.import_module(name)\n"
+        "        except Exception:\n"
+        "            pass\n"
+        f"_katlearn_warm({modules!r})\n"
+        "del _katlearn_warm\n"
+    )
 
 
 def make_app_class():
     """Voila with the course's extra routes (imported lazily: Voila is slow to import)."""
     from urllib.parse import urlparse
 
+    from jupyter_server.base.handlers import FileFindHandler
     from jupyter_server.utils import url_path_join
     from tornado import web
-    from voila.app import Voila
+    from traitlets import Integer
+    from voila import app as voila_app
     from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+    from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 
-    class CacheableStatic(web.StaticFileHandler):
+    compressed = _GzipCache()
+
+    class Compressed:
+        """Mixin for tornado static handlers: gzip when the browser accepts it, from a cache.
+
+        tornado's own ``compress_response`` would compress plotly.js (4.6 MB) again for every
+        learner; here each file version is compressed once and kept.
+        """
+
+        _gz: bytes | None = None
+
+        def validate_absolute_path(self, root, absolute_path):
+            path = super().validate_absolute_path(root, absolute_path)
+            self._gz = None
+            if (
+                path
+                and COMPRESSIBLE.search(path)
+                and "gzip" in self.request.headers.get("Accept-Encoding", "")
+                and not self.request.headers.get("Range")
+            ):
+                self._gz = compressed.get(path)
+                # tornado reads the body through get_content (a classmethod it also calls on
+                # the class to hash the file for the ETag); this page gets the gzip bytes.
+                gz = self._gz
+                self.get_content = lambda abspath, start=None, end=None: gz
+            return path
+
+        def set_headers(self) -> None:
+            super().set_headers()  # (tornado's compress_response adds "Vary: Accept-Encoding")
+            if self._gz is not None:
+                self.set_header("Content-Encoding", "gzip")
+
+        def compute_etag(self):
+            etag = super().compute_etag()
+            return etag[:-1] + '-gz"' if etag and self._gz is not None else etag
+
+        def get_content_size(self) -> int:
+            return len(self._gz) if self._gz is not None else super().get_content_size()
+
+    def cache_policy(handler, default: str) -> None:
+        name = handler.request.path
+        if handler.get_argument("v", None) or HASHED_NAME.search(name):
+            handler.set_header("Cache-Control", "public, max-age=31536000, immutable")
+        else:
+            handler.set_header("Cache-Control", default)
+
+    class CacheableStatic(Compressed, web.StaticFileHandler):
         """Static files that browsers may keep; ``?v=`` busts the cache when a file changes."""
 
         def set_extra_headers(self, path: str) -> None:
-            if self.get_argument("v", None):
-                self.set_header("Cache-Control", "public, max-age=31536000, immutable")
-            else:
-                self.set_header("Cache-Control", "public, max-age=3600")
+            cache_policy(self, "public, max-age=3600")
+
+    class VoilaStatic(Compressed, MultiStaticFileHandler):
+        """Voila's front end (``/voila/static``): compressed; kept an hour (its chunk names carry
+        no content hash, so not forever: a Voila upgrade reaches browsers within the hour)."""
+
+        def set_extra_headers(self, path: str) -> None:
+            cache_policy(self, "public, max-age=3600")
+
+    class TemplateStatic(Compressed, TemplateStaticFileHandler):
+        def set_extra_headers(self, path: str) -> None:
+            cache_policy(self, "public, max-age=3600")
+
+    class Labextensions(Compressed, FileFindHandler):
+        """JupyterLab extensions (widgets, anywidget): Voila sends them ``no-cache`` so every
+        visit revalidates ~25 files; their names carry content hashes, so they are kept for good
+        (``remoteEntry``/``style.js`` and other unhashed names: revalidated after an hour)."""
+
+        def set_headers(self) -> None:
+            super().set_headers()
+            cache_policy(self, "public, max-age=3600, must-revalidate")
 
     class BeaconShutdownHandler(VoilaShutdownKernelHandler):
         """Voila's "page closed" beacon, accepted when it comes from this server's own pages.
@@ -122,8 +291,40 @@ def make_app_class():
                 return None
             return super().check_xsrf_cookie()
 
-    class KatVoila(Voila):
+    swaps = {
+        VoilaShutdownKernelHandler: BeaconShutdownHandler,
+        MultiStaticFileHandler: VoilaStatic,
+        TemplateStaticFileHandler: TemplateStatic,
+        FileFindHandler: Labextensions,
+    }
+
+    class KatVoila(voila_app.Voila):
         name = "katlearn-voila"
+
+        warm_pool_size = Integer(
+            0, config=True, help="Warm kernels (started, course modules imported) kept for any page."
+        )
+
+        def init_settings(self):
+            # The kernel manager is built inside Voila's init_settings from the configured class;
+            # ours adds the warm pool, and Voila's pre-render pool gets the hand-out fix.
+            self.voila_configuration.multi_kernel_manager_class = warm_pool_manager(
+                cull_safe_manager(self.voila_configuration.multi_kernel_manager_class), self.warm_pool_size
+            )
+            original = voila_app.voila_kernel_manager_factory
+
+            def factory(base_class, preheat_kernel, default_pool_size, page_config_hook=None):
+                cls = original(base_class, preheat_kernel, default_pool_size, page_config_hook)
+                return fresh_after_hand_out(cls) if preheat_kernel else cls
+
+            voila_app.voila_kernel_manager_factory = factory
+            try:
+                settings = super().init_settings()
+            finally:
+                voila_app.voila_kernel_manager_factory = original
+            # Pages and API replies compressed on the fly (static files: see Compressed).
+            settings["compress_response"] = True
+            return settings
 
         def init_handlers(self):
             base = self.server_url or self.base_url or "/"
@@ -133,14 +334,219 @@ def make_app_class():
                 (url_path_join(base, r"/katlearn/vendor/(.*)"), CacheableStatic, {"path": str(vendor)}),
                 (url_path_join(base, r"/katlearn/assets/(.*)"), CacheableStatic, {"path": str(paths.assets())}),
                 (url_path_join(base, r"/katlearn/fontawesome/(.*)"), CacheableStatic, {"path": str(fontawesome_dir())}),
+                (url_path_join(base, r"/katlearn/npm/(.*)"), CacheableStatic, {"path": str(kvendor.NODE_MODULES)}),
             ]
-            theirs = [
-                (h[0], BeaconShutdownHandler, *h[2:]) if h[1] is VoilaShutdownKernelHandler else h
-                for h in super().init_handlers()
-            ]
+            theirs = [(h[0], swaps.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
             return ours + theirs
 
     return KatVoila
+
+
+class _GzipCache:
+    """Gzip bytes of static files, keyed by path, size and modification time."""
+
+    def __init__(self) -> None:
+        self._store: dict[tuple[str, int, int], bytes] = {}
+
+    def get(self, path: str) -> bytes:
+        import gzip
+
+        st = os.stat(path)
+        key = (path, st.st_size, st.st_mtime_ns)
+        data = self._store.get(key)
+        if data is None:
+            with open(path, "rb") as f:
+                data = gzip.compress(f.read(), compresslevel=6, mtime=0)
+            self._store = {k: v for k, v in self._store.items() if k[0] != path}
+            self._store[key] = data
+        return data
+
+
+def fresh_after_hand_out(cls):
+    """Voila's pre-render pool, fixed: a kernel handed out of the pool counts as active from then.
+
+    Pooled kernels are never culled, but the moment one is handed to a page it is an ordinary
+    kernel whose last activity is when it was preheated. If that is longer ago than the cull
+    timeout, the next cull pass shuts it down before the page's widgets connect: the page
+    never becomes interactive.
+    """
+    from jupyter_server._tz import utcnow
+
+    class FreshAfterHandOut(cls):
+        async def get_rendered_notebook(self, *args, **kwargs):
+            render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(*args, **kwargs)
+            kernel = self._kernels.get(kernel_id)
+            if kernel is not None:
+                kernel.last_activity = utcnow()
+            return render_task, rendered_cache, kernel_id
+
+    FreshAfterHandOut.__name__ = cls.__name__
+    return FreshAfterHandOut
+
+
+def cull_safe_manager(base):
+    """``base`` whose culler leaves kernels alone while they are still starting.
+
+    jupyter_server's cull pass reads ``last_activity``, which a kernel only has once started;
+    a pass that meets a starting kernel logs a TraitError traceback as an ERROR (and skips it).
+    With pages opening all the time that happens often enough to matter.
+    """
+    from traitlets import TraitError
+
+    class CullSafeKernelManager(base):
+        async def cull_kernel_if_idle(self, kernel_id):
+            kernel = self._kernels.get(kernel_id)
+            if kernel is None:
+                return None
+            try:
+                kernel.last_activity  # noqa: B018 - unset (TraitError) while the kernel starts
+            except TraitError:
+                return None
+            return await super().cull_kernel_if_idle(kernel_id)
+
+    CullSafeKernelManager.__name__ = base.__name__
+    return CullSafeKernelManager
+
+
+def warm_pool_manager(base, pool_size: int):
+    """``base`` (a jupyter_server kernel manager) with a pool of warm kernels for any page.
+
+    A warm kernel is started in the notebooks' folder with the environment Voila gives page
+    kernels, and has imported what the notebooks import; it has run no notebook code, so it holds
+    no learner's state. When Voila asks for a kernel it gets a warm one if there is one (its
+    request-specific environment is applied then), and the pool refills in the background, one
+    kernel at a time so refilling never takes both cores from pages being served.
+
+    Pooled kernels are never culled; a kernel handed out counts as active from the hand-out.
+    """
+    import asyncio
+    import json as _json
+
+    from jupyter_server._tz import utcnow
+
+    if pool_size <= 0:
+        return base
+
+    class WarmPoolKernelManager(base):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self._warm: list[str] = []  # ready kernel ids, oldest first
+            self._warming: set[str] = set()
+            self._filler: asyncio.Task | None = None
+            self._pool_env: dict[str, str] = {}
+            self._pool_kernel_name = self.default_kernel_name
+            self._stopping = False
+            asyncio.get_event_loop().call_soon(self._fill_soon)
+
+        # -- the pool ------------------------------------------------------------------------
+
+        def _base_env(self) -> dict[str, str]:
+            from voila.utils import ENV_VARIABLE
+
+            app = self.parent
+            return {
+                **os.environ,
+                ENV_VARIABLE.VOILA_PREHEAT: "False",
+                ENV_VARIABLE.VOILA_BASE_URL: app.base_url,
+                ENV_VARIABLE.VOILA_SERVER_URL: app.server_url or app.base_url,
+                ENV_VARIABLE.VOILA_APP_PORT: str(app.port),
+            }
+
+        def _fill_soon(self) -> None:
+            if self._stopping:
+                return
+            if self._filler is None or self._filler.done():
+                self._filler = asyncio.ensure_future(self._fill())
+
+        async def _fill(self) -> None:
+            while not self._stopping and len(self._warm) + len(self._warming) < pool_size:
+                try:
+                    await self._start_warm()
+                except Exception:  # noqa: BLE001 - a failed warm kernel must not stop serving
+                    self.log.exception("katlearn: could not start a warm kernel")
+                    await asyncio.sleep(5)
+
+        async def _start_warm(self) -> None:
+            env = self._base_env()
+            kernel_id = await super().start_kernel(kernel_name=self._pool_kernel_name, path="", env=env)
+            self._warming.add(kernel_id)
+            try:
+                code = warmup_code(warmup_modules(Path(self.root_dir)))
+                await self._run_code(kernel_id, code, timeout_s=120)
+            finally:
+                self._warming.discard(kernel_id)
+            if kernel_id in self._kernels:
+                self._pool_env = env
+                self._warm.append(kernel_id)
+                self.log.info("katlearn: warm kernel %s ready (%d in pool)", kernel_id, len(self._warm))
+
+        async def _run_code(self, kernel_id: str, code: str, timeout_s: float) -> None:
+            client = self.get_kernel(kernel_id).client()
+            client.start_channels()
+            try:
+                await client.wait_for_ready(timeout=timeout_s)
+                msg_id = client.execute(code, silent=True, store_history=False, allow_stdin=False)
+                loop = asyncio.get_running_loop()
+                deadline = loop.time() + timeout_s
+                while True:
+                    reply = await client.get_shell_msg(timeout=max(deadline - loop.time(), 0.1))
+                    if reply["parent_header"].get("msg_id") == msg_id:
+                        return
+            finally:
+                client.stop_channels()
+
+        def _take(self, kernel_name: str | None, path) -> str | None:
+            if kernel_name not in (None, self._pool_kernel_name):
+                return None
+            if self.cwd_for_path(path or "") != self.cwd_for_path(""):
+                return None
+            while self._warm:
+                kernel_id = self._warm.pop(0)
+                if kernel_id in self._kernels:
+                    return kernel_id
+            return None
+
+        # -- the kernel manager API Voila uses -----------------------------------------------
+
+        async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
+            warm = self._take(kwargs.get("kernel_name"), path) if kernel_id is None else None
+            self._fill_soon()
+            if warm is None:
+                return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+            self.get_kernel(warm).last_activity = utcnow()
+            env = kwargs.get("env") or {}
+            changed = {k: v for k, v in env.items() if self._pool_env.get(k) != v}
+            if changed:
+                code = f"import os as _os, json as _json\n_os.environ.update(_json.loads({_json.dumps(_json.dumps(changed))}))\ndel _os, _json\n"
+                try:
+                    await self._run_code(warm, code, timeout_s=30)
+                except Exception:  # noqa: BLE001
+                    self.log.exception("katlearn: could not set the page's environment in a warm kernel")
+            self.get_kernel(warm).last_activity = utcnow()
+            self.log.info("katlearn: using warm kernel %s", warm)
+            return warm
+
+        async def cull_kernel_if_idle(self, kernel_id):
+            if kernel_id in self._warming or kernel_id in self._warm:
+                return None
+            return await super().cull_kernel_if_idle(kernel_id)
+
+        async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+            if kernel_id in self._warm:
+                self._warm.remove(kernel_id)
+            result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
+            self._fill_soon()
+            return result
+
+        async def shutdown_all(self, *args, **kwargs):
+            self._stopping = True
+            self._warm.clear()
+            return await super().shutdown_all(*args, **kwargs)
+
+        def pool_kernel_ids(self) -> list[str]:
+            return list(self._warm)
+
+    return WarmPoolKernelManager
 
 
 def run(port: int = 8866, open_browser: bool = False, present: bool = False) -> int:

@@ -5,6 +5,12 @@
 //    offer a reload, instead of leaving a page whose controls silently do nothing.
 (function () {
   "use strict";
+  // 3. Voila's reveal template runs the notebook while still in <head> and pings
+  //    voila_heartbeat() during long cells, before its helper functions are defined; a no-op
+  //    until Voila defines the real one keeps presenter mode free of page errors.
+  if (typeof window.voila_heartbeat !== "function") {
+    window.voila_heartbeat = function () {};
+  }
   var unloading = false;
   window.addEventListener("beforeunload", function () {
     unloading = true;

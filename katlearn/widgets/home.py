@@ -12,8 +12,9 @@ from katlearn import course, progress
 def course_map_html(modules: tuple[course.ModuleMeta, ...] | None = None, learner: str | None = None) -> str:
     """An ordered list linking every module (not the home page itself) to its Voila page,
     each with the learner's status (not started / in progress / mastered) from the store."""
-    modules = course.modules() if modules is None else modules
-    pages = [m for m in modules if m.order > 0]
+    pages = course.learner_modules() if modules is None else [
+        m for m in modules if m.order > 0 and m.audience == "learner"
+    ]
     learner = learner or progress.current_learner()
     status = progress.module_status(learner, [m.slug for m in pages])
     items = []

@@ -61,13 +61,16 @@ def cited_keys(slug: str) -> list[str]:
 
 
 def header_html(slug: str, learner: str | None = None) -> str:
-    modules = [m for m in course.modules() if m.order > 0]
+    modules = list(course.learner_modules())
     meta = course.module(slug)
     learner = learner or progress.current_learner()
     status = progress.module_status(learner, [slug])[slug]
     idx = next((i for i, m in enumerate(modules) if m.slug == slug), None)
     prev_link = next_link = ""
-    if idx is None:  # the home page itself
+    if meta.audience == "educator":
+        home = '<a class="kl-home" href="00_start_here.ipynb">Course home</a>'
+        where = '<span class="kl-where">For educators</span>'
+    elif idx is None:  # the home page itself
         home = '<span class="kl-home" aria-current="page">Course home</span>'
         where = ""
         if modules:

@@ -59,12 +59,18 @@ class CoursePage:
 
     def __post_init__(self) -> None:
         self.page.on("console", self._on_console)
-        self.page.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc}"))
+        self.page.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc} {(exc.stack or '')[:300]}"))
         self.page.on("request", lambda req: self.requests.append(req.url))
+        self.page.on("response", self._on_response)
 
     def _on_console(self, msg) -> None:
         if msg.type == "error" and not any(p.search(msg.text) for p in IGNORED_CONSOLE):
-            self.console_errors.append(msg.text)
+            self.console_errors.append(f"{msg.text} @ {msg.location.get('url', '')}")
+
+    def _on_response(self, response) -> None:
+        if response.status >= 400:
+            referer = response.request.headers.get("referer", "")
+            self.console_errors.append(f"HTTP {response.status} {response.url} (from {referer})")
 
     def open(self, notebook: str, ready: str | None = None, timeout_ms: int = 90_000):
         """Load ``notebook``'s Voila page and wait until it is fully rendered."""
