@@ -128,6 +128,11 @@ def voila_argv(port: int = 8866, present: bool = False) -> list[str]:
         f"--template={template}",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
+        # A failing cell must not take the rest of the page with it: keep executing, and let
+        # katlearn.widgets.page show the learner a notice (and log the traceback) instead.
+        "--VoilaExecutor.allow_errors=True",
+        "--VoilaExecutor.cell_error_instruction=The rest of the page still works; "
+        "the problem has been recorded on the course server.",
         "--VoilaConfiguration.file_allowlist",
         r".*\.(png|jpg|jpeg|gif|svg|webp|css)",
         f"--MappingKernelManager.cull_idle_timeout={_env_int('KATLEARN_CULL_IDLE_TIMEOUT_S', CULL_IDLE_TIMEOUT_S)}",

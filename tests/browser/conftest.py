@@ -6,6 +6,7 @@ a page check can fail on any ERROR the server logged while that page was open.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -29,7 +30,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(*extra: str, log_name: str = "server.log") -> Server:
+def start_server(*extra: str, log_name: str = "server.log", env: dict[str, str] | None = None) -> Server:
     port = free_port()
     log_path = scratch_dir() / log_name
     log = open(log_path, "w")
@@ -37,6 +38,7 @@ def start_server(*extra: str, log_name: str = "server.log") -> Server:
         [sys.executable, "-m", "katlearn", "serve", "--port", str(port), *extra],
         stdout=log,
         stderr=subprocess.STDOUT,
+        env=None if env is None else {**os.environ, **env},
     )
     base = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90
