@@ -108,7 +108,7 @@ def objective_chart(rows: Sequence[ObjectiveResult]) -> Described:
     ))
     fig.update_layout(hovermode="closest", showlegend=False, height=_height(len(shown)),
                       yaxis={"autorange": "reversed", "title": {"text": ""}},
-                      xaxis={"range": [0, 100], "ticksuffix": "%"})
+                      xaxis={"range": [0, 100], "tickvals": [0, 20, 40, 60, 80, 100], "ticksuffix": "%"})
     if not shown:
         text = "No learner has answered a quiz question yet, so no objective can be judged."
     else:
@@ -141,7 +141,7 @@ def item_chart(rows: Sequence[ItemResult], limit: int | None = None) -> Describe
     ))
     fig.update_layout(hovermode="closest", showlegend=False, height=_height(len(shown)),
                       yaxis={"autorange": "reversed", "title": {"text": ""}},
-                      xaxis={"range": [0, 100], "ticksuffix": "%"})
+                      xaxis={"range": [0, 100], "tickvals": [0, 20, 40, 60, 80, 100], "ticksuffix": "%"})
     if not shown:
         text = "No quiz question has been answered yet."
     else:

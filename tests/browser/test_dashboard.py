@@ -1,0 +1,153 @@
+"""The educator dashboard in a browser, over a seeded class in the store the course server uses.
+
+The class (real quiz banks, graded answers) is written to ``KATLEARN_DB`` (set by tests/plugin.py)
+before any page loads. One learner is called ``<img src=x onerror=alert(1)>``: it must show as
+text and never run.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import os
+import re
+
+import pytest
+
+from katlearn import dashboard as kdash
+from tests.browser.conftest import ARTIFACTS, start_server
+from tests.browser.helpers import CoursePage
+from tests.hub.seed import seed_class
+
+KEY = "workshop-key-7f3c9a1d"
+XSS = "<img src=x onerror=alert(1)>"
+LEARNERS = ["Ada", "Ben", "Chioma", "Dmitri", "Eun-ji", "Farah", "Gabriel", XSS]
+PAGE = "educator_dashboard.ipynb"
+
+
+@pytest.fixture(scope="module")
+def seeded_class():
+    modules, banks, _texts, problems = kdash.course_quizzes()
+    assert not problems, problems
+    done = {name: 1 + i % 4 for i, name in enumerate(LEARNERS)}  # 1 to 4 modules each
+    counts = seed_class(banks, LEARNERS, seed=11, modules_done=done)
+    return {"modules": modules, "banks": banks, **counts}
+
+
+@pytest.fixture(scope="module")
+def educator_server(seeded_class):
+    """A course server started with an educator key (the session server has none)."""
+    old = os.environ.get(kdash.EDUCATOR_KEY_ENV)
+    os.environ[kdash.EDUCATOR_KEY_ENV] = KEY
+    try:
+        srv = start_server(log_name="dashboard-server.log")
+    finally:
+        if old is None:
+            os.environ.pop(kdash.EDUCATOR_KEY_ENV, None)
+        else:
+            os.environ[kdash.EDUCATOR_KEY_ENV] = old
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def educator_page(chromium, educator_server, request):
+    ARTIFACTS.mkdir(exist_ok=True)
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+    page = ctx.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    cp = CoursePage(page=page, server=educator_server, artifacts=ARTIFACTS, test_name=request.node.name)
+    cp.dialogs = dialogs  # type: ignore[attr-defined]
+    yield cp
+    ctx.close()
+
+
+def _whole_page_screenshot(cp: CoursePage, label: str) -> None:
+    """Voila scrolls inside #rendered_cells, so grow the viewport to the content to capture it all."""
+    page = cp.page
+    height = page.evaluate("document.getElementById('rendered_cells').scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": min(int(height) + 40, 16000)})
+    page.wait_for_timeout(500)
+    cp.screenshot(label)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_learners_see_a_locked_page_and_no_class_data(course, seeded_class):
+    page = course.open(PAGE, ready=".kl-dash-locked")
+    course.screenshot("locked")
+    text = page.locator("#rendered_cells").inner_text()
+    assert "Class results are for educators" in text
+    assert kdash.EDUCATOR_KEY_ENV in text
+    assert page.locator(".kl-dash-table, .kl-dash-key, .kl-plot").count() == 0
+    for name in ("Ada", "Chioma", "Gabriel"):
+        assert name not in text
+
+
+def test_educator_sees_the_class_after_typing_the_key(educator_page, seeded_class):
+    cp = educator_page
+    page = cp.open(PAGE, ready=".kl-dash-key")
+    cp.screenshot("key-form")
+    assert page.locator(".kl-dash-table").count() == 0
+
+    page.locator(".kl-dash-key input").fill("not the key")
+    page.locator(".kl-dash-unlock").click()
+    page.wait_for_selector(".kl-dash-key-status:has-text('That key is not right')")
+    assert page.locator(".kl-dash-table").count() == 0
+
+    page.locator(".kl-dash-key input").fill(KEY)
+    page.locator(".kl-dash-unlock").click()
+    page.wait_for_selector(".kl-dash-learners", timeout=60_000)
+    cp.wait_rendered()  # every figure drawn, no console or server errors
+    cp.screenshot("results-top")
+    _whole_page_screenshot(cp, "results-all")
+
+    summary = page.locator(".kl-dash-summary").inner_text()
+    assert f"{len(LEARNERS)} learners" in summary and f"{seeded_class['attempts']} saved answers" in summary
+    assert page.locator(".kl-plot.kl-plot-ready").count() == 3
+
+    # one row per learner, names shown as text
+    rows = page.locator(".kl-dash-learners tbody tr")
+    assert rows.count() == len(LEARNERS)
+    names = sorted(rows.nth(i).locator("th").inner_text() for i in range(rows.count()))
+    assert names == sorted(LEARNERS)
+    # the hostile name is text: no element was made from it and nothing ran
+    assert page.locator("#rendered_cells img").count() == 0
+    assert page.get_by_text(XSS, exact=True).count() >= 1
+    assert cp.dialogs == []  # type: ignore[attr-defined]
+
+    # module progress agrees with what was seeded: everyone did module 00, nobody module 07
+    modules = page.locator(".kl-dash-modules tbody tr")
+    first = modules.nth(0).locator("td").all_text_contents()
+    assert int(first[0]) + int(first[1]) == len(LEARNERS) and first[2] == "0"
+    last = modules.nth(modules.count() - 1).locator("td").all_text_contents()
+    assert last[:3] == ["0", "0", str(len(LEARNERS))]
+
+    # the question table names a commonest wrong answer for the hardest question
+    page.locator("details:has(.kl-dash-items) > summary").click()
+    hardest = page.locator(".kl-dash-items tbody tr").first.locator("td").all_text_contents()
+    assert re.search(r"\(\d+\)$", hardest[-1]), hardest
+
+    # the gradebook download is the CSV the exporter writes
+    with page.expect_download() as info:
+        page.get_by_text("Class results (CSV, one row per learner)").click()
+    download = info.value
+    assert download.suggested_filename == "katlearn-class-results.csv"
+    rows_csv = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    assert rows_csv[0][0] == "learner" and sorted(r[0] for r in rows_csv[1:]) == sorted(LEARNERS)
+    cp.check()
+
+
+def test_download_links_hold_csv_not_markup(educator_page, seeded_class):
+    cp = educator_page
+    page = cp.open(PAGE, ready=".kl-dash-key")
+    page.locator(".kl-dash-key input").fill(KEY)
+    page.locator(".kl-dash-unlock").click()
+    page.wait_for_selector(".kl-dash-downloads a", timeout=60_000)
+    hrefs = page.locator(".kl-dash-downloads a").evaluate_all("links => links.map(a => a.href)")
+    assert len(hrefs) == 3
+    for href in hrefs:
+        assert href.startswith("data:text/csv;charset=utf-8;base64,")
+        text = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
+        assert text.splitlines()[0].count(",") >= 3
