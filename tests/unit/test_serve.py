@@ -1,0 +1,89 @@
+"""katlearn.serve: the options Voila gets, the warm-up code, the static-file policies."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from katlearn import serve
+
+
+def _value(argv: list[str], flag: str) -> str:
+    hit = [a for a in argv if a.startswith(flag + "=")]
+    assert len(hit) == 1, (flag, argv)
+    return hit[0].split("=", 1)[1]
+
+
+def test_defaults(monkeypatch):
+    for name in ("KATLEARN_POOL_SIZE", "KATLEARN_PRERENDER", "KATLEARN_CULL_IDLE_TIMEOUT_S",
+                 "KATLEARN_CULL_INTERVAL_S"):
+        monkeypatch.delenv(name, raising=False)
+    argv = serve.voila_argv(port=8899)
+    assert _value(argv, "--MappingKernelManager.cull_idle_timeout") == str(serve.CULL_IDLE_TIMEOUT_S)
+    assert _value(argv, "--MappingKernelManager.cull_interval") == str(serve.CULL_INTERVAL_S)
+    assert _value(argv, "--KatVoila.warm_pool_size") == str(serve.POOL_SIZE)
+    assert not any("preheat_kernel" in a for a in argv)
+    i = argv.index("--VoilaConfiguration.extension_denylist")
+    assert argv[i + 1] == "jupyterlab-plotly"
+    assert "--template=katlearn" in argv
+    assert "--template=katlearn-reveal" in serve.voila_argv(present=True)
+
+
+def test_environment_knobs(monkeypatch):
+    monkeypatch.setenv("KATLEARN_CULL_IDLE_TIMEOUT_S", "12")
+    monkeypatch.setenv("KATLEARN_CULL_INTERVAL_S", "2")
+    monkeypatch.setenv("KATLEARN_POOL_SIZE", "5")
+    argv = serve.voila_argv()
+    assert _value(argv, "--MappingKernelManager.cull_idle_timeout") == "12"
+    assert _value(argv, "--MappingKernelManager.cull_interval") == "2"
+    assert _value(argv, "--KatVoila.warm_pool_size") == "5"
+
+    monkeypatch.setenv("KATLEARN_PRERENDER", "3")
+    argv = serve.voila_argv()
+    assert _value(argv, "--VoilaConfiguration.preheat_kernel") == "True"
+    assert _value(argv, "--VoilaConfiguration.default_pool_size") == "3"
+    assert _value(argv, "--KatVoila.warm_pool_size") == "0"  # one pool at a time
+
+    monkeypatch.delenv("KATLEARN_PRERENDER")
+    monkeypatch.setenv("KATLEARN_POOL_SIZE", "many")
+    with pytest.raises(SystemExit, match="KATLEARN_POOL_SIZE"):
+        serve.voila_argv()
+
+
+def test_warmup_imports_what_notebooks_import_and_nothing_else(tmp_path):
+    cells = [
+        {"cell_type": "code", "source": "from katlearn.widgets import page, quiz\nimport numpy as np\n%matplotlib inline"},
+        {"cell_type": "code", "source": "def f():\n    import scipy\npage.setup('x')"},
+        {"cell_type": "code", "source": "this is not python ("},
+        {"cell_type": "markdown", "source": "import os"},
+    ]
+    (tmp_path / "a.ipynb").write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    mods = serve.warmup_modules(tmp_path)
+    assert mods == ["ipywidgets", "katlearn.widgets", "katlearn.widgets.page", "katlearn.widgets.quiz", "numpy"]
+
+    ns: dict = {}
+    exec(serve.warmup_code(["json", "no_such_module_xyz"]), ns)  # noqa: S102 - a missing module is skipped
+    assert set(ns) == {"__builtins__"}, "warm-up must leave no names for the notebook to trip over"
+
+
+@pytest.mark.parametrize(("name", "hashed"), [
+    ("/voila/labextensions/anywidget/static/528.d9f5934c.js", True),
+    ("/voila/labextensions/@jupyter-widgets/jupyterlab-manager/static/remoteEntry.c8c9eed2cdefd1.js", True),
+    ("/voila/labextensions/@voila-dashboards/widgets-manager8/static/style.js", False),
+    ("/voila/static/7155.voila.js", False),
+])
+def test_only_content_hashed_names_are_immutable(name, hashed):
+    assert bool(serve.HASHED_NAME.search(name)) is hashed
+
+
+def test_gzip_cache_compresses_once_per_file_version(tmp_path):
+    f = tmp_path / "x.js"
+    f.write_text("var a = 1;\n" * 1000)
+    cache = serve._GzipCache()
+    first = cache.get(str(f))
+    assert gzip.decompress(first) == f.read_bytes()
+    assert cache.get(str(f)) is first
+    f.write_text("var b = 2;\n" * 10)
+    assert gzip.decompress(cache.get(str(f))) == f.read_bytes()
