@@ -1,0 +1,819 @@
+"""Page-speed benchmark of the course as a room of learners gets it.  ``make bench``
+
+    python benchmarks/run.py [--quick] [--modules 01_what_is_kat,04_routes] [--port 8890]
+
+Starts the server exactly as ``katlearn serve`` does (a subprocess, Jupyter dirs and the progress
+store in a temp dir) on a temp copy of the course root that also holds a one-figure baseline
+notebook, then drives headless Chromium (Playwright) and measures, per notebook:
+
+- time to interactive: navigation start -> every cell rendered, every widget view attached and
+  every ``.kl-plot`` drawn; median/p95 of cold loads (new browser context) and warm loads (same
+  context, browser cache kept);
+- bytes per load: HTTP bytes on the wire (CDP ``Network.loadingFinished``) plus websocket frame
+  payloads both ways, first visit and repeat visit;
+- control -> figure latency (key press on a slider / click on a choice button until a
+  ``.kl-plot``'s ``data-revision`` increments) and quiz Check -> feedback latency;
+- kernel-side update cost and model compute per update (``benchmarks/compute.py``);
+- kernel memory per learner (RSS and USS) and server memory (psutil over the server's tree);
+
+and then a room: N learners arriving at one module within 30 s (staggered), with p95 time to
+interactive, failed pages and peak memory. Results go to ``benchmarks/results/latest.json`` and
+``latest.md``. Not part of ``make test``: timings belong here, never in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from katlearn import browser as kbrowser  # noqa: E402
+
+RESULTS = REPO / "benchmarks" / "results"
+BASELINE = "zz_bench_baseline.ipynb"
+LOAD_TIMEOUT_S = 90
+VIEWPORT = {"width": 1280, "height": 800}
+
+# Ready: Voila has shown the cells, as many widget outputs/views/figures as a settled load showed
+# are attached, and every figure is drawn (or failed, which counts as a failed page).
+READY_JS = """(expect) => {
+  const cells = document.querySelector('#rendered_cells');
+  if (!cells || cells.offsetParent === null && getComputedStyle(cells).display === 'none') return false;
+  const plots = [...document.querySelectorAll('.kl-plot')];
+  if (plots.some(p => p.classList.contains('kl-plot-error'))) return {error: 'figure could not be drawn'};
+  const counts = {
+    outputs: document.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length,
+    views: document.querySelectorAll('.jupyter-widgets').length,
+    plots: plots.filter(p => p.classList.contains('kl-plot-ready')).length,
+  };
+  if (!expect) return {t: performance.now(), counts};
+  if (counts.outputs < expect.outputs || counts.views < expect.views || counts.plots < expect.plots) return false;
+  return {t: performance.now(), counts};
+}"""
+
+BASELINE_NB = {
+    "cells": [
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": [
+            "import ipywidgets as widgets\n",
+            "import numpy as np\n",
+            "import plotly.graph_objects as go\n",
+            "from katlearn.figures.base import Described\n",
+            "from katlearn.widgets.plot import PlotView\n",
+        ]},
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Baseline\n", "One figure and one slider."]},
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": [
+            "t = np.linspace(0, 10, 200)\n",
+            "def described(k):\n",
+            "    fig = go.Figure(go.Scatter(x=t, y=np.sin(k * t)))\n",
+            "    return Described(figure=fig, title='Baseline', description='A sine wave.')\n",
+            "view = PlotView(described(1.0))\n",
+            "k = widgets.FloatSlider(value=1.0, min=0.5, max=3.0, step=0.1, description='k')\n",
+            "k.observe(lambda ch: view.show(described(ch['new'])), names='value')\n",
+            "widgets.VBox([k, view])\n",
+        ]},
+    ],
+    "metadata": {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        "katlearn": {"order": 99, "title": "Benchmark baseline", "summary": "One figure and one slider.",
+                     "minutes": 1},
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# statistics and small helpers
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": pct(values, 0.5), "p95": pct(values, 0.95), "n": len(values),
+            "min": min(values) if values else None, "max": max(values) if values else None}
+
+
+def free_port(preferred: int) -> int:
+    for port in [preferred, *range(8890, 8900)]:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise SystemExit("no free port in 8890-8899")
+
+
+def git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as v
+
+    try:
+        return v(dist)
+    except PackageNotFoundError:
+        return "-"
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    exe = kbrowser.find_chromium()
+    chromium = ""
+    if exe:
+        try:
+            chromium = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return {
+        "cpu_count": os.cpu_count(), "cpu_model": model,
+        "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(), "platform": platform.platform(),
+        "voila": version("voila"), "plotly": version("plotly"), "ipywidgets": version("ipywidgets"),
+        "anywidget": version("anywidget"), "jupyter_server": version("jupyter_server"),
+        "chromium": chromium,
+        "git_commit": git("rev-parse", "--short", "HEAD"),
+        "git_dirty": bool(git("status", "--porcelain", "--", "katlearn", "notebooks", "benchmarks")),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# the server, started as `katlearn serve` starts it
+
+
+@dataclass
+class Server:
+    proc: subprocess.Popen
+    base: str
+    root: Path
+    log: Path
+
+    def url(self, notebook: str) -> str:
+        return f"{self.base}voila/render/{notebook}"
+
+    def tree(self) -> list[psutil.Process]:
+        try:
+            me = psutil.Process(self.proc.pid)
+            return [me, *me.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def kernels(self) -> dict[str, psutil.Process]:
+        """Live kernels by id (from the connection-file name on each kernel's command line)."""
+        out = {}
+        for p in self.tree():
+            try:
+                cmd = p.cmdline()
+            except psutil.Error:
+                continue
+            if any("ipykernel" in c for c in cmd):
+                conn = next((c for c in cmd if c.endswith(".json") and "kernel-" in c), "")
+                out[Path(conn).stem.removeprefix("kernel-")] = p
+        return out
+
+    def memory(self) -> dict:
+        """RSS/USS in MB of the server process and of all its kernels."""
+        server = {"rss": 0.0, "uss": 0.0}
+        kern = {"rss": 0.0, "uss": 0.0, "n": 0}
+        kernel_pids = {p.pid for p in self.kernels().values()}
+        for p in self.tree():
+            try:
+                info = p.memory_full_info()
+            except psutil.Error:
+                continue
+            tgt = kern if p.pid in kernel_pids else server
+            tgt["rss"] += info.rss / 1e6
+            tgt["uss"] += info.uss / 1e6
+            if p.pid in kernel_pids:
+                kern["n"] += 1
+        return {"server": server, "kernels": kern}
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def make_course_copy(tmp: Path, modules: list[str] | None) -> tuple[Path, list[str]]:
+    """A temp course root: assets linked, notebooks copied, plus the baseline notebook."""
+    root = tmp / "course"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "assets").symlink_to(REPO / "assets", target_is_directory=True)
+    names = []
+    for nb in sorted((REPO / "notebooks").glob("*.ipynb")):
+        shutil.copy2(nb, root / "notebooks" / nb.name)
+        if not modules or any(nb.stem.startswith(m) or nb.name == m for m in modules):
+            names.append(nb.name)
+    (root / "notebooks" / BASELINE).write_text(json.dumps(BASELINE_NB, indent=1), encoding="utf-8")
+    return root, [BASELINE, *names]
+
+
+def start_server(tmp: Path, root: Path, port: int, extra_env: dict[str, str]) -> Server:
+    home = tmp / "home"
+    home.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+        "JUPYTER_DATA_DIR": str(home / ".local/share/jupyter"),
+        "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+        "IPYTHONDIR": str(home / ".ipython"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "KATLEARN_DB": str(tmp / "progress.sqlite"),
+        "KATLEARN_ROOT": str(root),
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",
+        **extra_env,
+    }
+    env.pop("JUPYTERHUB_USER", None)
+    log = tmp / "server.log"
+    proc = subprocess.Popen([sys.executable, "-m", "katlearn", "serve", "--port", str(port)],
+                            cwd=REPO, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"katlearn serve exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(base + "katlearn/vendor/plotly.min.js", timeout=5).close()
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        raise SystemExit(f"katlearn serve did not answer within 120 s:\n{log.read_text()}")
+    return Server(proc=proc, base=base, root=root, log=log)
+
+
+async def wait_kernels(server: Server, at_most: int, timeout_s: float) -> int:
+    """Wait until the server runs at most ``at_most`` kernels (pool refilled, closed pages gone)."""
+    deadline = time.monotonic() + timeout_s
+    n = len(server.kernels())
+    while n > at_most and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+        n = len(server.kernels())
+    return n
+
+
+async def wait_pool(server: Server, size: int, timeout_s: float) -> None:
+    """Wait until ``size`` idle kernels exist and have settled (the warm pool is full)."""
+    deadline = time.monotonic() + timeout_s
+    while len(server.kernels()) < size and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(2 if size else 0)
+
+
+# --------------------------------------------------------------------------------------------
+# one page load in the browser
+
+
+@dataclass
+class Load:
+    ok: bool
+    tti_ms: float | None = None
+    doc_ms: float | None = None  # HTML fully received (kernel has run every cell)
+    http_bytes: int = 0
+    ws_bytes: int = 0
+    requests: int = 0
+    error: str = ""
+    kernel_id: str = ""
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def bytes(self) -> int:
+        return self.http_bytes + self.ws_bytes
+
+
+class Traffic:
+    """Bytes of one page, from Chromium's own network events (CDP)."""
+
+    def __init__(self) -> None:
+        self.http = 0
+        self.ws = 0
+        self.requests = 0
+
+    async def attach(self, ctx, page) -> None:
+        cdp = await ctx.new_cdp_session(page)
+        await cdp.send("Network.enable")
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+        cdp.on("Network.webSocketFrameSent", self._frame)
+        self.cdp = cdp
+
+    def _finished(self, e) -> None:
+        self.http += int(e.get("encodedDataLength", 0))
+        self.requests += 1
+
+    def _frame(self, e) -> None:
+        r = e["response"]
+        n = len(r.get("payloadData", ""))
+        self.ws += n * 3 // 4 if r.get("opcode") == 2 else n  # binary frames arrive base64-encoded
+
+
+async def load(ctx, url: str, expect: dict | None, settle: bool = False) -> tuple[Load, object]:
+    """Open ``url`` in a new page of ``ctx`` and wait until it is interactive."""
+    page = await ctx.new_page()
+    traffic = Traffic()
+    await traffic.attach(ctx, page)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        await page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_S * 1000)
+        handle = await page.wait_for_function(READY_JS, arg=expect, polling=50, timeout=LOAD_TIMEOUT_S * 1000)
+        res = await handle.json_value()
+        if "error" in res:
+            return Load(ok=False, error=res["error"]), page
+        if settle:  # discovery: wait until the counts stop growing
+            last, stable_since = None, time.monotonic()
+            while time.monotonic() - stable_since < 2.0:
+                await asyncio.sleep(0.25)
+                cur = (await (await page.wait_for_function(READY_JS, arg=None)).json_value())["counts"]
+                if cur != last:
+                    last, stable_since = cur, time.monotonic()
+            res["counts"] = last
+        await asyncio.sleep(0.3)  # let late frames (e.g. comm echoes) be counted
+        nav = await page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0]; "
+                                  "return n ? n.responseEnd : null }")
+        kid = await page.evaluate("() => { try { return JSON.parse(document.getElementById("
+                                  "'jupyter-config-data').textContent).kernelId || '' } catch (e) { return '' } }")
+        return Load(ok=True, tti_ms=res["t"], doc_ms=nav, http_bytes=traffic.http, ws_bytes=traffic.ws,
+                    requests=traffic.requests, kernel_id=kid, counts=res["counts"]), page
+    except Exception as exc:  # noqa: BLE001 - a failed page is a result, not a crash
+        msg = str(exc).splitlines()[0][:200]
+        return Load(ok=False, error=msg + (f" (page errors: {errors[:2]})" if errors else "")), page
+
+
+async def close(page) -> None:
+    try:
+        await page.close(run_before_unload=True)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+# --------------------------------------------------------------------------------------------
+# interaction latencies
+
+ARM_JS = """(kind) => {
+  window.__klLatency = new Promise((resolve) => {
+    let t0 = null;
+    const start = () => { if (t0 === null) t0 = performance.now(); };
+    window.addEventListener(kind === 'key' ? 'keydown' : 'pointerdown', start, {capture: true, once: true});
+    window.addEventListener('click', start, {capture: true, once: true});
+    const target = kind === 'quiz' ? 'class' : 'data-revision';
+    const done = (m) => kind === 'quiz'
+      ? /kl-(correct|incorrect|error)/.test(m.target.className) && m.target.classList.contains('kl-feedback')
+      : true;
+    const obs = new MutationObserver((muts) => {
+      if (t0 !== null && muts.some(done)) { obs.disconnect(); resolve(performance.now() - t0); }
+    });
+    obs.observe(document.body, {attributes: true, subtree: true, attributeFilter: [target]});
+    setTimeout(() => { obs.disconnect(); resolve(null); }, 8000);
+  });
+}"""
+
+
+async def control_latency(page, samples: int) -> dict | None:
+    """Slider key press (or a choice-button click) -> some figure redrawn."""
+    sliders = page.locator(".widget-slider .noUi-handle")
+    for i in range(await sliders.count()):
+        handle = sliders.nth(i)
+        times = []
+        for s in range(samples):
+            await page.evaluate(ARM_JS, "key")
+            await handle.focus()
+            await page.keyboard.press("ArrowRight" if s % 2 == 0 else "ArrowLeft")
+            ms = await page.evaluate("window.__klLatency")
+            if ms is None:
+                break
+            times.append(ms)
+            await asyncio.sleep(0.15)
+        if times:
+            label = await page.evaluate("(i) => { const s = document.querySelectorAll('.widget-slider')[i]; "
+                                        "return s ? s.innerText.split('\\n')[0] : '' }", i)
+            return {"control": f"slider {label}".strip(), **summary(times)}
+    groups = page.locator(".widget-toggle-buttons")
+    for g in range(await groups.count()):
+        buttons = groups.nth(g).locator("button")
+        n = await buttons.count()
+        if n < 2:
+            continue
+        times = []
+        for s in range(samples):
+            await page.evaluate(ARM_JS, "click")
+            await buttons.nth((s + 1) % n).click()
+            ms = await page.evaluate("window.__klLatency")
+            if ms is None:
+                break
+            times.append(ms)
+            await asyncio.sleep(0.15)
+        if times:
+            return {"control": "toggle buttons", **summary(times)}
+    return None
+
+
+async def quiz_latency(page, samples: int) -> dict | None:
+    """Choose an answer, click Check: time until the feedback shows a verdict."""
+    q = page.locator(".kl-question").filter(has=page.locator("input[type=radio]")).first
+    if await q.count() == 0:
+        return None
+    times = []
+    for _ in range(samples):
+        retry = q.locator(".kl-retry")
+        if await retry.count() and await retry.is_visible():
+            await retry.click()
+            await q.locator(".kl-check").wait_for(state="visible", timeout=10_000)
+        await q.locator("input[type=radio]").first.check()
+        await page.evaluate(ARM_JS, "quiz")
+        await q.locator(".kl-check").click()
+        ms = await page.evaluate("window.__klLatency")
+        if ms is None:
+            break
+        times.append(ms)
+        await asyncio.sleep(0.15)
+    return summary(times) if times else None
+
+
+# --------------------------------------------------------------------------------------------
+# the phases
+
+
+async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace, pool: int) -> dict:
+    url = server.url(nb)
+    out: dict = {"notebook": nb}
+    # discovery: what a settled page shows (widget outputs, views, figures)
+    ctx = await browser.new_context(viewport=VIEWPORT)
+    first, page = await load(ctx, url, None, settle=True)
+    expect = first.counts if first.ok else None
+    out["expect"] = expect
+    if not first.ok:
+        out["error"] = first.error
+        await ctx.close()
+        return out
+    # kernel memory of this learner, with the page open and settled
+    k = server.kernels().get(first.kernel_id)
+    if k:
+        try:
+            mi = k.memory_full_info()
+            out["kernel_mb"] = {"rss": mi.rss / 1e6, "uss": mi.uss / 1e6}
+        except psutil.Error:
+            pass
+    out["control_latency_ms"] = await control_latency(page, cfg.samples)
+    out["quiz_latency_ms"] = await quiz_latency(page, cfg.samples)
+    await close(page)
+    await ctx.close()
+
+    cold, warm, failed = [], [], []
+    for _ in range(cfg.loads):
+        await wait_kernels(server, pool, 20)
+        ctx = await browser.new_context(viewport=VIEWPORT)
+        res, page = await load(ctx, url, expect)
+        (cold if res.ok else failed).append(res)
+        await close(page)
+        await ctx.close()
+    ctx = await browser.new_context(viewport=VIEWPORT)
+    for i in range(cfg.loads + 1):
+        await wait_kernels(server, pool, 20)
+        res, page = await load(ctx, url, expect)
+        if not res.ok:
+            failed.append(res)
+        elif i > 0:  # the first load of this context is a first visit: already counted as cold
+            warm.append(res)
+        await close(page)
+    await ctx.close()
+
+    out["tti_cold_ms"] = summary([r.tti_ms for r in cold])
+    out["tti_warm_ms"] = summary([r.tti_ms for r in warm])
+    out["html_done_cold_ms"] = summary([r.doc_ms for r in cold if r.doc_ms])
+    out["html_done_warm_ms"] = summary([r.doc_ms for r in warm if r.doc_ms])
+    out["bytes_first"] = {"median": pct([r.bytes for r in cold], 0.5),
+                          "http": pct([r.http_bytes for r in cold], 0.5), "ws": pct([r.ws_bytes for r in cold], 0.5),
+                          "requests": pct([r.requests for r in cold], 0.5)}
+    out["bytes_repeat"] = {"median": pct([r.bytes for r in warm], 0.5),
+                           "http": pct([r.http_bytes for r in warm], 0.5), "ws": pct([r.ws_bytes for r in warm], 0.5),
+                           "requests": pct([r.requests for r in warm], 0.5)}
+    out["failed"] = [r.error for r in failed]
+    return out
+
+
+async def bench_room(browser, server: Server, nb: str, n: int, window_s: float, expect: dict | None) -> dict:
+    """``n`` learners open ``nb`` within ``window_s`` seconds, each in their own browser context."""
+    url = server.url(nb)
+    rng = random.Random(n)
+    offsets = sorted(rng.uniform(0, window_s) for _ in range(n))
+    peak = {"server_rss": 0.0, "kernels_rss": 0.0, "kernels_uss": 0.0, "total_rss": 0.0, "kernels": 0}
+    done = asyncio.Event()
+
+    async def sample() -> None:
+        while not done.is_set():
+            m = await asyncio.to_thread(server.memory)
+            peak["server_rss"] = max(peak["server_rss"], m["server"]["rss"])
+            peak["kernels_rss"] = max(peak["kernels_rss"], m["kernels"]["rss"])
+            peak["kernels_uss"] = max(peak["kernels_uss"], m["kernels"]["uss"])
+            peak["total_rss"] = max(peak["total_rss"], m["server"]["rss"] + m["kernels"]["rss"])
+            peak["kernels"] = max(peak["kernels"], m["kernels"]["n"])
+            await asyncio.sleep(0.5)
+
+    contexts = []
+
+    async def learner(offset: float):
+        await asyncio.sleep(offset)
+        ctx = await browser.new_context(viewport=VIEWPORT)
+        contexts.append(ctx)
+        res, _page = await load(ctx, url, expect)
+        return res
+
+    sampler = asyncio.create_task(sample())
+    t0 = time.monotonic()
+    results = await asyncio.gather(*(learner(o) for o in offsets))
+    wall = time.monotonic() - t0
+    done.set()
+    await sampler
+    for ctx in contexts:
+        for p in ctx.pages:
+            await close(p)
+        await ctx.close()
+    ok = [r.tti_ms for r in results if r.ok]
+    return {
+        "learners": n, "window_s": window_s, "notebook": nb, "wall_s": wall,
+        "tti_ms": summary(ok), "html_done_ms": summary([r.doc_ms for r in results if r.ok and r.doc_ms]),
+        "failed": sum(not r.ok for r in results), "errors": [r.error for r in results if not r.ok][:5],
+        "peak_mb": peak,
+    }
+
+
+def compute_costs(root: Path, notebooks: list[str], samples: int) -> dict:
+    out = {}
+    for nb in notebooks:
+        try:
+            proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "compute.py"),
+                                   str(root / "notebooks" / nb), "--samples", str(samples)],
+                                  capture_output=True, text=True, timeout=300, cwd=REPO,
+                                  env={**os.environ, "KATLEARN_ROOT": str(root), "PYTHONWARNINGS": "ignore"})
+            out[nb] = json.loads(proc.stdout) if proc.stdout.strip() else {"error": proc.stderr[-400:]}
+        except (subprocess.SubprocessError, json.JSONDecodeError) as exc:
+            out[nb] = {"error": str(exc)}
+    bench_science = REPO / "benchmarks" / "bench_science.py"
+    if bench_science.exists():
+        try:
+            proc = subprocess.run([sys.executable, str(bench_science), "--number", "20"], capture_output=True,
+                                  text=True, timeout=300, cwd=REPO)
+            out["_bench_science"] = json.loads(proc.stdout)
+        except (subprocess.SubprocessError, json.JSONDecodeError) as exc:
+            out["_bench_science"] = {"error": str(exc)}
+    return out
+
+
+def import_costs() -> dict:
+    """CPU seconds and peak RSS of importing what a kernel imports (a kernel's start-up floor)."""
+    out = {}
+    for mod in ("ipykernel.kernelapp", "ipywidgets", "plotly.graph_objects", "katlearn.widgets.plot",
+                "katlearn.science", "katlearn.widgets.page", "katlearn.widgets.quiz"):
+        code = (f"import resource, time; import {mod}; r = resource.getrusage(resource.RUSAGE_SELF); "
+                "print(r.ru_utime + r.ru_stime, r.ru_maxrss)")
+        try:
+            proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+            cpu, rss_kb = proc.stdout.split()
+            out[mod] = {"cpu_s": round(float(cpu), 3), "peak_rss_mb": round(int(rss_kb) / 1024, 1)}
+        except (subprocess.SubprocessError, ValueError) as exc:
+            out[mod] = {"error": str(exc)}
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# report
+
+TARGETS = {
+    "tti_ratio": 1.3, "tti_warm_ms": 1500, "bytes_repeat": 1_000_000, "bytes_first": 6_000_000,
+    "control_p95_ms": 150, "science_ms": 5, "kernel_rss_mb": 150, "room_p95_ms": 5000,
+}
+
+
+def fmt_ms(v) -> str:
+    return "-" if v is None else f"{v:,.0f}"
+
+
+def fmt_mb(v) -> str:
+    return "-" if v is None else f"{v / 1e6:.2f}"
+
+
+def mark(ok: bool | None) -> str:
+    return "" if ok is None else (" ✓" if ok else " ✗")
+
+
+def markdown(res: dict) -> str:
+    m = res["machine"]
+    lines = [
+        f"# katlearn benchmark — {res['started']}",
+        "",
+        f"Machine: {m['cpu_count']} × {m['cpu_model']}, {m['ram_gib']} GiB RAM; Python {m['python']}; "
+        f"Voila {m['voila']}, plotly {m['plotly']}, ipywidgets {m['ipywidgets']}, anywidget {m['anywidget']}; "
+        f"{m['chromium']}; commit {m['git_commit']}{' (dirty tree)' if m['git_dirty'] else ''}.",
+        f"Load average before/after: {res['loadavg_before']} / {res['loadavg_after']} "
+        "(the machine is shared; timings under load are pessimistic).",
+        f"Mode: {'quick' if res['config']['quick'] else 'full'}; {res['config']['loads']} cold + "
+        f"{res['config']['loads']} warm loads per page; server env {res['config']['server_env'] or 'default'}; "
+        f"kernel pool {res['pool_size']}. Wall time {res['wall_s']:.0f} s.",
+        "",
+        "## Per page",
+        "",
+        "Time to interactive (TTI): navigation start → all cells, widget views and figures rendered. "
+        "Cold = new browser context; warm = same context, cache kept. Bytes = HTTP on the wire + websocket "
+        "payloads. Control = slider key / choice click → figure redrawn. Quiz = Check → verdict shown.",
+        "",
+        "| page | TTI cold median / p95 (ms) | × baseline | TTI warm median / p95 (ms) | HTML done warm (ms) "
+        "| first visit MB | repeat MB | control → figure median / p95 (ms) | quiz median / p95 (ms) "
+        "| kernel RSS / USS (MB) | failed |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    base = res["pages"].get(BASELINE, {})
+    base_cold = (base.get("tti_cold_ms") or {}).get("median")
+    for nb, p in res["pages"].items():
+        if "error" in p:
+            lines.append(f"| {nb} | failed: {p['error']} |||||||||")
+            continue
+        c, w = p["tti_cold_ms"], p["tti_warm_ms"]
+        ratio = c["median"] / base_cold if base_cold and c["median"] else None
+        ctl = p.get("control_latency_ms") or {}
+        qz = p.get("quiz_latency_ms") or {}
+        km = p.get("kernel_mb") or {}
+        lines.append(
+            f"| {nb} | {fmt_ms(c['median'])} / {fmt_ms(c['p95'])} "
+            f"| {'-' if ratio is None else f'{ratio:.2f}'}{mark(None if ratio is None or nb == BASELINE else ratio <= TARGETS['tti_ratio'])} "
+            f"| {fmt_ms(w['median'])} / {fmt_ms(w['p95'])}{mark(None if w['median'] is None else w['median'] <= TARGETS['tti_warm_ms'])} "
+            f"| {fmt_ms(p['html_done_warm_ms']['median'])} "
+            f"| {fmt_mb(p['bytes_first']['median'])}{mark(None if p['bytes_first']['median'] is None else p['bytes_first']['median'] <= TARGETS['bytes_first'])} "
+            f"| {fmt_mb(p['bytes_repeat']['median'])}{mark(None if p['bytes_repeat']['median'] is None else p['bytes_repeat']['median'] <= TARGETS['bytes_repeat'])} "
+            f"| {fmt_ms(ctl.get('median'))} / {fmt_ms(ctl.get('p95'))}{mark(None if not ctl else ctl['p95'] <= TARGETS['control_p95_ms'])} "
+            f"| {fmt_ms(qz.get('median'))} / {fmt_ms(qz.get('p95'))} "
+            f"| {fmt_ms(km.get('rss'))} / {fmt_ms(km.get('uss'))}{mark(None if not km else km['rss'] <= TARGETS['kernel_rss_mb'])} "
+            f"| {len(p['failed'])} |"
+        )
+    lines += ["", "## Kernel-side update cost (in-process, no browser)", "",
+              "| page | control | update median / p95 (ms) | model compute median / p95 (ms) |", "|---|---|---|---|"]
+    for nb, c in res["compute"].items():
+        if nb.startswith("_"):
+            continue
+        for ctl in c.get("controls", []):
+            ok = ctl["science_ms_p95"] <= TARGETS["science_ms"]
+            lines.append(f"| {nb} | {ctl['control']} ({ctl['kind']}) | {ctl['update_ms_median']:.1f} / "
+                         f"{ctl['update_ms_p95']:.1f} | {ctl['science_ms_median']:.2f} / {ctl['science_ms_p95']:.2f}{mark(ok)} |")
+        if c.get("error"):
+            lines.append(f"| {nb} | error: {c['error'][:120]} | | |")
+    lines += ["", "## Rooms", "",
+              "| learners | arriving within (s) | page | TTI median / p95 (ms) | HTML done p95 (ms) | failed "
+              "| peak kernels | peak server RSS (MB) | peak kernels RSS / USS (MB) |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for r in res["rooms"]:
+        pk = r["peak_mb"]
+        lines.append(
+            f"| {r['learners']} | {r['window_s']:.0f} | {r['notebook']} | {fmt_ms(r['tti_ms']['median'])} / "
+            f"{fmt_ms(r['tti_ms']['p95'])}{mark(None if r['tti_ms']['p95'] is None else r['tti_ms']['p95'] <= TARGETS['room_p95_ms'])} "
+            f"| {fmt_ms(r['html_done_ms']['p95'])} | {r['failed']}{mark(r['failed'] == 0)} | {pk['kernels']} "
+            f"| {pk['server_rss']:.0f} | {pk['kernels_rss']:.0f} / {pk['kernels_uss']:.0f} |")
+    mem = res.get("idle_memory", {})
+    if mem:
+        lines += ["", f"Idle server after start: server RSS {mem['server']['rss']:.0f} MB, "
+                      f"{mem['kernels']['n']} pooled kernel(s) RSS {mem['kernels']['rss']:.0f} MB / "
+                      f"USS {mem['kernels']['uss']:.0f} MB."]
+    lines += ["", "## Kernel start-up floor (CPU s / peak RSS MB to import)", "",
+              "| module | CPU s | peak RSS MB |", "|---|---|---|"]
+    for mod, v in res.get("imports", {}).items():
+        lines.append(f"| {mod} | {v.get('cpu_s', '-')} | {v.get('peak_rss_mb', '-')} |")
+    lines += ["", f"Targets: TTI ≤ {TARGETS['tti_ratio']} × baseline and warm median ≤ {TARGETS['tti_warm_ms']} ms; "
+              f"first visit ≤ 6 MB, repeat ≤ 1 MB; control → figure p95 ≤ {TARGETS['control_p95_ms']} ms; "
+              f"model compute ≤ {TARGETS['science_ms']} ms; kernel RSS ≤ {TARGETS['kernel_rss_mb']} MB; "
+              f"room of 30 in 30 s: p95 ≤ 5 s, no failed page. ✓ met, ✗ not met.", ""]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+
+
+async def main_async(cfg: argparse.Namespace) -> dict:
+    from playwright.async_api import async_playwright
+
+    started = dt.datetime.now().astimezone()
+    t_start = time.monotonic()
+    loadavg_before = [round(x, 2) for x in os.getloadavg()]
+    tmp = Path(tempfile.mkdtemp(prefix="katlearn-bench-"))
+    root, notebooks = make_course_copy(tmp, cfg.modules)
+    extra_env = dict(kv.split("=", 1) for kv in cfg.server_env)
+    port = free_port(cfg.port)
+    print(f"bench: serving a copy of the course from {root} on port {port}", flush=True)
+    server = start_server(tmp, root, port, extra_env)
+    result: dict = {"started": started.isoformat(timespec="seconds"), "machine": machine(),
+                    "loadavg_before": loadavg_before,
+                    "config": {"quick": cfg.quick, "loads": cfg.loads, "samples": cfg.samples, "rooms": cfg.rooms,
+                               "room_window_s": cfg.room_window, "server_env": extra_env},
+                    "pages": {}, "rooms": []}
+    try:
+        import katlearn.serve as kserve
+
+        pool = int(extra_env.get("KATLEARN_POOL_SIZE", getattr(kserve, "default_pool_size", lambda: 0)()))
+        result["pool_size"] = pool
+        await wait_pool(server, pool, 120)
+        result["idle_memory"] = server.memory()
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=kbrowser.find_chromium(),
+                                              args=kbrowser.LAUNCH_ARGS, headless=True)
+            for nb in notebooks:
+                t0 = time.monotonic()
+                res = await bench_module(browser, server, nb, cfg, pool)
+                result["pages"][nb] = res
+                tti = (res.get("tti_cold_ms") or {}).get("median")
+                print(f"bench: {nb}: cold median {fmt_ms(tti)} ms, {time.monotonic() - t0:.0f} s", flush=True)
+            candidates = [nb for nb in notebooks if nb != BASELINE and "error" not in result["pages"][nb]]
+            room_nb = cfg.room_module or max(
+                candidates or [BASELINE],
+                key=lambda nb: (result["pages"][nb].get("tti_cold_ms") or {}).get("median") or 0)
+            for n in cfg.rooms:
+                await wait_kernels(server, pool, 60)
+                await wait_pool(server, pool, 120)
+                room = await bench_room(browser, server, room_nb, n, cfg.room_window,
+                                        result["pages"][room_nb].get("expect"))
+                result["rooms"].append(room)
+                print(f"bench: room of {n}: p95 {fmt_ms(room['tti_ms']['p95'])} ms, failed {room['failed']}", flush=True)
+            await browser.close()
+        result["after_rooms_kernels"] = await wait_kernels(server, pool, 30)
+    finally:
+        server.stop()
+    result["compute"] = compute_costs(root, notebooks, cfg.samples * 3)
+    result["imports"] = import_costs()
+    result["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["wall_s"] = time.monotonic() - t_start
+    shutil.rmtree(tmp, ignore_errors=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smoke run: 2 loads per page, room of 5")
+    ap.add_argument("--modules", default="", help="comma-separated notebook name prefixes (default: all)")
+    ap.add_argument("--port", type=int, default=8890)
+    ap.add_argument("--loads", type=int, default=None, help="cold and warm loads per page (default 5; quick 2)")
+    ap.add_argument("--samples", type=int, default=None, help="latency samples per page (default 10; quick 4)")
+    ap.add_argument("--rooms", default=None, help="room sizes, e.g. 10,20,30 (quick: 5)")
+    ap.add_argument("--room-window", type=float, default=30.0, help="seconds over which a room arrives")
+    ap.add_argument("--room-module", default=None, help="notebook the room opens (default: the slowest page)")
+    ap.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="extra environment for the server, e.g. KATLEARN_POOL_SIZE=8 (repeatable)")
+    ap.add_argument("--out", default="latest", help="results file stem in benchmarks/results/")
+    cfg = ap.parse_args(argv)
+    cfg.modules = [m for m in cfg.modules.split(",") if m]
+    cfg.loads = cfg.loads or (2 if cfg.quick else 5)
+    cfg.samples = cfg.samples or (4 if cfg.quick else 10)
+    cfg.rooms = [int(n) for n in (cfg.rooms or ("5" if cfg.quick else "10,20,30")).split(",") if n]
+    if cfg.quick and cfg.room_window == 30.0:
+        cfg.room_window = 10.0
+    res = asyncio.run(main_async(cfg))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{cfg.out}.json").write_text(json.dumps(res, indent=1, default=str) + "\n", encoding="utf-8")
+    md = markdown(res)
+    (RESULTS / f"{cfg.out}.md").write_text(md, encoding="utf-8")
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
