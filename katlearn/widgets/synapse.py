@@ -1,0 +1,94 @@
+"""The glutamatergic synapse, stepped through with "Previous step" / "Next step" buttons.
+
+A notebook calls ``synapse_stepper()``. Each step redraws the schematic and shows its caption (also
+the figure's text description) in a live region, so a screen reader announces every step.
+
+Stable CSS classes: ``kl-synapse`` (container), ``kl-synapse-next`` (main control), ``kl-synapse-prev``,
+``kl-synapse-caption``, ``kl-synapse-counter``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from html import escape
+
+import ipywidgets as widgets
+
+from katlearn import content
+from katlearn.figures import synapse as fig_synapse
+from katlearn.figures.base import Described
+from katlearn.widgets.plot import PlotView
+
+__all__ = ["SynapseStepper", "synapse_stepper", "caption_html"]
+
+
+@lru_cache(maxsize=16)
+def _figure(step: int) -> Described:
+    return fig_synapse.synapse_figure(step)
+
+
+def _short(key: str) -> str:
+    try:
+        return content.load_references()[key].short()
+    except Exception:  # noqa: BLE001 - a caption must show even while references are being edited
+        return key
+
+
+def caption_html(step: int) -> str:
+    """The caption of ``step`` with links to the page's reference list."""
+    s = fig_synapse.STEPS[step]
+    sources = ""
+    if s.refs:
+        links = ", ".join(f'<a href="#ref-{escape(k)}">{escape(_short(k))}</a>' for k in s.refs)
+        sources = f' <span class="kl-sources">(Source: {links})</span>'
+    return (f'<div role="status" aria-live="polite" class="kl-caption"><p><strong>Step {step + 1} of '
+            f"{fig_synapse.n_steps()}: {escape(s.title)}.</strong> {escape(s.caption)}{sources}</p></div>")
+
+
+class SynapseStepper(widgets.VBox):
+    """The synapse schematic with step buttons and a caption."""
+
+    def __init__(self, step: int = 0) -> None:
+        n = fig_synapse.n_steps()
+        if not 0 <= step < n:
+            raise ValueError(f"step must be within 0-{n - 1} (got {step!r})")
+        self.prev_button = widgets.Button(description="Previous step", icon="arrow-left",
+                                          tooltip="Go back one step", layout=widgets.Layout(width="auto"))
+        self.next_button = widgets.Button(description="Next step", icon="arrow-right", button_style="primary",
+                                          tooltip="Go forward one step", layout=widgets.Layout(width="auto"))
+        self.prev_button.add_class("kl-synapse-prev")
+        self.next_button.add_class("kl-synapse-next")
+        self.counter = widgets.HTML()
+        self.counter.add_class("kl-synapse-counter")
+        self.caption = widgets.HTML()
+        self.caption.add_class("kl-synapse-caption")
+        self.view = PlotView()
+        self.step = widgets.BoundedIntText(value=step, min=0, max=n - 1, description="Step index",
+                                           layout=widgets.Layout(display="none"))
+        buttons = widgets.HBox([self.prev_button, self.next_button, self.counter],
+                               layout=widgets.Layout(flex_flow="row wrap", align_items="center", gap="0.5em"))
+        buttons.add_class("kl-controls")
+        super().__init__([buttons, self.caption, self.view], layout=widgets.Layout(width="100%"))
+        self.add_class("kl-synapse")
+        self.prev_button.on_click(lambda _b: self.go(self.step.value - 1))
+        self.next_button.on_click(lambda _b: self.go(self.step.value + 1))
+        self.step.observe(lambda _c: self.update(), names="value")
+        self.update()
+
+    def go(self, step: int) -> None:
+        """Show ``step`` (clamped to the first and last step)."""
+        self.step.value = max(0, min(fig_synapse.n_steps() - 1, int(step)))
+
+    def update(self) -> None:
+        step = self.step.value
+        n = fig_synapse.n_steps()
+        self.view.show(_figure(step))
+        self.caption.value = caption_html(step)
+        self.counter.value = f'<span class="kl-counter">Step {step + 1} of {n}</span>'
+        self.prev_button.disabled = step == 0
+        self.next_button.disabled = step == n - 1
+
+
+def synapse_stepper(step: int = 0) -> SynapseStepper:
+    """The step-through synapse for a notebook cell."""
+    return SynapseStepper(step)
