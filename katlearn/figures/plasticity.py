@@ -1,0 +1,175 @@
+"""From glutamate surge to new spines: the cascade of :mod:`katlearn.science.plasticity` over hours to weeks.
+
+A log time axis fits minutes and weeks in one view. Cited findings are drawn where they have a time
+(Moda-Sava 2019: formation not altered at 3–6 h, altered at 12–24 h; Phoumthipphavong 2016: density
+raised up to 2 weeks) and named in the legend and on hover where they do not (Maeng 2008, Autry 2011,
+Li 2010, Moghaddam 1997). Curves are each normalised to their own peak, as the model reports them.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+import plotly.graph_objects as go
+
+from katlearn.content import load_references
+from katlearn.figures.base import PALETTE, Described, base_layout
+from katlearn.science import plasticity
+
+__all__ = ["STAGE_STYLE", "BLOCK_LABELS", "cascade_figure", "findings_html", "fmt_time_h", "TIME_TICKS_H"]
+
+STAGE_STYLE: dict[str, dict[str, str]] = {
+    "glutamate": {"label": "Glutamate surge", "color": PALETTE["vermillion"], "dash": "solid"},
+    "ampa": {"label": "AMPA throughput", "color": PALETTE["orange"], "dash": "dot"},
+    "bdnf": {"label": "BDNF made", "color": PALETTE["green"], "dash": "dash"},
+    "mtor": {"label": "mTOR signalling", "color": PALETTE["sky"], "dash": "dashdot"},
+    "formation_rate": {"label": "Spine formation rate", "color": PALETTE["blue"], "dash": "solid"},
+    "spine_density": {"label": "Extra spines", "color": PALETTE["black"], "dash": "longdash"},
+}
+BLOCK_LABELS = {
+    None: "no blocker",
+    "ampa": "AMPA receptors blocked (NBQX)",
+    "mtor": "mTOR blocked (rapamycin)",
+}
+# Tick positions in hours (presentation only).
+TIME_TICKS_H = (1 / 6, 1.0, 6.0, 24.0, 168.0, 672.0)
+T_MIN_H = 1 / 6
+
+
+def fmt_time_h(t_h: float) -> str:
+    """``"40 min"``, ``"15 h"``, ``"2.1 days"`` — rounded for reading aloud."""
+    if t_h < 1:
+        return f"{t_h * 60:.0f} min"
+    if t_h < 48:
+        return f"{t_h:.0f} h" if t_h >= 10 else f"{t_h:.1f} h"
+    days = t_h / 24
+    return f"{days:.0f} days" if days >= 10 else f"{days:.1f} days"
+
+
+def _tick_text(t_h: float) -> str:
+    if t_h < 1:
+        return f"{t_h * 60:.0f} min"
+    if t_h < 24:
+        return f"{t_h:.0f} h"
+    if t_h < 168:
+        return f"{t_h / 24:.0f} d"
+    return f"{t_h / 168:.0f} wk"
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter unless the first word is an acronym (BDNF, AMPA)."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
+def findings_html() -> str:
+    """The cited findings the figure marks, as a list with links to the page's reference list."""
+    items = "".join(
+        f'<li>{escape(f.text)} (<a href="#ref-{escape(f.ref)}">{escape(_cite(f.ref))}</a>)</li>'
+        for f in plasticity.FINDINGS)
+    return f'<ul class="kl-findings">{items}</ul>'
+
+
+def _cite(key: str) -> str:
+    try:
+        return load_references()[key].short()
+    except Exception:  # noqa: BLE001 - the figure must draw even while the reference file is being edited
+        return key
+
+
+def _finding_for(stage: str) -> list[plasticity.Finding]:
+    return [f for f in plasticity.FINDINGS if f.stage == stage]
+
+
+def cascade_figure(result: plasticity.PlasticityResult,
+                   reference: plasticity.PlasticityResult | None = None) -> Described:
+    """The cascade's stages over time (log axis) with cited findings; ``reference`` (the unblocked run) is
+    drawn faintly when ``result`` has a blocker."""
+    keep = result.t_h >= T_MIN_H
+    t = result.t_h[keep]
+    t_end = float(result.t_h[-1])
+    fig = go.Figure(layout=base_layout("Surge to new spines (model)", "Time after the dose (log scale)",
+                                       "% of own peak"))
+    not_yet = next(f for f in plasticity.FINDINGS if f.stage == "formation_rate" and "not" in f.text)
+    altered = next(f for f in plasticity.FINDINGS if f.stage == "formation_rate" and f is not not_yet)
+    lasting = next(f for f in plasticity.FINDINGS if f.stage == "spine_density")
+    fig.add_vrect(x0=not_yet.t_low_h, x1=not_yet.t_high_h, fillcolor=PALETTE["grey"], opacity=0.18, line_width=0,
+                  layer="below")
+    fig.add_vrect(x0=altered.t_low_h, x1=altered.t_high_h, fillcolor=PALETTE["blue"], opacity=0.14, line_width=0,
+                  layer="below")
+    for f, label, x, anchor in ((not_yet, "not yet", not_yet.t_low_h, "right"),
+                                (altered, "changed", altered.t_high_h, "left")):
+        fig.add_annotation(x=float(np.log10(x)), y=107, text=label, showarrow=False, xanchor=anchor,
+                           yanchor="middle", font={"size": 13, "color": "#333333"},
+                           hovertext=f"{f.text} ({_cite(f.ref)})")
+    fig.add_trace(go.Scatter(
+        x=[not_yet.t_low_h, not_yet.t_high_h, None, altered.t_low_h, altered.t_high_h],
+        y=[107, 107, None, 107, 107], mode="lines", line={"color": PALETTE["blue"], "width": 5}, showlegend=False,
+        name=f"Formation timing ({_cite(altered.ref)})",
+        hovertemplate=f"{altered.text}; {not_yet.text.lower()} ({_cite(altered.ref)})<extra></extra>"))
+    x_lo = T_MIN_H
+    fig.add_trace(go.Scatter(
+        x=[x_lo, lasting.t_high_h], y=[117, 117], mode="lines+markers", showlegend=False,
+        marker={"symbol": "line-ns", "size": 12, "line": {"width": 2, "color": PALETTE["black"]}},
+        line={"color": PALETTE["black"], "width": 2},
+        name=f"Density raised ({_cite(lasting.ref)})",
+        hovertemplate=f"{lasting.text} ({_cite(lasting.ref)})<extra></extra>"))
+    fig.add_annotation(x=float(np.log10(lasting.t_high_h)), y=117, text=f"raised up to {lasting.t_high_h / 168:.0f} weeks",
+                       showarrow=False, xanchor="right", yanchor="bottom", font={"size": 13})
+
+    peaks: dict[str, float] = {}
+    for stage, style in STAGE_STYLE.items():
+        y = np.asarray(getattr(result, stage))[keep] * 100.0
+        findings = _finding_for(stage)
+        name = style["label"]
+        if reference is not None:
+            y_ref = np.asarray(getattr(reference, stage))[keep] * 100.0
+            if not np.allclose(y_ref, y):
+                fig.add_trace(go.Scatter(x=t, y=y_ref, mode="lines", name=f"{style['label']} without blocker",
+                                         showlegend=False, legendgroup=stage, opacity=0.35,
+                                         line={"color": style["color"], "dash": style["dash"], "width": 2},
+                                         hovertemplate=f"{style['label']} without blocker: %{{y:.0f}}%<extra></extra>"))
+        fig.add_trace(go.Scatter(x=t, y=y, mode="lines", name=name, legendgroup=stage,
+                                 line={"color": style["color"], "dash": style["dash"], "width": 3},
+                                 hovertemplate=f"{style['label']}: %{{y:.0f}}% at %{{x:.3g}} h<extra></extra>"))
+        if y.max() > 0:
+            i = int(np.argmax(y))
+            peaks[stage] = float(t[i])
+            hover = "; ".join(f"{f.text} ({_cite(f.ref)})" for f in findings if f.t_low_h is None) or \
+                f"{style['label']} peaks"
+            fig.add_trace(go.Scatter(x=[t[i]], y=[y[i]], mode="markers", showlegend=False, legendgroup=stage,
+                                     name=f"{style['label']} peak",
+                                     marker={"color": style["color"], "size": 11, "symbol": "diamond",
+                                             "line": {"color": "white", "width": 1}},
+                                     hovertemplate=f"Peak at {fmt_time_h(float(t[i]))}. {hover}<extra></extra>"))
+    fig.update_layout(
+        xaxis={"type": "log", "range": [float(np.log10(T_MIN_H)), float(np.log10(t_end))], "tickmode": "array",
+               "tickvals": [v for v in TIME_TICKS_H if v <= t_end], "ticktext": [_tick_text(v) for v in TIME_TICKS_H
+                                                                                  if v <= t_end]},
+        yaxis={"range": [0, 125], "tickvals": [0, 25, 50, 75, 100]},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0.0},
+        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        height=600,
+        hovermode="closest",
+    )
+
+    block = BLOCK_LABELS[result.block]
+    parts = [f"Model cascade after one 0.5 mg/kg / 40 min infusion, {block}, time on a log scale from "
+             f"{fmt_time_h(T_MIN_H)} to {fmt_time_h(t_end)}. "]
+    order = [s for s in STAGE_STYLE if s in peaks]
+    if order:
+        parts.append("Peaks: " + "; ".join(f"{_lower_first(STAGE_STYLE[s]['label'])} at {fmt_time_h(peaks[s])}"
+                                            for s in order) + ". ")
+    silent = [_lower_first(STAGE_STYLE[s]["label"]) for s in STAGE_STYLE if s not in peaks]
+    if silent:
+        parts.append("Flat (blocked): " + ", ".join(silent) + ". ")
+    if "formation_rate" in peaks:
+        parts.append(
+            f"Spine formation is {result.at('formation_rate', not_yet.t_high_h) * 100:.0f}% of its peak at "
+            f"{not_yet.t_high_h:g} h and {result.at('formation_rate', altered.t_high_h) * 100:.0f}% at "
+            f"{altered.t_high_h:g} h; extra spines are still {result.at('spine_density', lasting.t_high_h) * 100:.0f}% "
+            f"of their peak at {lasting.t_high_h / 24:.0f} days. ")
+    parts.append(f"Marked: formation not changed at {not_yet.t_low_h:g}–{not_yet.t_high_h:g} h but changed at "
+                 f"{altered.t_low_h:g}–{altered.t_high_h:g} h ({_cite(altered.ref)}); density raised up to "
+                 f"{lasting.t_high_h / 24:.0f} days ({_cite(lasting.ref)}).")
+    return Described(fig, "".join(parts))
