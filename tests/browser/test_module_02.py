@@ -1,0 +1,92 @@
+"""Module 02 (NMDA receptors and glutamate) as a learner uses it."""
+
+from __future__ import annotations
+
+PAGE = "02_nmda_glutamate.ipynb"
+
+
+def _revision(page, plot_selector: str) -> int:
+    return int(page.locator(plot_selector).first.get_attribute("data-revision") or 0)
+
+
+def _wait_redrawn(page, plot_selector: str, before: int) -> None:
+    page.wait_for_function(
+        "([sel, rev]) => Number(document.querySelector(sel).dataset.revision || 0) > rev",
+        arg=[plot_selector, before], timeout=30_000)
+
+
+def _trace_field(page, plot_selector: str, name: str, field: str):
+    return page.evaluate(
+        """([sel, name, field]) => {
+            const gd = document.querySelector(sel + ' .kl-plot-area');
+            const t = gd.data.find(d => d.name === name);
+            return t ? Array.from(t[field]) : null;
+        }""", [plot_selector, name, field])
+
+
+def test_page_renders_with_every_figure(course):
+    page = course.open(PAGE, ready=".kl-occ-explorer .kl-plot-ready")
+    course.screenshot("module-02")
+    assert page.locator(".kl-chrome").is_visible()
+    assert page.locator("h1").first.inner_text().strip() == "NMDA receptors and glutamate"
+    plots = page.locator(".kl-plot")
+    assert plots.count() == 4
+    for i in range(plots.count()):
+        assert "kl-plot-ready" in plots.nth(i).get_attribute("class")
+    assert page.locator(".jp-InputArea-editor").count() == 0  # no code shown
+
+
+def test_synapse_steps_forward_and_back(course):
+    page = course.open(PAGE, ready=".kl-synapse .kl-plot-ready")
+    plot = ".kl-synapse .kl-plot"
+    caption = page.locator(".kl-synapse-caption")
+    assert "Step 1 of 7" in caption.inner_text()
+    before = _revision(page, plot)
+    page.locator("button.kl-synapse-next").click()
+    _wait_redrawn(page, plot, before)
+    assert "Step 2 of 7" in caption.inner_text()
+    assert "Step 2 of 7" in page.locator(f"{plot} .kl-plot-area").get_attribute("aria-label")
+    page.locator("button.kl-synapse-prev").click()
+    page.wait_for_function("() => document.querySelector('.kl-synapse-caption').innerText.includes('Step 1 of 7')")
+
+
+def test_voltage_slider_moves_the_marker(course):
+    page = course.open(PAGE, ready=".kl-iv-explorer .kl-plot-ready")
+    plot = ".kl-iv-explorer .kl-plot"
+    x_before = _trace_field(page, plot, "Your voltage", "x")
+    assert x_before == [-70]
+    before = _revision(page, plot)
+    handle = page.locator(".kl-iv-voltage .noUi-handle")
+    handle.focus()
+    handle.press("End")
+    _wait_redrawn(page, plot, before)
+    assert _trace_field(page, plot, "Your voltage", "x") == [40]
+    course.screenshot("voltage-40")
+    assert "40 mV" in page.locator(".kl-iv-readout").inner_text()
+    course.check()
+
+
+def test_occupancy_slider_changes_the_reading(course):
+    page = course.open(PAGE, ready=".kl-occ-explorer .kl-plot-ready")
+    plot = ".kl-occ-explorer .kl-plot"
+    before = _revision(page, plot)
+    text_before = page.locator(".kl-occ-readout").inner_text()
+    handle = page.locator(".kl-occ-conc .noUi-handle")
+    handle.focus()
+    for _ in range(5):
+        handle.press("ArrowRight")
+    _wait_redrawn(page, plot, before)
+    page.wait_for_function("(t) => document.querySelector('.kl-occ-readout').innerText !== t", arg=text_before)
+    course.check()
+
+
+def test_a_quiz_question_answered_in_the_page_shows_feedback(course):
+    page = course.open(PAGE, ready=".kl-quiz")
+    q = page.locator(".kl-q-m02-closed-channel")
+    q.scroll_into_view_if_needed()
+    q.get_by_label("False", exact=True).check()
+    q.locator("button.kl-check").click()
+    feedback = q.locator(".kl-feedback.kl-correct")
+    feedback.wait_for(state="visible", timeout=30_000)
+    assert "open-channel blocker" in feedback.inner_text()
+    course.check()
