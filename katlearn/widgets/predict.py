@@ -29,7 +29,8 @@ class Predict(widgets.VBox):
                                            description="Your prediction", style={"description_width": "initial"},
                                            layout=widgets.Layout(width="auto"))
         self.button = widgets.Button(description="Check my prediction", button_style="primary",
-                                     tooltip="Reveal what the model shows")
+                                     tooltip="Reveal what the model shows",
+                                     layout=widgets.Layout(width="auto"))
         self.result = widgets.HTML()
         self.button.on_click(self._check)
         super().__init__([self.prompt, self.choice, self.button, self.result])
