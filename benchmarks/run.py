@@ -83,8 +83,8 @@ BASELINE_NB = {
         {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": [
             "t = np.linspace(0, 10, 200)\n",
             "def described(k):\n",
-            "    fig = go.Figure(go.Scatter(x=t, y=np.sin(k * t)))\n",
-            "    return Described(figure=fig, title='Baseline', description='A sine wave.')\n",
+            "    fig = go.Figure(go.Scatter(x=t, y=np.sin(k * t)), layout={'title': {'text': 'Baseline'}})\n",
+            "    return Described(figure=fig, description='A sine wave.')\n",
             "view = PlotView(described(1.0))\n",
             "k = widgets.FloatSlider(value=1.0, min=0.5, max=3.0, step=0.1, description='k')\n",
             "k.observe(lambda ch: view.show(described(ch['new'])), names='value')\n",
@@ -649,11 +649,12 @@ def markdown(res: dict) -> str:
         f"Machine: {m['cpu_count']} × {m['cpu_model']}, {m['ram_gib']} GiB RAM; Python {m['python']}; "
         f"Voila {m['voila']}, plotly {m['plotly']}, ipywidgets {m['ipywidgets']}, anywidget {m['anywidget']}; "
         f"{m['chromium']}; commit {m['git_commit']}{' (dirty tree)' if m['git_dirty'] else ''}.",
-        f"Load average before/after: {res['loadavg_before']} / {res['loadavg_after']} "
+        f"Load average before/after: {res['loadavg_before']} / {res.get('loadavg_after', '-')} "
         "(the machine is shared; timings under load are pessimistic).",
         f"Mode: {'quick' if res['config']['quick'] else 'full'}; {res['config']['loads']} cold + "
         f"{res['config']['loads']} warm loads per page; server env {res['config']['server_env'] or 'default'}; "
-        f"kernel pool {res['pool_size']}. Wall time {res['wall_s']:.0f} s.",
+        f"kernel pool {res.get('pool_size', '-')}. Wall time {res.get('wall_s', 0):.0f} s."
+        + ("" if "wall_s" in res else " PARTIAL RUN: only the phases that finished are shown."),
         "",
         "## Per page",
         "",
@@ -691,7 +692,7 @@ def markdown(res: dict) -> str:
         )
     lines += ["", "## Kernel-side update cost (in-process, no browser)", "",
               "| page | control | update median / p95 (ms) | model compute median / p95 (ms) |", "|---|---|---|---|"]
-    for nb, c in res["compute"].items():
+    for nb, c in res.get("compute", {}).items():
         if nb.startswith("_"):
             continue
         for ctl in c.get("controls", []):
@@ -704,7 +705,7 @@ def markdown(res: dict) -> str:
               "| learners | arriving within (s) | page | TTI median / p95 (ms) | HTML done p95 (ms) | failed "
               "| peak kernels | peak server RSS (MB) | peak kernels RSS / USS (MB) |",
               "|---|---|---|---|---|---|---|---|---|"]
-    for r in res["rooms"]:
+    for r in res.get("rooms", []):
         pk = r["peak_mb"]
         lines.append(
             f"| {r['learners']} | {r['window_s']:.0f} | {r['notebook']} | {fmt_ms(r['tti_ms']['median'])} / "
@@ -761,6 +762,9 @@ async def main_async(cfg: argparse.Namespace) -> dict:
                 t0 = time.monotonic()
                 res = await bench_module(browser, server, nb, cfg, pool)
                 result["pages"][nb] = res
+                partial = RESULTS / f"{cfg.out}.partial.json"
+                partial.parent.mkdir(parents=True, exist_ok=True)
+                partial.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
                 tti = (res.get("tti_cold_ms") or {}).get("median")
                 print(f"bench: {nb}: cold median {fmt_ms(tti)} ms, {time.monotonic() - t0:.0f} s", flush=True)
             candidates = [nb for nb in notebooks if nb != BASELINE and "error" not in result["pages"][nb]]
@@ -799,7 +803,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
                     help="extra environment for the server, e.g. KATLEARN_POOL_SIZE=8 (repeatable)")
     ap.add_argument("--out", default="latest", help="results file stem in benchmarks/results/")
+    ap.add_argument("--report", type=Path, default=None, help="only rewrite the Markdown table of a results JSON")
     cfg = ap.parse_args(argv)
+    if cfg.report:
+        res = json.loads(cfg.report.read_text(encoding="utf-8"))
+        md = markdown(res)
+        cfg.report.with_suffix(".md").write_text(md, encoding="utf-8")
+        print(md)
+        return 0
     cfg.modules = [m for m in cfg.modules.split(",") if m]
     cfg.loads = cfg.loads or (2 if cfg.quick else 5)
     cfg.samples = cfg.samples or (4 if cfg.quick else 10)
@@ -811,6 +822,7 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS / f"{cfg.out}.json").write_text(json.dumps(res, indent=1, default=str) + "\n", encoding="utf-8")
     md = markdown(res)
     (RESULTS / f"{cfg.out}.md").write_text(md, encoding="utf-8")
+    (RESULTS / f"{cfg.out}.partial.json").unlink(missing_ok=True)
     print(md)
     return 0
 
