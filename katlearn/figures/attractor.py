@@ -17,6 +17,10 @@ from katlearn.science import attractor
 
 __all__ = ["landscape_figure", "HopfieldHistory", "hopfield_figure", "grid"]
 
+# Legend below the plot, anchored to the figure's bottom edge so it never overlaps the axis title at
+# phone width (Plotly grows the bottom margin to fit it).
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "xanchor": "left", "x": 0.0}
+
 BALL_COLOR = PALETTE["orange"]
 RUT_COLOR = PALETTE["vermillion"]
 NEW_COLOR = PALETTE["blue"]
@@ -55,8 +59,8 @@ def landscape_figure(land: attractor.Landscape, ball_x: float, jostle: float, fr
     fig.update_layout(
         xaxis={"range": [float(land.x[0]), float(land.x[-1])], "showticklabels": False, "fixedrange": True},
         yaxis={"range": [y_lo - 4.5 * pad, y_hi + pad], "showticklabels": False, "fixedrange": True},
-        hovermode="closest", height=440, margin={"l": 50, "r": 20, "t": 60, "b": 40},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0.0},
+        hovermode="closest", height=440, margin={"l": 50, "r": 20, "t": 60, "b": 10},
+        legend=LEGEND_BELOW,
     )
 
     where = "in the rut" if abs(ball_x - land.rut_x) < 0.3 or ball_x < 0 else "in the alternative valley"
@@ -159,7 +163,7 @@ def hopfield_figure(h: HopfieldHistory) -> Described:
         colorway=SEQUENCE, template="plotly_white", height=640, hovermode="closest",
         title={"text": "A metaphor: a network stuck in a rut", "x": 0.0, "xanchor": "left",
                "font": {"size": FONT_SIZE_PX + 4}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.04, "xanchor": "left", "x": 0.0},
+        legend=LEGEND_BELOW,
         margin={"l": 60, "r": 20, "t": 60, "b": 20},
     )
     fig.update_annotations(font={"size": FONT_SIZE_PX - 2})

@@ -16,6 +16,10 @@ from katlearn.science import circuit
 
 __all__ = ["schematic_figure", "dynamics_figure", "half_change_ms", "E_COLOR", "I_COLOR"]
 
+# Legend below the plot, anchored to the figure's bottom edge so it never overlaps the axis title at
+# phone width (Plotly grows the bottom margin to fit it).
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "xanchor": "left", "x": 0.0}
+
 E_COLOR = PALETTE["vermillion"]  # pyramidal (excitatory) cells and the glutamate they release
 I_COLOR = PALETTE["blue"]  # GABA interneurons
 K_COLOR = PALETTE["purple"]  # ketamine
@@ -128,7 +132,7 @@ def dynamics_figure(tr: circuit.Transient, sweep: circuit.SteadyState, plasma: P
         fig.add_vrect(x0=plasma.low_uM, x1=plasma.high_uM, fillcolor=PALETTE["yellow"], opacity=0.35, line_width=0,
                       layer="below", row=2, col=1, exclude_empty_subplots=False)
         fig.add_trace(go.Scatter(x=[plasma.low_uM, plasma.high_uM], y=[100, 100], mode="lines",
-                                 name="0.5 mg/kg / 40 min protocol (model plasma range)",
+                                 name="Protocol plasma range (model)",
                                  line={"color": PALETTE["yellow"], "width": 10}, opacity=0.6,
                                  hovertemplate=(f"Model plasma range {plasma.low_uM:.2f}–{plasma.high_uM:.2f} µM"
                                                 "<extra></extra>")), row=2, col=1)
@@ -156,11 +160,11 @@ def dynamics_figure(tr: circuit.Transient, sweep: circuit.SteadyState, plasma: P
         colorway=SEQUENCE, template="plotly_white", height=640, hovermode="closest",
         title={"text": "Disinhibition in a model circuit", "x": 0.0, "xanchor": "left",
                "font": {"size": FONT_SIZE_PX + 4}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0.0},
-        margin={"l": 60, "r": 20, "t": 80, "b": 40},
+        legend=LEGEND_BELOW,
+        margin={"l": 60, "r": 20, "t": 80, "b": 10},
     )
     fig.update_annotations(font={"size": FONT_SIZE_PX})
-    fig.update_xaxes(title_text="Time after ketamine reaches the receptors (ms)", row=1, col=1,
+    fig.update_xaxes(title_text="Time (ms)", row=1, col=1,
                      range=[0, float(tr.t_ms[-1])], automargin=True)
     fig.update_xaxes(title_text="Ketamine (µM, log scale)", type="log", row=2, col=1,
                      range=[np.log10(lo), np.log10(hi)], automargin=True)

@@ -19,6 +19,10 @@ from katlearn.science import plasticity
 
 __all__ = ["STAGE_STYLE", "BLOCK_LABELS", "cascade_figure", "findings_html", "fmt_time_h", "TIME_TICKS_H"]
 
+# Legend below the plot, anchored to the figure's bottom edge so it never overlaps the axis title at
+# phone width (Plotly grows the bottom margin to fit it).
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "xanchor": "left", "x": 0.0}
+
 STAGE_STYLE: dict[str, dict[str, str]] = {
     "glutamate": {"label": "Glutamate surge", "color": PALETTE["vermillion"], "dash": "solid"},
     "ampa": {"label": "AMPA throughput", "color": PALETTE["orange"], "dash": "dot"},
@@ -147,8 +151,8 @@ def cascade_figure(result: plasticity.PlasticityResult,
                "tickvals": [v for v in TIME_TICKS_H if v <= t_end], "ticktext": [_tick_text(v) for v in TIME_TICKS_H
                                                                                   if v <= t_end]},
         yaxis={"range": [0, 125], "tickvals": [0, 25, 50, 75, 100]},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0.0},
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        legend=LEGEND_BELOW,
+        margin={"l": 60, "r": 20, "t": 60, "b": 10},
         height=600,
         hovermode="closest",
     )

@@ -23,6 +23,10 @@ __all__ = [
     "OCCUPANCY_LIGANDS", "LIGAND_STYLE", "TrappingRun", "trapping_run",
 ]
 
+# Legend below the plot, anchored to the figure's bottom edge so it never overlaps the axis title at
+# phone width (Plotly grows the bottom margin to fit it).
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "xanchor": "left", "x": 0.0}
+
 # Presentation choices, not literature numbers.
 V_RANGE_MV = (-100.0, 40.0)  # the voltage axis of the I–V figure
 V_STEP_MV = 1.0
@@ -90,8 +94,8 @@ def iv_figure(v_mV: float, mg_mM: float, ketamine_uM: float = 0.0, ligand: str =
     fig.update_layout(
         xaxis={"range": list(V_RANGE_MV), "tick0": V_RANGE_MV[0], "dtick": 20, "tickangle": 0, "tickfont": {"size": 13}},
         yaxis={"range": [-1.05, 0.45]},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0.0},
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        legend=LEGEND_BELOW,
+        margin={"l": 60, "r": 20, "t": 60, "b": 10},
         height=460,
         hovermode="closest",
     )
@@ -209,8 +213,8 @@ def trapping_figure(run: TrappingRun) -> Described:
                "tickvals": [1, n1] + ([n1 + GAP + 1, n1 + GAP + n2] if n2 else []),
                "ticktext": ["1", str(n1)] + ([str(n1 + 1), str(n1 + n2)] if n2 else [])},
         yaxis={"range": [0, 112], "dtick": 25},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0.0},
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        legend=LEGEND_BELOW,
+        margin={"l": 60, "r": 20, "t": 60, "b": 10},
         height=500,
         hovermode="closest",
     )
@@ -304,8 +308,8 @@ def occupancy_figure(conc_uM: float, ligands: Sequence[str] = OCCUPANCY_LIGANDS,
     fig.update_layout(
         xaxis={"type": "log", "range": [np.log10(CONC_RANGE_UM[0]), np.log10(CONC_RANGE_UM[1])]},
         yaxis={"range": [0, 102], "dtick": 25},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0.0},
-        margin={"l": 60, "r": 20, "t": 60, "b": 40},
+        legend=LEGEND_BELOW,
+        margin={"l": 60, "r": 20, "t": 60, "b": 10},
         height=500,
         hovermode="closest",
     )
