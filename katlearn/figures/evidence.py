@@ -113,18 +113,25 @@ def response_chart(timepoint: str = "24h", sort: str = "year",
             name = ("Ketamine" if arm == "ketamine" else "Comparator") + (f", {TIMEPOINTS[tp]}" if len(points) > 1 else "")
             fig.add_trace(go.Scatter(
                 x=[r.value(tp) for r in sel], y=[r.label for r in sel], mode="markers+text", name=name,
-                text=[f"{r.value(tp):g}%" for r in sel], textposition="top center",
+                text=[f"{r.value(tp):g}%" for r in sel], textposition="bottom center",
                 textfont={"size": 13},
                 marker={"color": ARM_COLOURS[arm], "size": 16, "symbol": TIME_SYMBOLS[tp],
                         "line": {"color": "white", "width": 1}},
                 hovertemplate="%{y}: %{x:.1f}%<extra>" + name + "</extra>"))
+    # Row labels sit above each row, inside the plot, so the whole width stays for the data on a
+    # phone (tick labels on the left would take half of a 390 px screen).
+    annotations = [{"x": 0, "xref": "paper", "xanchor": "left", "y": label, "yref": "y", "yshift": 26,
+                    "showarrow": False, "align": "left", "text": label.replace("<br>", " · "),
+                    "font": {"size": 14, "color": "#333333"}} for label in labels]
     fig.update_layout({
-        "height": 160 + 90 * max(len(rows), 1),
+        "height": 150 + 95 * max(len(rows), 1),
         "hovermode": "closest",
-        "margin": {"l": 20, "r": 20, "t": 90, "b": 60},
+        "margin": {"l": 20, "r": 20, "t": 100, "b": 60},
         "xaxis": {"range": [0, 100], "dtick": 20},
-        "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(labels)), "automargin": True},
+        "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(labels)), "showticklabels": False,
+                  "range": [-0.5, len(labels) - 0.2]},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0.0},
+        "annotations": annotations,
     })
     parts = []
     for r in rows:
@@ -146,24 +153,27 @@ def trial_table_html(trials: Sequence[clinical.TrialResult] = clinical.TRIALS) -
                             ("remission at 24 h", t.remission_24h_pct)):
             if pair[0] is None and pair[1] is None:
                 continue
-            versus = f" vs {_pct(pair[1])}" if pair[1] is not None else " (ketamine arms pooled)"
+            versus = f" vs {_pct(pair[1])}" if pair[1] is not None else ""
             resp.append(f"{label}: {_pct(pair[0])}{versus}")
+        if resp and all(v is None for v in (t.response_24h_pct[1], t.response_day7_pct[1])):
+            resp[-1] += " (pooled ketamine arms; no comparator value here)"
+        n = f"N = {t.n}" if t.n is not None else "N not given here"
+        findings = "; ".join(resp + ([t.other] if t.other else [])) or "—"
         body.append(
             "<tr>"
-            f'<th scope="row"><a href="#ref-{escape(t.ref)}">{escape(t.trial)}</a></th>'
-            f"<td>{escape(t.design)}</td>"
-            f"<td>{escape(str(t.n)) if t.n is not None else '—'}</td>"
-            f"<td>{escape(t.comparator)}</td>"
-            f"<td>{escape('; '.join(resp)) if resp else '—'}</td>"
-            f"<td>{escape(t.other) if t.other else '—'}</td>"
+            f'<th scope="row" style="text-align:left;vertical-align:top"><a href="#ref-{escape(t.ref)}">'
+            f"{escape(t.trial)}</a></th>"
+            f'<td style="vertical-align:top">{escape(t.design)}; {escape(n)}; compared with '
+            f"{escape(t.comparator)}</td>"
+            f'<td style="vertical-align:top">{escape(findings)}</td>'
             "</tr>"
         )
     return (
         '<div class="kl-table-scroll" style="overflow-x:auto" tabindex="0" role="region" '
         'aria-label="Trials table (scrolls sideways on small screens)">'
-        '<table class="kl-table kl-evidence-table"><caption>The trials and meta-analyses this course cites '
-        '(ketamine vs comparator; "not reported" = not among the values this course uses)</caption>'
-        '<thead><tr><th scope="col">Study</th><th scope="col">Design</th><th scope="col">N</th>'
-        '<th scope="col">Comparator</th><th scope="col">Response</th><th scope="col">Other findings</th></tr></thead>'
+        '<table class="kl-table kl-evidence-table" style="width:100%"><caption>The trials and meta-analyses this course cites '
+        '(response rates: ketamine vs comparator, where both are given)</caption>'
+        '<thead><tr><th scope="col" style="text-align:left">Study</th><th scope="col" style="text-align:left">'
+        'Design, size, comparator</th><th scope="col" style="text-align:left">Findings</th></tr></thead>'
         "<tbody>" + "".join(body) + "</tbody></table></div>"
     )

@@ -166,18 +166,21 @@ def _table(rows: Sequence[ObjectiveStatus], links: bool) -> str:
     for r in rows:
         if r.module != module:
             module = r.module
-            body.append(f'<tr><th colspan="4" scope="colgroup" style="text-align:left;padding-top:0.8em">'
+            body.append(f'<tr><th colspan="3" scope="colgroup" style="text-align:left;padding-top:0.8em">'
                         f"{escape(r.module_title)}</th></tr>")
         text = escape(r.text)
         if links:
             text = f'<a href="{escape(r.href)}">{text}</a>'
-        score = f"{_pct(r.score)}%" if r.score is not None else "—"
+        result = (f"{_pct(r.score)}% ({r.answered} of {r.total})" if r.score is not None
+                  else f"— (0 of {r.total})")
         body.append(
             f'<tr class="kl-objective-{r.status.replace(" ", "-")}" data-objective="{escape(r.objective)}">'
-            f"<td>{text}</td><td>{r.answered} of {r.total}</td><td>{score}</td>"
+            f'<td>{text}</td><td style="white-space:nowrap">{result}</td>'
             f'<td style="color:{_STATUS_COLOURS[r.status]};font-weight:600">{_STATUS_WORDS[r.status]}</td></tr>')
-    return ('<table class="kl-table kl-completion-table"><thead><tr><th scope="col">Objective</th>'
-            '<th scope="col">Answered</th><th scope="col">Score</th><th scope="col">Status</th></tr></thead>'
+    return ('<table class="kl-table kl-completion-table" style="width:100%"><thead><tr>'
+            '<th scope="col" style="text-align:left">Objective</th>'
+            '<th scope="col" style="text-align:left">Result (questions answered)</th>'
+            '<th scope="col" style="text-align:left">Status</th></tr></thead>'
             "<tbody>" + "".join(body) + "</tbody></table>")
 
 

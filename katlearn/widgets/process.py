@@ -33,9 +33,9 @@ N_POINTS = 241
 SESSION_PROTOCOLS = ("kap_im", "kap_lozenge", "antidepressant_iv")  # keys of pk.PROTOCOLS
 # Short names for the drop-down (the long names in pk.PROTOCOLS do not fit a phone screen).
 PROTOCOL_LABELS = {
-    "kap_im": "IM injection (a KAT training trial)",
-    "kap_lozenge": "Lozenge (a KAT training centre)",
-    "antidepressant_iv": "IV infusion, 40 min (research trials)",
+    "kap_im": "IM injection (training trial)",
+    "kap_lozenge": "Lozenge (training centre)",
+    "antidepressant_iv": "IV infusion (research trials)",
 }
 
 

@@ -38,7 +38,9 @@ TALLY_WORDS = {"best": "strong", "acceptable": "reasonable", "risky": "risky"}
 # Two layout rules these widgets need and the course stylesheet does not (yet) have; they belong
 # there, for every widget. (1) Choices are whole sentences, but ipywidgets gives each radio label one
 # fixed-height line, so wrapped text would overlap the next choice. (2) ipywidgets sets the line
-# height of HTML output to the control height (34 px), which spreads prose out. Both rules are
+# height of HTML output to the control height (34 px), which spreads prose out; and HTML output is a
+# flex item that grows to its widest content, so a wide table pushes past a phone screen instead of
+# scrolling inside its own region (min-width:0 lets it shrink). The rules are
 # scoped to this course's practice widgets and travel with them (see style_widget).
 PRACTICE_CSS = (
     "<style>"
@@ -48,7 +50,7 @@ PRACTICE_CSS = (
     ".kl-scenario-options .widget-radio-box input{float:none!important;margin:0.3em 0 0 0;flex-shrink:0}"
     ".kl-scenario-options .widget-radio-box{height:auto!important}"
     ":is(.kl-scenario,.kl-screening,.kl-glossary,.kl-assessment,.kl-completion,.kl-course-planner,"
-    ".kl-session-explorer,.kl-evidence) .widget-html-content{line-height:1.5}"
+    ".kl-session-explorer,.kl-evidence) .widget-html-content{line-height:1.5;min-width:0}"
     "</style>"
 )
 
@@ -209,8 +211,10 @@ class CaseScenario(widgets.VBox):
         rows = []
         for node, choice in d.steps:
             colour = RATING_COLOURS[choice.rating]
+            phase = sc.PHASE_LABELS[node.phase]
+            where = phase if node.title.casefold() == phase.casefold() else f"{phase}: {node.title}"
             rows.append(
-                f"<li><strong>{escape(sc.PHASE_LABELS[node.phase])}: {escape(node.title)}.</strong> "
+                f"<li><strong>{escape(where)}.</strong> "
                 f"You chose “{escape(choice.text)}” "
                 f'<span style="color:{colour}">({RATING_MARKS[choice.rating]} '
                 f"{escape(sc.RATING_LABELS[choice.rating].lower())})</span></li>")

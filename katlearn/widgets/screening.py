@@ -46,7 +46,7 @@ class ProfileView(widgets.VBox):
         for j, f in enumerate(profile.findings, start=1):
             text = widgets.HTML(f"<p style='margin:0.4em 0 0'><strong>Finding {j}:</strong> {escape(f.text)}</p>")
             dd = widgets.Dropdown(
-                options=[("Choose…", None)] + [(sc.CATEGORY_LABELS[c], c) for c in sc.CATEGORIES], value=None,
+                options=[("Choose…", "")] + [(sc.CATEGORY_LABELS[c], c) for c in sc.CATEGORIES], value="",
                 description=f"Finding {j} is a:", tooltip=f.text, style={"description_width": "initial"},
                 layout=widgets.Layout(width="auto", max_width="100%"))
             dd.add_class("kl-screening-category")
@@ -65,7 +65,7 @@ class ProfileView(widgets.VBox):
         self.add_class(f"kl-profile-{profile.id}")
 
     def answers(self) -> dict[str, str | None]:
-        return {fid: dd.value for fid, dd in self.dropdowns.items()}
+        return {fid: dd.value or None for fid, dd in self.dropdowns.items()}
 
 
 class ScreeningPractice(widgets.VBox):

@@ -24,7 +24,8 @@ def test_one_dropdown_per_finding(practice):
     v = practice.view("r52")
     assert list(v.dropdowns) == [f.id for f in s.profile("r52").findings]
     dd = v.dropdowns["aneurysm"]
-    assert dd.value is None and "kl-screening-category" in dd._dom_classes and dd.description
+    assert dd.value == "" and dd.label == "Choose…" and v.answers()["aneurysm"] is None
+    assert "kl-screening-category" in dd._dom_classes and dd.description
 
 
 def test_checking_with_open_findings_asks_for_answers(practice):
