@@ -1,0 +1,82 @@
+"""Module 06 (Safety, concerns and controversies) as a learner meets it."""
+
+from katlearn import course as kcourse
+from katlearn import progress
+from katlearn import scenario as sc
+from katlearn.science import clinical
+
+SLUG = "06_safety_controversies"
+NOTEBOOK = f"{SLUG}.ipynb"
+EVIDENCE = ".kl-evidence"
+
+
+def drawn(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const plot = document.querySelector('.kl-evidence .kl-plot');
+            const area = plot.querySelector('.kl-plot-area');
+            const xs = area.data.filter(t => (t.mode || '').includes('markers')).flatMap(t => Array.from(t.x));
+            return {revision: Number(plot.dataset.revision || 0), xs: xs.sort((a, b) => a - b),
+                    order: Array.from(area.layout.yaxis.categoryarray)};
+        }"""
+    )
+
+
+def test_page_renders_with_header_chart_table_and_screening(course):
+    page = course.open(NOTEBOOK, ready=EVIDENCE + " .kl-plot-ready")
+    course.screenshot("module-06")
+    meta = kcourse.module(SLUG)
+    assert meta.title in page.locator("h1").first.inner_text()
+    assert page.locator(".kl-chrome").count() == 1
+    assert page.locator(".kl-plot-ready").count() == page.locator(".kl-plot").count() == 1
+    assert drawn(page)["xs"] == [28.0, 52.2, 63.8]
+    assert page.locator(".kl-evidence-table tbody tr").count() == len(clinical.TRIALS)
+    assert page.locator(".kl-screening-profile").count() == len(sc.load_screening("screening_practice").profiles)
+    for section in (o.section for o in meta.objectives):
+        assert page.locator(f"[id='{section}']").count() == 1, section
+
+
+def test_time_point_and_sort_redraw_the_chart(course):
+    page = course.open(NOTEBOOK, ready=EVIDENCE + " .kl-plot-ready")
+    before = drawn(page)
+    page.locator(".kl-evidence-time button[data-value='Day%207']").click()
+    page.wait_for_function(
+        "(r) => Number(document.querySelector('.kl-evidence .kl-plot').dataset.revision) > r", arg=before["revision"])
+    after = drawn(page)
+    assert after["xs"] == [18.2, 39.8, 45.7] and after["xs"] != before["xs"]
+
+    page.locator(".kl-evidence-sort select").select_option(label="Sample size (largest first)")
+    page.wait_for_function(
+        "(r) => Number(document.querySelector('.kl-evidence .kl-plot').dataset.revision) > r", arg=after["revision"])
+    assert drawn(page)["order"][-1].startswith("Han 2016")
+    course.screenshot("evidence-day7-by-size")
+    course.check()
+
+
+def test_screening_profile_checked_in_the_page_is_recorded(course):
+    page = course.open(NOTEBOOK, ready=".kl-screening-check")
+    learner = progress.current_learner()
+    before = len(progress.choices(learner, SLUG, "screening/r52"))
+    profile = sc.load_screening("screening_practice").profile("r52")
+    box = page.locator(".kl-profile-r52")
+    for i, finding in enumerate(profile.findings):
+        box.locator(".kl-screening-category select").nth(i).select_option(label=sc.CATEGORY_LABELS[finding.answer])
+    box.locator(".kl-screening-check").click()
+    feedback = box.locator(".kl-screening-feedback.kl-correct")
+    feedback.wait_for()
+    assert "3 of 3 right" in feedback.inner_text()
+    rows = progress.choices(learner, SLUG, "screening/r52")
+    assert len(rows) == before + 1
+    assert rows[-1].value["answers"] == {f.id: f.answer for f in profile.findings}
+    course.check()
+
+
+def test_a_quiz_question_answered_in_the_page_shows_feedback(course):
+    page = course.open(NOTEBOOK, ready=".kl-quiz")
+    question = page.locator(".kl-q-m06-psychosis-ci")
+    question.get_by_label("False", exact=True).check()
+    question.locator(".kl-check").click()
+    feedback = question.locator(".kl-feedback.kl-correct")
+    feedback.wait_for()
+    assert "warning" in feedback.inner_text()
+    course.check()
