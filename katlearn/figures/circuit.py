@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 
 from katlearn.figures.base import FONT_SIZE_PX, PALETTE, SEQUENCE, Described
 from katlearn.figures.receptor import PlasmaRange
+from katlearn.figures.synapse import Canvas
 from katlearn.science import circuit
 
 __all__ = ["schematic_figure", "dynamics_figure", "half_change_ms", "E_COLOR", "I_COLOR"]
@@ -30,14 +31,14 @@ def _fmt_um(x: float) -> str:
     return "no ketamine" if x == 0 else (f"{x:.2g} µM" if x < 1 else f"{x:.3g} µM")
 
 
-def _arrow(fig: go.Figure, x0: float, y0: float, x1: float, y1: float, color: str, width: float,
+def _arrow(fig: Canvas, x0: float, y0: float, x1: float, y1: float, color: str, width: float,
            head: int = 2) -> None:
     fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
                        arrowhead=head, arrowsize=1.0, arrowwidth=width, arrowcolor=color, text="", standoff=4,
                        startstandoff=4)
 
 
-def _text(fig: go.Figure, x: float, y: float, text: str, color: str = "#222222", anchor: str = "center",
+def _text(fig: Canvas, x: float, y: float, text: str, color: str = "#222222", anchor: str = "center",
           size: int = _SMALL) -> None:
     fig.add_annotation(x=x, y=y, text=text, showarrow=False, xanchor=anchor, font={"size": size, "color": color})
 
@@ -45,7 +46,7 @@ def _text(fig: go.Figure, x: float, y: float, text: str, color: str = "#222222",
 def schematic_figure(conc_uM: float, occupancy: float, e_rel: float, i_rel: float) -> Described:
     """The E–I motif: pyramidal cells excite interneurons through NMDA receptors; interneurons inhibit
     pyramidal cells; pyramidal cells release glutamate. Line widths follow the relative firing rates."""
-    fig = go.Figure()
+    fig = Canvas()
     e_xy, i_xy = (2.6, 3.0), (7.4, 3.0)
     # Connections: E → I (excitatory, NMDA-rich), I → E (inhibitory), E → output.
     _arrow(fig, e_xy[0] + 0.7, 3.75, i_xy[0] - 1.15, 3.75, E_COLOR, 1.5 + 3 * e_rel)
@@ -79,7 +80,7 @@ def schematic_figure(conc_uM: float, occupancy: float, e_rel: float, i_rel: floa
                                  hovertemplate=f"Ketamine: {occupancy * 100:.0f}% of NMDA receptors blocked"
                                                "<extra></extra>"))
         _text(fig, i_xy[0] - 0.5, 5.0, f"ketamine blocks {occupancy * 100:.0f}%", color=K_COLOR)
-    fig.update_layout(
+    figure = fig.figure(
         title={"text": "The circuit: who drives whom", "x": 0.0, "xanchor": "left",
                "font": {"size": FONT_SIZE_PX + 2}},
         xaxis={"range": [0, 10], "visible": False, "fixedrange": True},
@@ -96,7 +97,7 @@ def schematic_figure(conc_uM: float, occupancy: float, e_rel: float, i_rel: floa
         desc = ("Circuit schematic without ketamine: pyramidal cells excite GABA interneurons through NMDA "
                 "receptors, the interneurons inhibit the pyramidal cells, and pyramidal cells release glutamate; "
                 "both fire at baseline.")
-    return Described(fig, desc)
+    return Described(figure, desc)
 
 
 def half_change_ms(t_ms: np.ndarray, rate: np.ndarray) -> float | None:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from katlearn.figures.base import FONT_SIZE_PX, PALETTE, Described
 
-__all__ = ["Step", "STEPS", "synapse_figure", "n_steps"]
+__all__ = ["Step", "STEPS", "synapse_figure", "n_steps", "Canvas"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,33 @@ def n_steps() -> int:
     return len(STEPS)
 
 
+class Canvas:
+    """Collects shapes, annotations and traces of a schematic and builds the figure once.
+
+    Adding them one by one to a ``go.Figure`` re-validates the whole list on every call; a schematic
+    with dozens of parts then takes a large share of a second to build. Same keyword arguments as
+    ``go.Figure.add_shape`` / ``add_annotation``; traces are plain dicts or graph objects.
+    """
+
+    def __init__(self) -> None:
+        self.shapes: list[dict] = []
+        self.annotations: list[dict] = []
+        self.traces: list = []
+
+    def add_shape(self, **kwargs) -> None:
+        self.shapes.append(kwargs)
+
+    def add_annotation(self, **kwargs) -> None:
+        self.annotations.append(kwargs)
+
+    def add_trace(self, trace) -> None:
+        self.traces.append(trace)
+
+    def figure(self, **layout) -> go.Figure:
+        return go.Figure(data=self.traces, layout={**layout, "shapes": self.shapes, "annotations": self.annotations})
+
+
+
 # Colours: structures in light fills, actors in the Okabe–Ito palette.
 _PRE_FILL = "#dcebf7"
 _CELL_REST = "#fbf6ec"
@@ -82,7 +109,7 @@ _MEM_LO, _MEM_HI = 4.1, 4.9
 _PORE_Y = 4.5
 
 
-def _receptor(fig: go.Figure, x: float, color: str, open_: bool) -> None:
+def _receptor(fig: Canvas, x: float, color: str, open_: bool) -> None:
     """Two subunits either side of a pore; an open channel has a wider gap."""
     half_gap = 0.2 if open_ else 0.06
     width = 0.42
@@ -93,25 +120,25 @@ def _receptor(fig: go.Figure, x: float, color: str, open_: bool) -> None:
                       fillcolor=color, opacity=0.9, line={"color": "#1f2a44", "width": 1}, layer="below")
 
 
-def _arrow(fig: go.Figure, x0: float, y0: float, x1: float, y1: float, color: str, text: str = "",
+def _arrow(fig: Canvas, x0: float, y0: float, x1: float, y1: float, color: str, text: str = "",
            width: float = 3) -> None:
     fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
                        arrowhead=2, arrowsize=1.2, arrowwidth=width, arrowcolor=color, text=text,
                        font={"size": _SMALL, "color": color}, standoff=2)
 
 
-def _label(fig: go.Figure, x: float, y: float, text: str, size: int = _SMALL, color: str = "#222222",
+def _label(fig: Canvas, x: float, y: float, text: str, size: int = _SMALL, color: str = "#222222",
            anchor: str = "center") -> None:
     fig.add_annotation(x=x, y=y, text=text, showarrow=False, font={"size": size, "color": color}, xanchor=anchor)
 
 
-def _dots(fig: go.Figure, xs: list[float], ys: list[float], color: str, name: str, size: int = 10,
+def _dots(fig: Canvas, xs: list[float], ys: list[float], color: str, name: str, size: int = 10,
           symbol: str = "circle", text: list[str] | None = None, opacity: float = 1.0) -> None:
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers+text" if text else "markers", name=name,
-                             marker={"color": color, "size": size, "symbol": symbol, "opacity": opacity,
-                                     "line": {"color": "white", "width": 1}},
-                             text=text, textfont={"size": 12, "color": "white"}, textposition="middle center",
-                             hoverinfo="name", showlegend=False))
+    fig.add_trace({"type": "scatter", "x": xs, "y": ys, "mode": "markers+text" if text else "markers", "name": name,
+                   "marker": {"color": color, "size": size, "symbol": symbol, "opacity": opacity,
+                              "line": {"color": "white", "width": 1}},
+                   "text": text, "textfont": {"size": 12, "color": "white"}, "textposition": "middle center",
+                   "hoverinfo": "name", "showlegend": False})
 
 
 def synapse_figure(step: int) -> Described:
@@ -125,7 +152,7 @@ def synapse_figure(step: int) -> Described:
     nmda_open = k in ("mg_leaves", "calcium", "ketamine_enters")
     ampa_open = k in ("ampa", "mg_leaves", "calcium", "ketamine_enters")
 
-    fig = go.Figure()
+    fig = Canvas()
     # Cells and membrane.
     fig.add_shape(type="path", path="M 0.6,10 L 0.6,7.3 Q 0.6,6.6 1.3,6.6 L 8.7,6.6 Q 9.4,6.6 9.4,7.3 L 9.4,10 Z",
                   fillcolor=_PRE_FILL, line={"color": _NMDA, "width": 2}, layer="below")
@@ -199,7 +226,7 @@ def synapse_figure(step: int) -> Described:
         else:
             _label(fig, _NMDA_X, 2.35, "ketamine trapped<br>in the closed channel", color=_KET)
     title = f"Step {step + 1} of {len(STEPS)}: {s.title}"
-    fig.update_layout(
+    figure = fig.figure(
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": FONT_SIZE_PX + 2}},
         xaxis={"range": [0, 10], "visible": False, "fixedrange": True},
         yaxis={"range": [0, 10], "visible": False, "fixedrange": True},
@@ -211,4 +238,4 @@ def synapse_figure(step: int) -> Described:
         showlegend=False,
         hovermode="closest",
     )
-    return Described(fig, f"{title}. {s.caption}")
+    return Described(figure, f"{title}. {s.caption}")
