@@ -1,0 +1,155 @@
+"""JupyterHub settings that serve katlearn to a class: every learner logs in and lands on the course.
+
+Load it from a hub's own config (The Littlest JupyterHub: symlink it into
+``/opt/tljh/config/jupyterhub_config.d/``; any other hub: ``load_subconfig(<this file>)``). It sets
+what the course needs and leaves the rest (authenticator, spawner class, TLS, URLs) to the hub:
+
+- each user's server is ``jupyterhub-singleuser`` (jupyter-server with the hub's login) running
+  Voila as a server extension, set up by ``katlearn_jupyter_server`` next to this file exactly as
+  ``python -m katlearn serve`` sets up Voila (template, stripped sources, no tracebacks, culling,
+  course routes); it opens on the course home;
+- each learner's progress goes to their own store, ``<class dir>/<user>/progress.sqlite``, created
+  by the learner's own server (umask 027 in a setgid class folder: the files belong to the learner,
+  the class group may read them, nobody else may); educators' servers join the class group and read
+  every store (from copies, so they never write into a learner's folder); learners read only
+  their own;
+- educators are hub admins and members of the ``educators`` group; they hold the custom scope
+  ``custom:katlearn:class-results``, which the educator dashboard asks the hub about;
+- idle servers are stopped by the jupyterhub-idle-culler service; idle kernels of closed pages by
+  jupyter-server's own culling; memory and CPU limits are the spawner's (enforced by spawners that
+  can: systemd on TLJH, Kubernetes on Z2JH; ignored by the local-process spawner).
+
+Settings an installer may change are read from the hub's environment (names below, defaults in
+brackets); see ``deploy/jupyterhub/README.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
+
+HERE = Path(__file__).resolve().parent
+# KATLEARN_ROOT [the checkout this file is in]: the course (assets/, notebooks/, katlearn/).
+COURSE_ROOT = Path(os.environ.get("KATLEARN_ROOT") or HERE.parent.parent).resolve()
+# KATLEARN_CLASS_DIR [/srv/katlearn/progress]: one folder per learner, readable by educators.
+CLASS_DIR = Path(os.environ.get("KATLEARN_CLASS_DIR") or "/srv/katlearn/progress")
+# KATLEARN_CLASS_GROUP [katlearn-class]: Unix group of CLASS_DIR; educators' servers join it
+# (systemd spawner) so they can read every learner's store.
+CLASS_GROUP = os.environ.get("KATLEARN_CLASS_GROUP") or "katlearn-class"
+# KATLEARN_EDUCATORS [none]: comma-separated hub user names added to the educators group.
+EDUCATORS = [u.strip() for u in os.environ.get("KATLEARN_EDUCATORS", "").split(",") if u.strip()]
+# KATLEARN_IDLE_TIMEOUT_S [3600]: stop a user's server after this long without activity.
+IDLE_TIMEOUT_S = int(os.environ.get("KATLEARN_IDLE_TIMEOUT_S") or 3600)
+# KATLEARN_MEM_LIMIT [1G] and KATLEARN_CPU_LIMIT [1]: per-user limits. A learner's server runs
+# one kernel per open module page (about 150-250 MB each), so 1 GB covers four open pages.
+MEM_LIMIT = os.environ.get("KATLEARN_MEM_LIMIT") or "1G"
+CPU_LIMIT = float(os.environ.get("KATLEARN_CPU_LIMIT") or 1)
+
+EDUCATORS_GROUP = "educators"
+EDUCATOR_SCOPE = "custom:katlearn:class-results"
+HOME_NOTEBOOK = "00_start_here.ipynb"
+STORE_NAME = "progress.sqlite"
+
+# The single-user server: jupyter-server with Voila and the course's extension (which gives Voila
+# the options of `python -m katlearn serve`, see katlearn_jupyter_server.py); no terminals.
+SERVER_ARGS = [
+    "--ServerApp.jpserver_extensions=voila.server_extension=True",
+    "--ServerApp.jpserver_extensions=katlearn_jupyter_server=True",
+    "--ServerApp.terminals_enabled=False",
+]
+
+# Start the single-user server with umask 027 after making sure the learner's store folder is
+# theirs. The folder inherits CLASS_DIR's group (setgid), so educators can read it and nobody else
+# can; a folder someone else created first under this learner's name is refused, never used.
+SINGLEUSER_WRAPPER = (
+    'umask 0027; d=$(dirname "$KATLEARN_DB"); '
+    'mkdir -p "$d" && [ -O "$d" ] || '
+    '{ echo "katlearn: $d belongs to someone else; ask the hub admin to remove it" >&2; exit 1; }; '
+    'exec "$0" "$@"'
+)
+
+
+def store_folder_name(username: str) -> str:
+    """A hub user name as one safe path component (percent-encoded, never '.' or '..')."""
+    name = quote(username, safe="@+-_~")
+    return name.replace(".", "%2E") if set(name) <= {"."} else name
+
+
+def is_educator(user) -> bool:
+    """Hub admins and members of the educators group (``user`` is JupyterHub's User)."""
+    return bool(getattr(user, "admin", False)) or any(
+        g.name == EDUCATORS_GROUP for g in getattr(user, "groups", []))
+
+
+def learner_store(spawner) -> str:
+    return str(CLASS_DIR / store_folder_name(spawner.user.name) / STORE_NAME)
+
+
+def class_stores(spawner) -> str:
+    """Where the educator dashboard reads class results; empty (= only your own) for learners."""
+    return str(CLASS_DIR) if is_educator(spawner.user) else ""
+
+
+def pre_spawn(spawner) -> None:
+    """On systemd (TLJH), let educators' servers join the class group that can read every store."""
+    if is_educator(spawner.user) and hasattr(spawner, "unit_extra_properties"):
+        spawner.unit_extra_properties = {**spawner.unit_extra_properties, "SupplementaryGroups": CLASS_GROUP}
+
+
+# --- the single-user server: the course in Voila, landing on the home page -------------------
+c.Spawner.cmd = ["/bin/sh", "-c", SINGLEUSER_WRAPPER, "jupyterhub-singleuser"]
+c.Spawner.args = SERVER_ARGS
+c.Spawner.notebook_dir = str(COURSE_ROOT / "notebooks")
+c.Spawner.default_url = f"/voila/render/{HOME_NOTEBOOK}"
+c.Spawner.disable_user_config = True  # a learner's ~/.jupyter cannot change what they are served
+c.Spawner.environment = {
+    "KATLEARN_ROOT": str(COURSE_ROOT),
+    "JUPYTER_PATH": str(COURSE_ROOT / "katlearn" / "share" / "jupyter"),  # the katlearn template
+    "PYTHONPATH": str(HERE),  # katlearn_jupyter_server
+    "KATLEARN_DB": learner_store,
+    "KATLEARN_CLASS_STORES": class_stores,
+}
+c.Spawner.pre_spawn_hook = pre_spawn
+c.Spawner.mem_limit = MEM_LIMIT
+c.Spawner.cpu_limit = CPU_LIMIT
+
+# --- educators: a custom scope the dashboard checks with the server's own hub token ----------
+c.JupyterHub.custom_scopes = {
+    EDUCATOR_SCOPE: {"description": "See every learner's katlearn results (educator dashboard)."},
+}
+c.JupyterHub.load_groups = {EDUCATORS_GROUP: {"users": EDUCATORS}}
+c.Spawner.server_token_scopes = [
+    "users:activity!user",  # the defaults of the 'server' role
+    "access:servers!server",
+    "read:users!user",  # lets the server read its own user model (admin flag)
+    EDUCATOR_SCOPE,  # kept only if the user holds it
+]
+
+# --- idle servers are stopped by JupyterHub's culler service ----------------------------------
+c.JupyterHub.services = [
+    *[s for s in (c.JupyterHub.services if isinstance(c.JupyterHub.services, list) else [])
+      if s.get("name") != "katlearn-idle-culler"],
+    {
+        "name": "katlearn-idle-culler",
+        "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_TIMEOUT_S}"],
+    },
+]
+c.JupyterHub.load_roles = [
+    *[r for r in (c.JupyterHub.load_roles if isinstance(c.JupyterHub.load_roles, list) else [])
+      if r.get("name") not in {"katlearn-educator", "katlearn-idle-culler"}],
+    {
+        "name": "katlearn-educator",
+        "description": "Educators: see class results in the katlearn dashboard",
+        "scopes": [EDUCATOR_SCOPE],
+        "groups": [EDUCATORS_GROUP],
+    },
+    {
+        "name": "katlearn-idle-culler",
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+        "services": ["katlearn-idle-culler"],
+    },
+]

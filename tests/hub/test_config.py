@@ -1,0 +1,190 @@
+"""deploy/jupyterhub/jupyterhub_config.py, loaded as JupyterHub loads it (fast; no hub started)."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from traitlets.config import Config
+
+from katlearn import dashboard, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy" / "jupyterhub"
+CONFIG = DEPLOY / "jupyterhub_config.py"
+
+
+def load(monkeypatch, base: Config | None = None, **env: str) -> tuple[Config, dict]:
+    for key in ("KATLEARN_ROOT", "KATLEARN_CLASS_DIR", "KATLEARN_CLASS_GROUP", "KATLEARN_EDUCATORS",
+                "KATLEARN_IDLE_TIMEOUT_S", "KATLEARN_MEM_LIMIT", "KATLEARN_CPU_LIMIT"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    c = base if base is not None else Config()
+    namespace = {"get_config": lambda: c, "__file__": str(CONFIG), "__name__": "jupyterhub_config"}
+    exec(compile(CONFIG.read_text(encoding="utf-8"), str(CONFIG), "exec"), namespace)  # noqa: S102
+    return c, namespace
+
+
+def _user(name: str, admin: bool = False, groups: tuple[str, ...] = ()):
+    return SimpleNamespace(name=name, admin=admin, groups=[SimpleNamespace(name=g) for g in groups])
+
+
+def _spawner(user, systemd: bool = False):
+    s = SimpleNamespace(user=user)
+    if systemd:
+        s.unit_extra_properties = {"UMask": "0077"}
+    return s
+
+
+def _extension():
+    sys.path.insert(0, str(DEPLOY))
+    try:
+        import katlearn_jupyter_server as ext
+    finally:
+        sys.path.remove(str(DEPLOY))
+    return ext
+
+
+def test_voila_on_the_hub_gets_every_option_katlearn_serve_gives_it():
+    """What learners get on the hub is what `python -m katlearn serve` (and its tests) give: the
+    extension derives its config from serve.voila_argv, dropping only the standalone app's own."""
+    ext = _extension()
+    config = ext.voila_config()
+    assert config.VoilaConfiguration.template == "katlearn"
+    assert config.VoilaConfiguration.strip_sources is True
+    assert config.VoilaConfiguration.show_tracebacks is False
+    assert config.MappingKernelManager.cull_idle_timeout == serve.CULL_IDLE_TIMEOUT_S
+    given = {a.split("=", 1)[0].lstrip("-").replace("template", "VoilaConfiguration.template")
+             for a in serve.voila_argv() if a.startswith("--") and not a.startswith(ext.STANDALONE_ONLY)}
+    applied = {f"{section}.{key}" for section, values in config.items() for key in values}
+    assert given == applied
+
+
+def test_options_the_hub_admin_sets_win_over_the_courses():
+    ext = _extension()
+    app = SimpleNamespace(config=Config())
+    app.config.MappingKernelManager.cull_idle_timeout = 60
+    app.update_config = lambda cfg: app.config.merge(cfg)
+    ext._link_jupyter_server_extension(app)
+    assert app.config.MappingKernelManager.cull_idle_timeout == 60
+    assert app.config.VoilaConfiguration.template == "katlearn"
+
+
+def test_every_user_lands_on_the_course_home_in_voila(monkeypatch):
+    c, ns = load(monkeypatch)
+    assert c.Spawner.default_url == "/voila/render/00_start_here.ipynb"
+    assert (ROOT / "notebooks" / "00_start_here.ipynb").exists()
+    assert c.Spawner.notebook_dir == str(ROOT / "notebooks")
+    assert c.Spawner.cmd[:2] == ["/bin/sh", "-c"] and c.Spawner.cmd[-1] == "jupyterhub-singleuser"
+    assert "--ServerApp.jpserver_extensions=katlearn_jupyter_server=True" in c.Spawner.args
+    assert c.Spawner.disable_user_config is True
+    env = c.Spawner.environment
+    assert env["JUPYTER_PATH"] == str(serve.SHARE_DIR)
+    assert env["KATLEARN_ROOT"] == str(ROOT)
+    assert env["PYTHONPATH"] == str(DEPLOY)
+
+
+def test_each_learner_has_their_own_store_and_only_educators_read_the_class(monkeypatch, tmp_path):
+    c, _ns = load(monkeypatch, KATLEARN_CLASS_DIR=str(tmp_path), KATLEARN_EDUCATORS="edna, ed")
+    env = c.Spawner.environment
+    assert env["KATLEARN_DB"](_spawner(_user("alice"))) == str(tmp_path / "alice" / "progress.sqlite")
+    assert env["KATLEARN_CLASS_STORES"](_spawner(_user("alice"))) == ""
+    assert env["KATLEARN_CLASS_STORES"](_spawner(_user("root", admin=True))) == str(tmp_path)
+    assert env["KATLEARN_CLASS_STORES"](_spawner(_user("edna", groups=("educators",)))) == str(tmp_path)
+    assert c.JupyterHub.load_groups == {"educators": {"users": ["edna", "ed"]}}
+
+
+@pytest.mark.parametrize("name", ["alice", "jo ann", "a/../../etc", ".", "..", "ünïcode", "x%2Fy", "e@mail.org"])
+def test_a_user_name_is_one_safe_folder_that_the_dashboard_maps_back(monkeypatch, name):
+    _c, ns = load(monkeypatch)
+    folder = ns["store_folder_name"](name)
+    assert "/" not in folder and folder not in ("", ".", "..")
+    assert dashboard.owner_of_folder(folder) == name
+
+
+def test_educator_servers_join_the_class_group_on_systemd(monkeypatch):
+    _c, ns = load(monkeypatch, KATLEARN_CLASS_GROUP="ourclass")
+    educator = _spawner(_user("edna", groups=("educators",)), systemd=True)
+    ns["pre_spawn"](educator)
+    assert educator.unit_extra_properties == {"UMask": "0077", "SupplementaryGroups": "ourclass"}
+    learner = _spawner(_user("alice"), systemd=True)
+    ns["pre_spawn"](learner)
+    assert learner.unit_extra_properties == {"UMask": "0077"}
+    ns["pre_spawn"](_spawner(_user("root", admin=True)))  # other spawners: nothing to do, no error
+
+
+def test_educators_get_a_custom_scope_that_reaches_their_servers_token(monkeypatch):
+    c, _ns = load(monkeypatch)
+    assert dashboard.EDUCATOR_SCOPE in c.JupyterHub.custom_scopes
+    assert dashboard.EDUCATOR_SCOPE in c.Spawner.server_token_scopes
+    assert "read:users!user" in c.Spawner.server_token_scopes
+    roles = {r["name"]: r for r in c.JupyterHub.load_roles}
+    assert roles["katlearn-educator"]["scopes"] == [dashboard.EDUCATOR_SCOPE]
+    assert roles["katlearn-educator"]["groups"] == ["educators"]
+
+
+def test_idle_servers_are_culled_by_jupyterhubs_service_and_limits_are_set(monkeypatch):
+    c, _ns = load(monkeypatch, KATLEARN_IDLE_TIMEOUT_S="1800", KATLEARN_MEM_LIMIT="2G", KATLEARN_CPU_LIMIT="0.5")
+    [culler] = [s for s in c.JupyterHub.services if s["name"] == "katlearn-idle-culler"]
+    assert culler["command"][1:] == ["-m", "jupyterhub_idle_culler", "--timeout=1800"]
+    roles = {r["name"]: r for r in c.JupyterHub.load_roles}
+    assert set(roles["katlearn-idle-culler"]["scopes"]) == {"list:users", "read:users:activity", "read:servers",
+                                                            "delete:servers"}
+    assert c.Spawner.mem_limit == "2G" and c.Spawner.cpu_limit == 0.5
+
+
+def test_loading_twice_or_after_other_settings_keeps_them_and_adds_ours_once(monkeypatch):
+    base = Config()
+    base.JupyterHub.services = [{"name": "other", "url": "http://127.0.0.1:10101"}]
+    base.JupyterHub.load_roles = [{"name": "other-role", "scopes": ["read:hub"], "services": ["other"]}]
+    c, _ns = load(monkeypatch, base=base)
+    c, _ns = load(monkeypatch, base=c)
+    assert [s["name"] for s in c.JupyterHub.services] == ["other", "katlearn-idle-culler"]
+    assert [r["name"] for r in c.JupyterHub.load_roles] == ["other-role", "katlearn-educator", "katlearn-idle-culler"]
+
+
+def test_the_extension_serves_every_course_route_the_template_and_plots_use():
+    used = set()
+    for path in [*serve.SHARE_DIR.rglob("katlearn/*.j2"), ROOT / "katlearn" / "widgets" / "plot.js"]:
+        used |= set(re.findall(r"katlearn/(\w+)/", path.read_text(encoding="utf-8")))
+    assert used, "found no course routes in the template or plot.js"
+    ext = _extension()
+    served = {re.search(r"/katlearn/(\w+)/", pattern).group(1) for pattern, _h, _k in ext.course_routes("/user/x/")}
+    assert used <= served, f"the hub's single-user servers lack {sorted(used - served)}"
+    for _pattern, _handler, kwargs in ext.course_routes("/user/x/"):
+        assert Path(kwargs["path"]).is_dir()
+
+
+def _wrap(ns: dict, db: Path, command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["/bin/sh", "-c", ns["SINGLEUSER_WRAPPER"], "/bin/sh", "-c", command],
+                          env={"KATLEARN_DB": str(db), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+                          capture_output=True, text=True, timeout=30)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX shell and permissions")
+def test_the_single_user_wrapper_makes_a_private_store_folder(monkeypatch, tmp_path):
+    _c, ns = load(monkeypatch)
+    db = tmp_path / "class" / "alice" / "progress.sqlite"
+    done = _wrap(ns, db, 'touch "$KATLEARN_DB" && echo started "$#"')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "started 0"
+    assert stat.S_IMODE(db.parent.stat().st_mode) & 0o027 == 0  # no group write, nothing for others
+    assert stat.S_IMODE(db.stat().st_mode) == 0o640
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to make a folder someone else owns")
+def test_the_wrapper_refuses_a_store_folder_someone_else_made(monkeypatch, tmp_path):
+    _c, ns = load(monkeypatch)
+    squatted = tmp_path / "class" / "alice"
+    squatted.mkdir(parents=True)
+    os.chown(squatted, 54321, 54321)
+    done = _wrap(ns, squatted / "progress.sqlite", "echo should not start")
+    assert done.returncode == 1
+    assert "belongs to someone else" in done.stderr and "should not start" not in done.stdout

@@ -1,0 +1,226 @@
+"""A workshop on a real JupyterHub: two learners and an educator, each in their own browser.
+
+The hub runs the deploy config (deploy/jupyterhub/jupyterhub_config.py) with a local-process
+spawner and a shared-password login on loopback (see tests/hub/hub.py). Each learner answers the
+home page's quiz in headless Chromium; the test then checks that every learner's answers are in
+their own store, that each page shows its own learner's progress, that learners can reach neither
+another's server nor the class results, and that the educator's dashboard shows the whole class.
+
+Slow (a hub and three single-user servers): run with ``pytest tests/hub``. Skipped when JupyterHub,
+configurable-http-proxy (or npm) or Chromium is missing, unless ``KATLEARN_REQUIRE_HUB=1``, which
+turns the skip into a failure (for CI).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from katlearn import browser as kbrowser
+from katlearn import content
+from katlearn import dashboard as kdash
+from tests.hub.hub import ADMIN_PASSWORD, LEARNER_PASSWORD, HubUnavailable, start_hub
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+REQUIRE = os.environ.get("KATLEARN_REQUIRE_HUB") == "1"
+HOME = "00_start_here.ipynb"
+DASHBOARD = "educator_dashboard.ipynb"
+# JupyterLab's module federation warns about shared-package versions; not errors of ours.
+IGNORED_CONSOLE = re.compile(r"Unsatisfied version|No satisfying version")
+
+pytestmark = pytest.mark.browser
+
+
+def _unavailable(why: str):
+    if REQUIRE:
+        pytest.fail(f"hub test cannot run: {why}")
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def hub():
+    try:
+        h = start_hub(admins=("edna",))
+    except HubUnavailable as exc:
+        _unavailable(str(exc))
+    try:
+        h.start_servers("alice", "bob", "edna")  # all three spawn at once, as before a workshop
+        h.wait_ready("alice", "bob", "edna")
+        yield h
+    finally:
+        h.stop()
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "hub.log").write_text(h.log(), encoding="utf-8")
+        shutil.rmtree(h.state, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    try:
+        exe = kbrowser.find_chromium()
+    except kbrowser.ChromiumNotFound as exc:
+        _unavailable(str(exc))
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=kbrowser.LAUNCH_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class Person:
+    """One person's browser (own cookies) signed in to the hub."""
+
+    def __init__(self, browser, hub, name: str, password: str):
+        self.name = name
+        self.hub = hub
+        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and not IGNORED_CONSOLE.search(m.text)
+                     and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(hub.url + "hub/login", timeout=60_000)
+        self.page.fill("#username_input", name)
+        self.page.fill("#password_input", password)
+        self.page.click("#login_submit")
+        self.page.wait_for_url(f"**/user/{name}/voila/render/{HOME}", timeout=120_000)
+        self.wait_rendered()
+
+    def url(self, notebook: str, user: str | None = None) -> str:
+        return self.hub.url + f"user/{user or self.name}/voila/render/{notebook}"
+
+    def open(self, notebook: str, ready: str) -> None:
+        self.page.goto(self.url(notebook), timeout=120_000)
+        self.wait_rendered(ready)
+
+    def wait_rendered(self, ready: str = ".kl-quiz") -> None:
+        self.page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
+        self.page.wait_for_selector(ready, state="visible", timeout=120_000)
+        self.page.wait_for_function(
+            "() => [...document.querySelectorAll('.kl-plot')].every(p => p.classList.contains('kl-plot-ready'))",
+            timeout=60_000)
+
+    def status(self) -> str:
+        return self.page.locator(".kl-chrome .kl-status").inner_text()
+
+    def answer(self, question_id: str, label: str, expect: str) -> None:
+        q = self.page.locator(f".kl-q-{re.sub(r'[^A-Za-z0-9]', '-', question_id)}")
+        q.get_by_label(label, exact=True).check()
+        q.locator("button.kl-check").click()
+        q.locator(f".kl-feedback.{expect}").wait_for(timeout=30_000)
+
+    def shot(self, label: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"hub-{self.name}-{label}.png"))
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _option(question_id: str, correct: bool) -> str:
+    q = content.load_bank("00_start_here").question(question_id)
+    return next(o.text for o in q.options if o.correct is correct)
+
+
+def test_a_workshop_with_two_learners_and_an_educator(hub, browser):
+    alice = Person(browser, hub, "alice", LEARNER_PASSWORD)
+    bob = Person(browser, hub, "bob", LEARNER_PASSWORD)
+    try:
+        # -- each learner lands on the course home, signed in under the hub name --------------
+        for person in (alice, bob):
+            page = person.page
+            assert page.locator("h1").first.inner_text().startswith("Ketamine-assisted therapy")
+            assert f"Signed in as {person.name}" in page.locator(".kl-learner").inner_text()
+            assert person.status() == "Your progress: not started"
+            assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor").count() == 0  # no code shown
+            assert page.locator("link[href*='katlearn/assets/css/katlearn.css']").count() == 1  # course template
+        alice.shot("home")
+
+        # -- they answer; alice right twice, bob wrong once ----------------------------------
+        right = _option("m00.kat-combines", True)
+        wrong = _option("m00.kat-combines", False)
+        alice.answer("m00.kat-combines", right, "kl-correct")
+        alice.answer("m00.effect-lasts", "False", "kl-correct")
+        bob.answer("m00.kat-combines", wrong, "kl-incorrect")
+
+        # -- every learner's rows are in their own store, keyed by their hub name -------------
+        stores = {name: hub.class_dir / name / "progress.sqlite" for name in ("alice", "bob")}
+        for name, path in stores.items():
+            records = kdash.load_class(str(path))
+            assert records.learners == (name,), (name, records)
+        a = kdash.load_class(str(stores["alice"])).attempts
+        b = kdash.load_class(str(stores["bob"])).attempts
+        assert [(x.question_id, x.correct) for x in a] == [("m00.kat-combines", True), ("m00.effect-lasts", True)]
+        assert [(x.question_id, x.correct) for x in b] == [("m00.kat-combines", False)]
+        assert not (hub.class_dir / "edna" / "progress.sqlite").exists() or \
+            kdash.load_class(str(hub.class_dir / "edna" / "progress.sqlite")).learners == ()
+
+        # -- after a reload, each page shows its own learner's answers and status ------------
+        for person in (alice, bob):
+            person.page.reload()
+            person.wait_rendered()
+            assert person.status() == "Your progress: in progress"
+        first = ".kl-q-m00-kat-combines .kl-feedback"
+        assert "kl-correct" in alice.page.locator(first).get_attribute("class")
+        assert "kl-incorrect" in bob.page.locator(first).get_attribute("class")
+        assert alice.page.locator(".kl-q-m00-effect-lasts .kl-feedback.kl-correct").count() == 1
+        assert bob.page.locator(".kl-q-m00-effect-lasts .kl-feedback.kl-correct").count() == 0
+        bob.shot("after-reload")
+
+        # -- everything came from the hub's own server: no CDN, no console errors -------------
+        for person in (alice, bob):
+            outside = [u for u in person.requests
+                       if not re.match(r"^(https?|wss?)://127\.0\.0\.1(:\d+)?/|^(data|blob|about):", u)]
+            assert outside == [], outside
+            assert person.errors == [], person.errors
+
+        # -- a learner cannot open another learner's server ----------------------------------
+        response = alice.page.goto(alice.url(HOME, user="bob"), timeout=60_000)
+        assert response is not None and response.status == 403, response and response.status
+        assert alice.page.locator(".kl-quiz").count() == 0
+        assert [e for e in alice.errors if "403" not in e] == []
+        alice.errors.clear()  # the browser reports the refused page itself as a 403
+
+        # -- nor the class results ------------------------------------------------------------
+        alice.open(DASHBOARD, ready=".kl-dash-locked")
+        text = alice.page.locator("#rendered_cells").inner_text()
+        assert "Class results are for educators" in text and "does not have access" in text
+        assert alice.page.locator(".kl-dash-table, .kl-dash-key").count() == 0
+        assert "bob" not in text
+        alice.shot("dashboard-locked")
+        assert alice.errors == [], alice.errors
+
+    finally:
+        alice.close()
+        bob.close()
+
+    # -- the educator (a hub admin) sees the class -------------------------------------------
+    edna = Person(browser, hub, "edna", ADMIN_PASSWORD)
+    try:
+        assert edna.status() == "Your progress: not started"  # her own progress, not the class's
+        edna.open(DASHBOARD, ready=".kl-dash-learners")
+        edna.shot("dashboard")
+        learners = sorted(edna.page.locator(".kl-dash-learners tbody th").all_inner_texts())
+        assert learners == ["alice", "bob"]
+        summary = edna.page.locator(".kl-dash-summary").inner_text()
+        assert "2 learners" in summary and "3 saved answers" in summary and "Read from 3 stores" in summary
+        home_row = edna.page.locator(".kl-dash-modules tbody tr").first.locator("td").all_text_contents()
+        assert home_row[:3] == ["0", "2", "0"]  # 0 mastered, 2 in progress, 0 not started
+        items = edna.page.locator(".kl-dash-items").text_content()
+        assert wrong in items  # bob's answer is the commonest wrong answer to that question
+        assert edna.page.locator(".kl-plot.kl-plot-ready").count() == 3
+        assert edna.errors == [], edna.errors
+    finally:
+        edna.close()
+
+    # -- JupyterHub's idle culler runs as a hub service --------------------------------------
+    log = hub.log()
+    assert "Starting managed service katlearn-idle-culler" in log
+    assert re.search(r"GET /hub/api/users\S* \(katlearn-idle-culler@", log)
