@@ -40,12 +40,16 @@ CLASS_DIR = Path(os.environ.get("KATLEARN_CLASS_DIR") or "/srv/katlearn/progress
 # KATLEARN_CLASS_GROUP [katlearn-class]: Unix group of CLASS_DIR; educators' servers join it
 # (systemd spawner) so they can read every learner's store.
 CLASS_GROUP = os.environ.get("KATLEARN_CLASS_GROUP") or "katlearn-class"
+# KATLEARN_CLASS_CLAIM [none]: on Kubernetes (Z2JH), the ReadWriteMany volume claim that holds
+# CLASS_DIR: each learner's pod mounts only their own folder of it, educators' pods all of it.
+CLASS_CLAIM = os.environ.get("KATLEARN_CLASS_CLAIM", "")
 # KATLEARN_EDUCATORS [none]: comma-separated hub user names added to the educators group.
 EDUCATORS = [u.strip() for u in os.environ.get("KATLEARN_EDUCATORS", "").split(",") if u.strip()]
 # KATLEARN_IDLE_TIMEOUT_S [3600]: stop a user's server after this long without activity.
 IDLE_TIMEOUT_S = int(os.environ.get("KATLEARN_IDLE_TIMEOUT_S") or 3600)
-# KATLEARN_MEM_LIMIT [1G] and KATLEARN_CPU_LIMIT [1]: per-user limits. A learner's server runs
-# one kernel per open module page (about 150-250 MB each), so 1 GB covers four open pages.
+# KATLEARN_MEM_LIMIT [1G] and KATLEARN_CPU_LIMIT [1]: per-user limits, unless the hub already set
+# them (TLJH: tljh-config set limits.memory ...). A learner's server takes about 100 MB plus about
+# 150 MB per open module page (one kernel each), so 1 GB covers five open pages.
 MEM_LIMIT = os.environ.get("KATLEARN_MEM_LIMIT") or "1G"
 CPU_LIMIT = float(os.environ.get("KATLEARN_CPU_LIMIT") or 1)
 
@@ -95,13 +99,29 @@ def class_stores(spawner) -> str:
 
 
 def pre_spawn(spawner) -> None:
-    """On systemd (TLJH), let educators' servers join the class group that can read every store."""
-    if is_educator(spawner.user) and hasattr(spawner, "unit_extra_properties"):
+    """Give educators' servers read access to every store, learners' only to their own.
+
+    systemd (TLJH): educators' servers join the class group. Kubernetes (KubeSpawner, with
+    KATLEARN_CLASS_CLAIM): educators mount the whole class volume, a learner only their folder.
+    """
+    educator = is_educator(spawner.user)
+    if educator and hasattr(spawner, "unit_extra_properties"):
         spawner.unit_extra_properties = {**spawner.unit_extra_properties, "SupplementaryGroups": CLASS_GROUP}
+    if CLASS_CLAIM and hasattr(spawner, "volume_mounts"):
+        folder = store_folder_name(spawner.user.name)
+        mount = {"name": "katlearn-class", "mountPath": str(CLASS_DIR)} if educator else {
+            "name": "katlearn-class", "mountPath": str(CLASS_DIR / folder), "subPath": folder}
+        spawner.volumes = [v for v in spawner.volumes if v.get("name") != "katlearn-class"] + [
+            {"name": "katlearn-class", "persistentVolumeClaim": {"claimName": CLASS_CLAIM}}]
+        spawner.volume_mounts = [m for m in spawner.volume_mounts if m.get("name") != "katlearn-class"] + [mount]
 
 
 # --- the single-user server: the course in Voila, landing on the home page -------------------
-c.Spawner.cmd = ["/bin/sh", "-c", SINGLEUSER_WRAPPER, "jupyterhub-singleuser"]
+# TLJH names its jupyterhub-singleuser by full path; keep it.
+_given = list(c.Spawner.cmd) if "cmd" in c.Spawner and c.Spawner.cmd else []
+_given = _given[3:] if _given[:3] == ["/bin/sh", "-c", SINGLEUSER_WRAPPER] else _given  # loaded twice
+SINGLEUSER = _given[0] if len(_given) == 1 and _given[0].endswith("jupyterhub-singleuser") else "jupyterhub-singleuser"
+c.Spawner.cmd = ["/bin/sh", "-c", SINGLEUSER_WRAPPER, SINGLEUSER]
 c.Spawner.args = SERVER_ARGS
 c.Spawner.notebook_dir = str(COURSE_ROOT / "notebooks")
 c.Spawner.default_url = f"/voila/render/{HOME_NOTEBOOK}"
@@ -109,13 +129,15 @@ c.Spawner.disable_user_config = True  # a learner's ~/.jupyter cannot change wha
 c.Spawner.environment = {
     "KATLEARN_ROOT": str(COURSE_ROOT),
     "JUPYTER_PATH": str(COURSE_ROOT / "katlearn" / "share" / "jupyter"),  # the katlearn template
-    "PYTHONPATH": str(HERE),  # katlearn_jupyter_server
+    "PYTHONPATH": str(COURSE_ROOT / "deploy" / "jupyterhub"),  # katlearn_jupyter_server
     "KATLEARN_DB": learner_store,
     "KATLEARN_CLASS_STORES": class_stores,
 }
 c.Spawner.pre_spawn_hook = pre_spawn
-c.Spawner.mem_limit = MEM_LIMIT
-c.Spawner.cpu_limit = CPU_LIMIT
+if os.environ.get("KATLEARN_MEM_LIMIT") or "mem_limit" not in c.Spawner:
+    c.Spawner.mem_limit = MEM_LIMIT
+if os.environ.get("KATLEARN_CPU_LIMIT") or "cpu_limit" not in c.Spawner:
+    c.Spawner.cpu_limit = CPU_LIMIT
 
 # --- educators: a custom scope the dashboard checks with the server's own hub token ----------
 c.JupyterHub.custom_scopes = {
@@ -129,15 +151,14 @@ c.Spawner.server_token_scopes = [
     EDUCATOR_SCOPE,  # kept only if the user holds it
 ]
 
-# --- idle servers are stopped by JupyterHub's culler service ----------------------------------
-c.JupyterHub.services = [
-    *[s for s in (c.JupyterHub.services if isinstance(c.JupyterHub.services, list) else [])
-      if s.get("name") != "katlearn-idle-culler"],
-    {
-        "name": "katlearn-idle-culler",
-        "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_TIMEOUT_S}"],
-    },
-]
+# --- idle servers are stopped by JupyterHub's culler service (unless the hub runs one: TLJH) ---
+_services = [s for s in (c.JupyterHub.services if isinstance(c.JupyterHub.services, list) else [])
+             if s.get("name") != "katlearn-idle-culler"]
+_has_culler = any("jupyterhub_idle_culler" in " ".join(map(str, s.get("command", []))) for s in _services)
+c.JupyterHub.services = _services + ([] if _has_culler else [{
+    "name": "katlearn-idle-culler",
+    "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_TIMEOUT_S}"],
+}])
 c.JupyterHub.load_roles = [
     *[r for r in (c.JupyterHub.load_roles if isinstance(c.JupyterHub.load_roles, list) else [])
       if r.get("name") not in {"katlearn-educator", "katlearn-idle-culler"}],

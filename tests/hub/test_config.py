@@ -88,7 +88,7 @@ def test_every_user_lands_on_the_course_home_in_voila(monkeypatch):
     env = c.Spawner.environment
     assert env["JUPYTER_PATH"] == str(serve.SHARE_DIR)
     assert env["KATLEARN_ROOT"] == str(ROOT)
-    assert env["PYTHONPATH"] == str(DEPLOY)
+    assert env["PYTHONPATH"] == str(DEPLOY)  # the extension, found in the course checkout
 
 
 def test_each_learner_has_their_own_store_and_only_educators_read_the_class(monkeypatch, tmp_path):
@@ -188,3 +188,52 @@ def test_the_wrapper_refuses_a_store_folder_someone_else_made(monkeypatch, tmp_p
     done = _wrap(ns, squatted / "progress.sqlite", "echo should not start")
     assert done.returncode == 1
     assert "belongs to someone else" in done.stderr and "should not start" not in done.stdout
+
+
+def test_on_tljh_its_limits_culler_and_single_user_command_are_kept(monkeypatch):
+    """TLJH sets these from tljh-config before loading drop-in files such as ours."""
+    base = Config()
+    base.Spawner.mem_limit = "2G"
+    base.Spawner.cpu_limit = 2.0
+    base.Spawner.cmd = ["/opt/tljh/user/bin/jupyterhub-singleuser"]
+    base.JupyterHub.services = [{"name": "cull-idle", "admin": True,
+                                 "command": ["/opt/tljh/hub/bin/python3", "-m", "jupyterhub_idle_culler", "--timeout=600"]}]
+    c, _ns = load(monkeypatch, base=base)
+    assert (c.Spawner.mem_limit, c.Spawner.cpu_limit) == ("2G", 2.0)
+    assert [s["name"] for s in c.JupyterHub.services] == ["cull-idle"]
+    assert c.Spawner.cmd[-1] == "/opt/tljh/user/bin/jupyterhub-singleuser"
+    c, _ns = load(monkeypatch, base=base, KATLEARN_MEM_LIMIT="768M")
+    assert c.Spawner.mem_limit == "768M"  # an explicit setting for the course wins
+    assert c.Spawner.cmd[-1] == "/opt/tljh/user/bin/jupyterhub-singleuser"  # also when loaded twice
+
+
+def test_on_kubernetes_learners_mount_only_their_folder_and_educators_the_class(monkeypatch):
+    _c, ns = load(monkeypatch, KATLEARN_CLASS_CLAIM="katlearn-class", KATLEARN_CLASS_DIR="/srv/katlearn/progress")
+    learner = SimpleNamespace(user=_user("jo ann"), volumes=[{"name": "home"}], volume_mounts=[{"name": "home"}])
+    for _ in range(2):  # a server started twice gets the volume once
+        ns["pre_spawn"](learner)
+    assert learner.volumes == [{"name": "home"},
+                               {"name": "katlearn-class", "persistentVolumeClaim": {"claimName": "katlearn-class"}}]
+    assert learner.volume_mounts == [{"name": "home"}, {"name": "katlearn-class", "subPath": "jo%20ann",
+                                                        "mountPath": "/srv/katlearn/progress/jo%20ann"}]
+    educator = SimpleNamespace(user=_user("edna", admin=True), volumes=[], volume_mounts=[])
+    ns["pre_spawn"](educator)
+    assert educator.volume_mounts == [{"name": "katlearn-class", "mountPath": "/srv/katlearn/progress"}]
+
+
+def test_the_z2jh_values_point_at_this_config_and_the_image_layout(monkeypatch):
+    import yaml
+
+    values = yaml.safe_load((DEPLOY / "z2jh-values.yaml").read_text(encoding="utf-8"))
+    c, _ns = load(monkeypatch, **values["hub"]["extraEnv"])
+    assert values["hub"]["extraFiles"]["katlearn-config"]["mountPath"].endswith("/jupyterhub_config.d/katlearn.py")
+    assert values["singleuser"]["defaultUrl"] == c.Spawner.default_url
+    assert values["singleuser"]["cmd"] == "jupyterhub-singleuser"
+    root = values["hub"]["extraEnv"]["KATLEARN_ROOT"]
+    assert c.Spawner.notebook_dir == f"{root}/notebooks"
+    assert c.Spawner.environment["PYTHONPATH"] == f"{root}/deploy/jupyterhub"
+    assert f"KATLEARN_ROOT={root}" in (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    config_text = CONFIG.read_text(encoding="utf-8")
+    for name in values["hub"]["extraEnv"]:
+        assert name in config_text, f"{name} is set in the values but not read by the config"
+    assert values["cull"]["enabled"] is True
