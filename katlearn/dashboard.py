@@ -753,6 +753,8 @@ def cli_progress_export(fmt: str, output: str, stores: Sequence[str] = (), learn
     modules, banks, texts, problems = course_quizzes()
     for problem in problems:
         print(f"progress-export: {problem}", file=sys.stderr)
+    n = len(records.learners)
+    of = f"{n} learner{'s' if n != 1 else ''}"
     if fmt == "xapi":
         from katlearn import xapi
 
@@ -764,14 +766,14 @@ def cli_progress_export(fmt: str, output: str, stores: Sequence[str] = (), learn
             return 1
         data = json.dumps(xapi.statements(records, banks, base, page, titles=dict(modules)),
                           ensure_ascii=False, indent=2) + "\n"
-        count = f"{len(records.attempts) + len(records.completions)} statements"
+        what = f"{len(records.attempts) + len(records.completions)} statements of {of}"
     elif fmt == "csv":
         data = events_csv(records, banks)
-        count = f"{len(records.attempts) + len(records.completions)} events"
+        what = f"{len(records.attempts) + len(records.completions)} events of {of}"
     else:
         report = class_report(records, modules, banks, texts)
         data = gradebook_csv(report) if fmt == "gradebook" else items_csv(report)
-        count = f"{len(report.per_learner)} learners" if fmt == "gradebook" else f"{len(report.items)} questions"
+        what = f"a gradebook of {of}" if fmt == "gradebook" else f"{len(report.items)} questions' results over {of}"
     try:
         if output == "-":
             sys.stdout.write(data)
@@ -781,7 +783,6 @@ def cli_progress_export(fmt: str, output: str, stores: Sequence[str] = (), learn
         print(f"progress-export: cannot write {output}: {exc}", file=sys.stderr)
         return 1
     if output != "-":
-        learners = len(records.learners)
-        print(f"wrote {count} of {learners} learner{'s' if learners != 1 else ''} "
-              f"from {len(records.stores)} store{'s' if len(records.stores) != 1 else ''} to {output} ({fmt})")
+        stores = len(records.stores)
+        print(f"wrote {what} from {stores} store{'s' if stores != 1 else ''} to {output} ({fmt})")
     return 0
