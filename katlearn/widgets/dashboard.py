@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -247,6 +248,13 @@ class Dashboard(widgets.VBox):
                                                     layout=widgets.Layout(justify_content="space-between",
                                                                           align_items="flex-start")),
                                        downloads]
+        if self.access.how == "hub" and not os.environ.get(kdash.CLASS_STORES_ENV):
+            notice = widgets.HTML(_live(
+                '<div class="kl-note" role="note"><strong>Only your own progress is shown.</strong> '
+                "Your server was started without the class folder (for example before you became an "
+                "educator). Stop and start it from the hub's control panel to see the class.</div>"))
+            notice.add_class("kl-dash-own-only")
+            parts.append(notice)
         if report.problems:
             items = "".join(f"<li>{_esc(p)}</li>" for p in report.problems)
             problems = widgets.HTML(f"<details><summary>{len(report.problems)} note"

@@ -190,3 +190,15 @@ def test_table_html_escapes_cells_headers_and_tooltips():
                             "kl-dash-x", collapsed="More <b>")
     assert "<i>" not in html and "<x>" not in html and "<y>" not in html and "<b>" not in html
     assert 'title="t&quot;&lt;"' in html and "<details" in html
+
+
+def test_an_educator_whose_server_has_no_class_folder_is_told_how_to_get_it(monkeypatch):
+    monkeypatch.delenv(kdash.CLASS_STORES_ENV, raising=False)
+    view = wdash.Dashboard(access=GRANTED, load=_records, report=_report)
+    assert "Only your own progress is shown" in _html(view)
+    monkeypatch.setenv(kdash.CLASS_STORES_ENV, "/srv/katlearn/progress")
+    view = wdash.Dashboard(access=GRANTED, load=_records, report=_report)
+    assert "Only your own progress is shown" not in _html(view)
+    monkeypatch.delenv(kdash.CLASS_STORES_ENV)
+    keyed = wdash.Dashboard(access=kdash.Access(True, "key", "", ""), load=_records, report=_report)
+    assert "Only your own progress is shown" not in _html(keyed)  # one computer: its store is the class
