@@ -47,6 +47,34 @@
   });
   window.WebSocket = WatchedWebSocket;
 
+  // 4. Slider handles: ipywidgets draws them with noUiSlider, which gives the handle
+  //    role="slider" but no name; name each one after its widget's visible label.
+  var labelCount = 0;
+  function nameSliders(root) {
+    var handles = (root.querySelectorAll ? root : document).querySelectorAll(".noUi-handle");
+    Array.prototype.forEach.call(handles, function (handle) {
+      if (handle.hasAttribute("aria-labelledby") || handle.hasAttribute("aria-label")) return;
+      var widget = handle.closest(".widget-slider, .jupyter-widgets");
+      var label = widget && widget.querySelector(".widget-label");
+      if (label && label.textContent.trim()) {
+        if (!label.id) label.id = "kl-slider-label-" + labelCount++;
+        handle.setAttribute("aria-labelledby", label.id);
+      } else {
+        handle.setAttribute("aria-label", "slider");
+      }
+    });
+  }
+  function watchSliders() {
+    nameSliders(document);
+    new MutationObserver(function (mutations) {
+      mutations.forEach(function (m) {
+        Array.prototype.forEach.call(m.addedNodes, function (node) {
+          if (node.nodeType === 1) nameSliders(node.parentNode || node);
+        });
+      });
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+
   function landmarks() {
     var cells = document.getElementById("rendered_cells");
     if (cells) {
@@ -56,9 +84,13 @@
       if (!cells.hasAttribute("tabindex")) cells.setAttribute("tabindex", "0");
     }
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", landmarks);
-  } else {
+  function ready() {
     landmarks();
+    watchSliders();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();

@@ -43,10 +43,12 @@ function loadPlotly(version) {
   return plotlyPromise;
 }
 
+// No mode bar: its buttons would be controls inside an element that screen readers treat as one
+// picture (role="img"), and zooming is not what the course's figures are for; hover still works.
 const CONFIG = {
   responsive: true,
   displaylogo: false,
-  modeBarButtonsToRemove: ["lasso2d", "select2d", "toImage"],
+  displayModeBar: false,
 };
 
 function render({ model, el }) {
@@ -59,6 +61,9 @@ function render({ model, el }) {
   desc.className = "kl-sr-only kl-plot-description";
   desc.id = id + "-desc";
   area.setAttribute("aria-describedby", desc.id);
+  // named and described from the start, not only once plotly.js has drawn
+  area.setAttribute("aria-label", model.get("title") || "figure");
+  desc.textContent = model.get("description") || "";
   el.append(area, desc);
 
   let revision = 0;

@@ -169,22 +169,25 @@ class QuestionView(widgets.VBox):
         if isinstance(q, Numeric):
             label = f"Answer {self.number} ({q.unit}):" if q.unit else f"Answer {self.number}:"
             self.text = widgets.Text(value="", description=label, placeholder="a number, e.g. 0.5",
-                                     style=_LABEL_STYLE, layout=widgets.Layout(width="24em"))
+                                     style=_LABEL_STYLE, layout=widgets.Layout(width="24em", max_width="100%"))
             self._controls = [self.text]
             return [self.text]
         if isinstance(q, Ordering):
             self.rows: list[tuple[widgets.HTML, widgets.Button, widgets.Button]] = []
             boxes = []
             for pos in range(len(q.items)):
-                label = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
-                up = widgets.Button(description="Move up", layout=widgets.Layout(width="7em"))
-                down = widgets.Button(description="Move down", layout=widgets.Layout(width="7em"))
+                # the label takes the row; on a phone the buttons wrap onto a line of their own
+                label = widgets.HTML(layout=widgets.Layout(flex="1 1 14em"))
+                up = widgets.Button(description="Move up", layout=widgets.Layout(width="auto"))
+                down = widgets.Button(description="Move down", layout=widgets.Layout(width="auto"))
                 up.add_class("kl-move-up")
                 down.add_class("kl-move-down")
                 up.on_click(lambda _b, p=pos: self._move(p, -1))
                 down.on_click(lambda _b, p=pos: self._move(p, +1))
                 self.rows.append((label, up, down))
-                boxes.append(widgets.HBox([label, up, down], layout=_WIDE))
+                buttons = widgets.HBox([up, down], layout=widgets.Layout(flex="0 0 auto"))
+                boxes.append(widgets.HBox([label, buttons],
+                                          layout=widgets.Layout(width="100%", flex_flow="row wrap")))
             self._refresh_rows()
             return boxes
         if isinstance(q, Matching):
