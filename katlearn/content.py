@@ -839,6 +839,9 @@ def check(root: str | Path | None = None) -> list[Problem]:
         problems.extend(exc.problems)
     problems.extend(_check_banks(base, notebooks, references))
     problems.extend(_check_glossary(base, notebooks, references))
+    from katlearn import scenario  # imported here: scenario builds on this module's loaders
+
+    problems.extend(scenario.check(base, references=references.keys()))
     return problems
 
 
