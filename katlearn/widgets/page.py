@@ -26,7 +26,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from katlearn import content, course, paths, progress
+from katlearn import content, course, markdown, paths, progress
 
 log = logging.getLogger("katlearn")
 
@@ -168,7 +168,8 @@ def references(slug: str) -> widgets.HTML:
 def key_terms_html(slug: str) -> str:
     terms = [t for t in content.load_glossary().terms if t.module == slug]
     rows = "".join(
-        f'<dt id="term-{escape(t.id)}">{escape(t.term)}</dt><dd>{escape(t.definition)}</dd>' for t in terms
+        f'<dt id="term-{escape(t.id)}">{escape(t.term)}</dt><dd>{markdown.render(t.definition, inline=True)}</dd>'
+        for t in terms
     )
     return f'<dl class="kl-key-terms">{rows}</dl>'
 
