@@ -89,9 +89,14 @@ class Person:
         self.page.goto(hub.url + "hub/login", timeout=60_000)
         self.page.fill("#username_input", name)
         self.page.fill("#password_input", password)
-        self.page.click("#login_submit")
-        self.page.wait_for_url(f"**/user/{name}/voila/render/{HOME}", timeout=120_000)
+        # submit without waiting: the next person logs in while this page renders
+        self.page.locator("#login_submit").click(no_wait_after=True)
+
+    def landed(self) -> Person:
+        """Wait until the login has led to this person's course home, fully rendered."""
+        self.page.wait_for_url(f"**/user/{self.name}/voila/render/{HOME}", timeout=120_000)
         self.wait_rendered()
+        return self
 
     def url(self, notebook: str, user: str | None = None) -> str:
         return self.hub.url + f"user/{user or self.name}/voila/render/{notebook}"
@@ -106,6 +111,14 @@ class Person:
         self.page.wait_for_function(
             "() => [...document.querySelectorAll('.kl-plot')].every(p => p.classList.contains('kl-plot-ready'))",
             timeout=60_000)
+
+    def reload(self) -> None:
+        """Start reloading without waiting for it (see reloaded)."""
+        self.page.evaluate("() => { window.__katlearn_old_page = true; location.reload(); }")
+
+    def reloaded(self) -> None:
+        self.page.wait_for_function("() => !window.__katlearn_old_page", timeout=120_000)
+        self.wait_rendered()
 
     def status(self) -> str:
         return self.page.locator(".kl-chrome .kl-status").inner_text()
@@ -133,6 +146,8 @@ def test_a_workshop_with_two_learners_and_an_educator(hub, browser):
     alice = Person(browser, hub, "alice", LEARNER_PASSWORD)
     bob = Person(browser, hub, "bob", LEARNER_PASSWORD)
     try:
+        alice.landed()
+        bob.landed()
         # -- each learner lands on the course home, signed in under the hub name --------------
         for person in (alice, bob):
             page = person.page
@@ -164,8 +179,9 @@ def test_a_workshop_with_two_learners_and_an_educator(hub, browser):
 
         # -- after a reload, each page shows its own learner's answers and status ------------
         for person in (alice, bob):
-            person.page.reload()
-            person.wait_rendered()
+            person.reload()  # both pages render at once, each on its own server
+        for person in (alice, bob):
+            person.reloaded()
             assert person.status() == "Your progress: in progress"
         first = ".kl-q-m00-kat-combines .kl-feedback"
         assert "kl-correct" in alice.page.locator(first).get_attribute("class")
@@ -202,7 +218,7 @@ def test_a_workshop_with_two_learners_and_an_educator(hub, browser):
         bob.close()
 
     # -- the educator (a hub admin) sees the class -------------------------------------------
-    edna = Person(browser, hub, "edna", ADMIN_PASSWORD)
+    edna = Person(browser, hub, "edna", ADMIN_PASSWORD).landed()
     try:
         assert edna.status() == "Your progress: not started"  # her own progress, not the class's
         edna.open(DASHBOARD, ready=".kl-dash-learners")
