@@ -16,6 +16,7 @@ import re
 import pytest
 
 from katlearn import dashboard as kdash
+from tests.browser import a11y
 from tests.browser.conftest import ARTIFACTS, start_server
 from tests.browser.helpers import CoursePage
 from tests.hub.seed import seed_class
@@ -102,6 +103,8 @@ def test_educator_sees_the_class_after_typing_the_key(educator_page, seeded_clas
     cp.wait_rendered()  # every figure drawn, no console or server errors
     cp.screenshot("results-top")
     _whole_page_screenshot(cp, "results-all")
+    found = a11y.violations(page)
+    assert not found, a11y.describe(found)
 
     summary = page.locator(".kl-dash-summary").inner_text()
     assert f"{len(LEARNERS)} learners" in summary and f"{seeded_class['attempts']} saved answers" in summary
