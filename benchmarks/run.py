@@ -299,7 +299,10 @@ async def wait_kernels(server: Server, at_most: int, timeout_s: float) -> int:
 async def wait_pool(server: Server, size: int, timeout_s: float) -> None:
     """Wait until ``size`` idle kernels exist and have settled (the warm pool is full)."""
     deadline = time.monotonic() + timeout_s
-    while len(server.kernels()) < size and time.monotonic() < deadline:
+    full = f"({size} in pool)"  # katlearn.serve logs "warm kernel <id> ready (<n> in pool)"
+    while time.monotonic() < deadline:
+        if size == 0 or (len(server.kernels()) >= size and full in server.log.read_text(errors="replace")):
+            break
         await asyncio.sleep(0.5)
     await asyncio.sleep(2 if size else 0)
 
@@ -712,6 +715,11 @@ def markdown(res: dict) -> str:
             f"{fmt_ms(r['tti_ms']['p95'])}{mark(None if r['tti_ms']['p95'] is None else r['tti_ms']['p95'] <= TARGETS['room_p95_ms'])} "
             f"| {fmt_ms(r['html_done_ms']['p95'])} | {r['failed']}{mark(r['failed'] == 0)} | {pk['kernels']} "
             f"| {pk['server_rss']:.0f} | {pk['kernels_rss']:.0f} / {pk['kernels_uss']:.0f} |")
+    if res.get("room_pool_size") is not None:
+        rm = res.get("room_idle_memory") or {"kernels": {"rss": 0, "uss": 0}}
+        lines += ["", f"Rooms ran on a server restarted with KATLEARN_POOL_SIZE={res['room_pool_size']} (a workshop "
+                      f"set-up): the pool took {res.get('room_pool_fill_s', 0):.0f} s to fill and held "
+                      f"{rm['kernels']['rss']:.0f} MB RSS / {rm['kernels']['uss']:.0f} MB USS while idle."]
     mem = res.get("idle_memory", {})
     if mem:
         lines += ["", f"Idle server after start: server RSS {mem['server']['rss']:.0f} MB, "
@@ -771,9 +779,19 @@ async def main_async(cfg: argparse.Namespace) -> dict:
             room_nb = cfg.room_module or max(
                 candidates or [BASELINE],
                 key=lambda nb: (result["pages"][nb].get("tti_cold_ms") or {}).get("median") or 0)
+            if cfg.room_pool is not None and cfg.rooms:
+                # a workshop server: restarted with a pool as large as the room, filled beforehand
+                server.stop()
+                pool = cfg.room_pool
+                server = start_server(tmp, root, port, {**extra_env, "KATLEARN_POOL_SIZE": str(pool)})
+                result["room_pool_size"] = pool
+                t_fill = time.monotonic()
+                await wait_pool(server, pool, 600)
+                result["room_pool_fill_s"] = time.monotonic() - t_fill
+                result["room_idle_memory"] = server.memory()
             for n in cfg.rooms:
                 await wait_kernels(server, pool, 60)
-                await wait_pool(server, pool, 120)
+                await wait_pool(server, pool, 300)
                 room = await bench_room(browser, server, room_nb, n, cfg.room_window,
                                         result["pages"][room_nb].get("expect"))
                 result["rooms"].append(room)
@@ -800,6 +818,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rooms", default=None, help="room sizes, e.g. 10,20,30 (quick: 5)")
     ap.add_argument("--room-window", type=float, default=30.0, help="seconds over which a room arrives")
     ap.add_argument("--room-module", default=None, help="notebook the room opens (default: the slowest page)")
+    ap.add_argument("--room-pool", type=int, default=None,
+                    help="restart the server for the rooms with this many warm kernels (workshop set-up)")
     ap.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
                     help="extra environment for the server, e.g. KATLEARN_POOL_SIZE=8 (repeatable)")
     ap.add_argument("--out", default="latest", help="results file stem in benchmarks/results/")

@@ -133,6 +133,9 @@ def voila_argv(port: int = 8866, present: bool = False) -> list[str]:
         "--VoilaExecutor.allow_errors=True",
         "--VoilaExecutor.cell_error_instruction=The rest of the page still works; "
         "the problem has been recorded on the course server.",
+        # Outputs that arrive late (a busy server: a room of learners arriving at once) are still
+        # shown; nbclient's default gives up after 4 s and the page silently lacks its widgets.
+        "--VoilaExecutor.iopub_timeout=60",
         "--VoilaConfiguration.file_allowlist",
         r".*\.(png|jpg|jpeg|gif|svg|webp|css)",
         f"--MappingKernelManager.cull_idle_timeout={_env_int('KATLEARN_CULL_IDLE_TIMEOUT_S', CULL_IDLE_TIMEOUT_S)}",
