@@ -1,7 +1,8 @@
 # katlearn: two commands on a fresh machine with Python 3.10+ and make.
 #   make serve   set up .venv, then serve the course with Voila on http://127.0.0.1:8866
 #   make test    set up .venv with the test extra, make sure a Chromium exists, run every test
-# Other targets: make check (content only), make bench (benchmarks), make clean.
+# Other targets: make check (content only), make test-hub (a real JupyterHub), make bench
+# (benchmarks), make clean.
 
 PYTHON ?= python3
 PORT ?= 8866
@@ -11,7 +12,10 @@ STAMP := $(VENV)/.katlearn-installed
 TEST_STAMP := $(VENV)/.katlearn-test-installed
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: serve test check bench chromium clean
+HUB_STAMP := $(VENV)/.katlearn-hub-installed
+CHP := $(VENV)/katlearn-node/node_modules/.bin/configurable-http-proxy
+
+.PHONY: serve test test-hub check bench chromium clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' || \
@@ -29,6 +33,14 @@ $(TEST_STAMP): $(STAMP)
 	$(PIP) install --quiet -e '.[test]'
 	@touch $@
 
+$(HUB_STAMP): $(TEST_STAMP)
+	$(PIP) install --quiet -e '.[test,hub]'
+	@touch $@
+
+$(CHP):
+	@command -v npm >/dev/null || { echo "make test-hub needs Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm install --prefix $(VENV)/katlearn-node --no-audit --no-fund --loglevel=error configurable-http-proxy@4
+
 serve: $(STAMP)
 	$(PY) -m katlearn serve --port $(PORT)
 
@@ -40,6 +52,10 @@ check: $(STAMP)
 
 test: $(TEST_STAMP) chromium check
 	$(PY) -m pytest
+
+# A real JupyterHub on loopback: two learners and an educator in headless Chromium.
+test-hub: $(HUB_STAMP) $(CHP) chromium
+	KATLEARN_REQUIRE_HUB=1 KATLEARN_CHP=$(CURDIR)/$(CHP) $(PY) -m pytest tests/hub
 
 bench: $(TEST_STAMP) chromium
 	$(PY) benchmarks/run.py

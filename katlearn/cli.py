@@ -1,4 +1,4 @@
-"""Command line: ``python -m katlearn serve|check|export``.
+"""Command line: ``python -m katlearn serve|check|export|progress-export``.
 
 Each subcommand hands its parsed arguments to one function in the module that owns the job,
 imported lazily so ``check`` does not pay for Voila and ``serve`` does not pay for pydantic.
@@ -28,6 +28,13 @@ def _export(args: argparse.Namespace) -> int:
     return export.cli_export(fmt=args.format, module=args.module, output=args.output)
 
 
+def _progress_export(args: argparse.Namespace) -> int:
+    from katlearn import dashboard
+
+    return dashboard.cli_progress_export(fmt=args.format, output=args.output, stores=args.store,
+                                         learner=args.learner, iri_base=args.iri_base, home_page=args.home_page)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="katlearn", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -47,6 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--module", default=None, help="one module id, e.g. 02_nmda_glutamate (default: all)")
     p.add_argument("-o", "--output", required=True, help="file to write")
     p.set_defaults(func=_export)
+
+    p = sub.add_parser("progress-export", help="export learners' progress: CSV, gradebook, item analysis or xAPI")
+    p.add_argument("--format", required=True, choices=["csv", "gradebook", "items", "xapi"])
+    p.add_argument("-o", "--output", required=True, help="file to write ('-': standard output)")
+    p.add_argument("--store", action="append", default=[],
+                   help="a store file or class folder, repeatable "
+                        "(default: $KATLEARN_CLASS_STORES, else this computer's store)")
+    p.add_argument("--learner", default=None, help="only this learner's progress")
+    p.add_argument("--iri-base", default=None,
+                   help="xapi: URL you control under which activities are named ($KATLEARN_XAPI_IRI_BASE)")
+    p.add_argument("--home-page", default=None,
+                   help="xapi: URL where learners sign in, e.g. the hub ($KATLEARN_XAPI_HOME_PAGE)")
+    p.set_defaults(func=_progress_export)
     return parser
 
 
