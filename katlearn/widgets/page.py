@@ -67,6 +67,10 @@ def header_html(slug: str, learner: str | None = None) -> str:
     status = progress.module_status(learner, [slug])[slug]
     idx = next((i for i, m in enumerate(modules) if m.slug == slug), None)
     prev_link = next_link = ""
+    status_html = (
+        f'<span class="kl-status kl-status-{status.replace(" ", "-")}">Your progress: {status}</span>'
+        if meta.audience == "learner" else ""
+    )
     if meta.audience == "educator":
         home = '<a class="kl-home" href="00_start_here.ipynb">Course home</a>'
         where = '<span class="kl-where">For educators</span>'
@@ -89,7 +93,7 @@ def header_html(slug: str, learner: str | None = None) -> str:
         '<header class="kl-chrome">'
         '<nav class="kl-chrome-nav" aria-label="Course navigation">'
         f"{home}{where}"
-        f'<span class="kl-status kl-status-{status.replace(" ", "-")}">Your progress: {status}</span>'
+        f"{status_html}"
         f'<a class="kl-glossary-link" href="{GLOSSARY_PAGE}#{GLOSSARY_ANCHOR}">Glossary</a>'
         f'<span class="kl-minutes">About {meta.minutes} min</span>'
         "</nav>"
