@@ -60,3 +60,10 @@ def test_python_floor_matches():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
     _, python = environment_requirements()
     assert data["project"]["requires-python"] == python == ">=3.10"
+
+
+def test_runtime_dependencies_include_a_python_kernel():
+    """Voila runs pages in a Jupyter kernel but does not install one; `make serve` needs it."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    names = {_split(r)[0] for r in data["project"]["dependencies"]}
+    assert "ipykernel" in names
