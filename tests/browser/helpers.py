@@ -58,10 +58,23 @@ class CoursePage:
     _shots: int = 0
 
     def __post_init__(self) -> None:
+        # Errors are kept per document: what a page logs while the learner is leaving it (its
+        # kernel is being shut down) is not an error of the page being tested next.
+        self._document = 0
+        self._document_url = ""
+        self._errors_by_document: dict[int, list[str]] = {}
+        self.page.on("framenavigated", self._on_navigated)
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc} {(exc.stack or '')[:300]}"))
         self.page.on("request", lambda req: self.requests.append(req.url))
         self.page.on("response", self._on_response)
+
+    def _on_navigated(self, frame) -> None:
+        # a new document, not a #fragment change (presenter mode moves between slides that way)
+        if frame == self.page.main_frame and frame.url.split("#")[0] != self._document_url:
+            self._document_url = frame.url.split("#")[0]
+            self._document += 1
+            self.console_errors = self._errors_by_document.setdefault(self._document, [])
 
     def _on_console(self, msg) -> None:
         if msg.type == "error" and not any(p.search(msg.text) for p in IGNORED_CONSOLE):
