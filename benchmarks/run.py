@@ -227,6 +227,11 @@ class Server:
                 kern["n"] += 1
         return {"server": server, "kernels": kern}
 
+    def pooled(self) -> int:
+        """Warm kernels ready now, from katlearn.serve's log ("warm kernel .. ready" minus "using")."""
+        log = self.log.read_text(errors="replace")
+        return log.count("katlearn: warm kernel ") - log.count("katlearn: using warm kernel ")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -299,12 +304,8 @@ async def wait_kernels(server: Server, at_most: int, timeout_s: float) -> int:
 async def wait_pool(server: Server, size: int, timeout_s: float) -> None:
     """Wait until ``size`` idle kernels exist and have settled (the warm pool is full)."""
     deadline = time.monotonic() + timeout_s
-    full = f"({size} in pool)"  # katlearn.serve logs "warm kernel <id> ready (<n> in pool)"
-    while time.monotonic() < deadline:
-        if size == 0 or (len(server.kernels()) >= size and full in server.log.read_text(errors="replace")):
-            break
+    while size and time.monotonic() < deadline and server.pooled() < size:
         await asyncio.sleep(0.5)
-    await asyncio.sleep(2 if size else 0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -384,6 +385,15 @@ async def load(ctx, url: str, expect: dict | None, settle: bool = False) -> tupl
                     requests=traffic.requests, kernel_id=kid, counts=res["counts"]), page
     except Exception as exc:  # noqa: BLE001 - a failed page is a result, not a crash
         msg = str(exc).splitlines()[0][:200]
+        try:  # how far the page got: HTML received? cells shown? widgets attached?
+            state = await page.evaluate("""(js) => {
+              const n = performance.getEntriesByType('navigation')[0];
+              const r = eval(js)(null);
+              return {html_done_ms: n ? n.responseEnd : null, counts: r ? r.counts : 'cells not shown'};
+            }""", READY_JS)
+            msg += f" (reached {state}, expected {expect})"
+        except Exception:  # noqa: BLE001
+            pass
         return Load(ok=False, error=msg + (f" (page errors: {errors[:2]})" if errors else "")), page
 
 
@@ -509,6 +519,7 @@ async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace
     cold, warm, failed = [], [], []
     for _ in range(cfg.loads):
         await wait_kernels(server, pool, 20)
+        await wait_pool(server, pool, 60)
         ctx = await browser.new_context(viewport=VIEWPORT)
         res, page = await load(ctx, url, expect)
         (cold if res.ok else failed).append(res)
@@ -517,6 +528,7 @@ async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace
     ctx = await browser.new_context(viewport=VIEWPORT)
     for i in range(cfg.loads + 1):
         await wait_kernels(server, pool, 20)
+        await wait_pool(server, pool, 60)
         res, page = await load(ctx, url, expect)
         if not res.ok:
             failed.append(res)
@@ -583,6 +595,49 @@ async def bench_room(browser, server: Server, nb: str, n: int, window_s: float, 
         "failed": sum(not r.ok for r in results), "errors": [r.error for r in results if not r.ok][:5],
         "peak_mb": peak,
     }
+
+
+async def bench_room_http(server: Server, nb: str, n: int, window_s: float) -> dict:
+    """The server's side of a room: ``n`` plain HTTP clients arriving within ``window_s`` seconds,
+    each reading the page to its end (every cell executed) and then connecting the page's kernel
+    websocket, as a browser would. No browser CPU is spent, so this is what the server can do."""
+    import websocket
+
+    url = server.url(nb)
+    rng = random.Random(n)
+    offsets = sorted(rng.uniform(0, window_s) for _ in range(n))
+    sockets = []
+
+    def learner(offset: float) -> tuple[float | None, str]:
+        time.sleep(offset)
+        t0 = time.monotonic()
+        try:
+            with urllib.request.urlopen(url, timeout=LOAD_TIMEOUT_S) as r:
+                html = r.read().decode("utf-8", "replace")
+            done = (time.monotonic() - t0) * 1e3
+            kid = html.split('"kernelId": "', 1)[1].split('"', 1)[0]
+            ws = websocket.create_connection(server.base.replace("http", "ws", 1) + f"api/kernels/{kid}/channels",
+                                             timeout=LOAD_TIMEOUT_S)
+            sockets.append(ws)
+            if "application/vnd.jupyter.widget-view+json" not in html:
+                return None, "page has no widgets"
+            return done, ""
+        except Exception as exc:  # noqa: BLE001
+            return None, str(exc)[:200]
+
+    t0 = time.monotonic()
+    results = await asyncio.gather(*(asyncio.to_thread(learner, o) for o in offsets))
+    wall = time.monotonic() - t0
+    peak = server.memory()
+    for ws in sockets:
+        try:
+            ws.close()
+        except Exception:  # noqa: BLE001
+            pass
+    ok = [t for t, _ in results if t is not None]
+    return {"learners": n, "window_s": window_s, "notebook": nb, "wall_s": wall, "html_done_ms": summary(ok),
+            "failed": sum(t is None for t, _ in results), "errors": [e for t, e in results if t is None][:5],
+            "end_mb": peak}
 
 
 def compute_costs(root: Path, notebooks: list[str], samples: int) -> dict:
@@ -715,6 +770,16 @@ def markdown(res: dict) -> str:
             f"{fmt_ms(r['tti_ms']['p95'])}{mark(None if r['tti_ms']['p95'] is None else r['tti_ms']['p95'] <= TARGETS['room_p95_ms'])} "
             f"| {fmt_ms(r['html_done_ms']['p95'])} | {r['failed']}{mark(r['failed'] == 0)} | {pk['kernels']} "
             f"| {pk['server_rss']:.0f} | {pk['kernels_rss']:.0f} / {pk['kernels_uss']:.0f} |")
+    if res.get("rooms_http"):
+        lines += ["", "Server side only (plain HTTP clients read the page to its end and connect the kernel "
+                      "websocket; no browser CPU):", "",
+                  "| learners | arriving within (s) | page | HTML done median / p95 (ms) | failed |",
+                  "|---|---|---|---|---|"]
+        for r in res["rooms_http"]:
+            h = r["html_done_ms"]
+            lines.append(f"| {r['learners']} | {r['window_s']:.0f} | {r['notebook']} | {fmt_ms(h['median'])} / "
+                         f"{fmt_ms(h['p95'])}{mark(None if h['p95'] is None else h['p95'] <= TARGETS['room_p95_ms'])} "
+                         f"| {r['failed']}{mark(r['failed'] == 0)} |")
     if res.get("room_pool_size") is not None:
         rm = res.get("room_idle_memory") or {"kernels": {"rss": 0, "uss": 0}}
         lines += ["", f"Rooms ran on a server restarted with KATLEARN_POOL_SIZE={res['room_pool_size']} (a workshop "
@@ -789,7 +854,7 @@ async def main_async(cfg: argparse.Namespace) -> dict:
                 await wait_pool(server, pool, 600)
                 result["room_pool_fill_s"] = time.monotonic() - t_fill
                 result["room_idle_memory"] = server.memory()
-            for n in cfg.rooms:
+            for n in ([] if cfg.no_browser_rooms else cfg.rooms):
                 await wait_kernels(server, pool, 60)
                 await wait_pool(server, pool, 300)
                 room = await bench_room(browser, server, room_nb, n, cfg.room_window,
@@ -797,6 +862,14 @@ async def main_async(cfg: argparse.Namespace) -> dict:
                 result["rooms"].append(room)
                 print(f"bench: room of {n}: p95 {fmt_ms(room['tti_ms']['p95'])} ms, failed {room['failed']}", flush=True)
             await browser.close()
+        result["rooms_http"] = []
+        for n in cfg.rooms:
+            await wait_kernels(server, pool, 120)
+            await wait_pool(server, pool, 300)
+            room = await bench_room_http(server, room_nb, n, cfg.room_window)
+            result["rooms_http"].append(room)
+            print(f"bench: HTTP room of {n}: HTML p95 {fmt_ms(room['html_done_ms']['p95'])} ms, "
+                  f"failed {room['failed']}", flush=True)
         result["after_rooms_kernels"] = await wait_kernels(server, pool, 30)
     finally:
         server.stop()
@@ -818,6 +891,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rooms", default=None, help="room sizes, e.g. 10,20,30 (quick: 5)")
     ap.add_argument("--room-window", type=float, default=30.0, help="seconds over which a room arrives")
     ap.add_argument("--room-module", default=None, help="notebook the room opens (default: the slowest page)")
+    ap.add_argument("--no-browser-rooms", action="store_true",
+                    help="rooms with plain HTTP clients only (the benchmark's own browsers would share the CPU)")
     ap.add_argument("--room-pool", type=int, default=None,
                     help="restart the server for the rooms with this many warm kernels (workshop set-up)")
     ap.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
