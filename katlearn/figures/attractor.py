@@ -9,10 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from katlearn.figures.base import FONT_SIZE_PX, PALETTE, SEQUENCE, Described, base_layout
+from katlearn.figures.base import FONT_SIZE_PX, LIGHT_TEMPLATE, PALETTE, SEQUENCE, Described, Figure, base_layout, heatmap, scatter, subplots
 from katlearn.science import attractor
 
 __all__ = ["landscape_figure", "HopfieldHistory", "hopfield_figure", "grid"]
@@ -38,9 +36,9 @@ def landscape_figure(land: attractor.Landscape, ball_x: float, jostle: float, fr
     e = land.energy
     y_lo, y_hi = float(e.min()), float(min(e.max(), e.min() + 2.2))
     pad = 0.08 * (y_hi - y_lo)
-    fig = go.Figure(layout=base_layout("A metaphor: habits as valleys", "State of mind (metaphor)",
+    fig = Figure(layout=base_layout("A metaphor: habits as valleys", "State of mind (metaphor)",
                                        "Energy (a.u.)"))
-    fig.add_trace(go.Scatter(x=land.x, y=e, mode="lines", name="Landscape", line={"color": "#333333", "width": 4},
+    fig.add_trace(scatter(x=land.x, y=e, mode="lines", name="Landscape", line={"color": "#333333", "width": 4},
                              hoverinfo="skip", showlegend=False))
     labels = [(land.rut_x, "the rut<br>(old habit)", RUT_COLOR)]
     if land.alternative_x is not None and abs(land.alternative_x - land.rut_x) > 0.3:
@@ -49,11 +47,11 @@ def landscape_figure(land: attractor.Landscape, ball_x: float, jostle: float, fr
         fig.add_annotation(x=x, y=_energy_at(land, x) - 0.8 * pad, text=text, showarrow=False, yanchor="top",
                            font={"size": FONT_SIZE_PX - 2, "color": color})
     ball_e = _energy_at(land, ball_x)
-    fig.add_trace(go.Scatter(x=[float(land.x[0]), float(land.x[-1])], y=[ball_e + jostle] * 2, mode="lines",
+    fig.add_trace(scatter(x=[float(land.x[0]), float(land.x[-1])], y=[ball_e + jostle] * 2, mode="lines",
                              name="How high everyday jostling lifts the ball",
                              line={"color": BALL_COLOR, "width": 2, "dash": "dash"},
                              hovertemplate="Everyday jostling reaches this high<extra></extra>"))
-    fig.add_trace(go.Scatter(x=[ball_x], y=[ball_e + pad * 0.9], mode="markers", name="The state (the ball)",
+    fig.add_trace(scatter(x=[ball_x], y=[ball_e + pad * 0.9], mode="markers", name="The state (the ball)",
                              marker={"color": BALL_COLOR, "size": 30, "line": {"color": "#333333", "width": 2}},
                              hovertemplate="The ball: where the state sits now<extra></extra>"))
     fig.update_layout(
@@ -123,7 +121,7 @@ def hopfield_figure(h: HopfieldHistory) -> Described:
     steps = np.arange(n)
     m_rut = np.abs(h.overlap_rut) * 100.0
     m_new = np.abs(h.overlap_new) * 100.0
-    fig = make_subplots(rows=2, cols=3, specs=[[{"colspan": 3}, None, None], [{}, {}, {}]],
+    fig = subplots(rows=2, cols=3, specs=[[{"colspan": 3}, None, None], [{}, {}, {}]],
                         row_heights=[0.58, 0.42], vertical_spacing=0.16, horizontal_spacing=0.06,
                         subplot_titles=("", "Network now", "The rut", "New pattern"))
     high = h.temperature >= h.high_temperature
@@ -131,14 +129,14 @@ def hopfield_figure(h: HopfieldHistory) -> Described:
         fig.add_vrect(x0=max(a - 1, 0), x1=b, fillcolor=PALETTE["yellow"], opacity=0.35, line_width=0, layer="below",
                       row=1, col=1, exclude_empty_subplots=False)
     if np.any(high):
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="High plasticity",
+        fig.add_trace(scatter(x=[None], y=[None], mode="markers", name="High plasticity",
                                  marker={"symbol": "square", "size": 14, "color": PALETTE["yellow"], "opacity": 0.6}),
                       row=1, col=1)
     mode = "lines" if n > 2 else "lines+markers"
-    fig.add_trace(go.Scatter(x=steps, y=m_rut, mode=mode, name="Match with the rut",
+    fig.add_trace(scatter(x=steps, y=m_rut, mode=mode, name="Match with the rut",
                              line={"color": RUT_COLOR, "width": 3}, marker={"size": 10},
                              hovertemplate="Step %{x}: %{y:.0f}% match with the rut<extra></extra>"), row=1, col=1)
-    fig.add_trace(go.Scatter(x=steps, y=m_new, mode=mode, name="Match with the new pattern",
+    fig.add_trace(scatter(x=steps, y=m_new, mode=mode, name="Match with the new pattern",
                              line={"color": NEW_COLOR, "width": 3, "dash": "dash"}, marker={"size": 10, "symbol": "square"},
                              hovertemplate="Step %{x}: %{y:.0f}% match with the new pattern<extra></extra>"),
                   row=1, col=1)
@@ -151,7 +149,7 @@ def hopfield_figure(h: HopfieldHistory) -> Described:
     scale = [[0.0, "#f4f4f4"], [1.0, "#1f2a44"]]
     for col, (vec, name) in enumerate(((h.state, "network now"), (h.rut, "the rut"), (h.new_pattern, "new pattern")),
                                       start=1):
-        fig.add_trace(go.Heatmap(z=grid(vec), zmin=-1, zmax=1, colorscale=scale, showscale=False, xgap=1, ygap=1,
+        fig.add_trace(heatmap(z=grid(vec), zmin=-1, zmax=1, colorscale=scale, showscale=False, xgap=1, ygap=1,
                                  name=name, hovertemplate=f"{name}: unit %{{z}}<extra></extra>"), row=2, col=col)
         fig.update_xaxes(visible=False, fixedrange=True, row=2, col=col)
         fig.update_yaxes(visible=False, fixedrange=True, scaleanchor=f"x{col + 1}", row=2, col=col)
@@ -160,7 +158,7 @@ def hopfield_figure(h: HopfieldHistory) -> Described:
     fig.update_yaxes(title_text="Match (%)", range=[0, 112], tickvals=[0, 50, 100], row=1, col=1, automargin=True)
     fig.update_layout(
         font={"size": FONT_SIZE_PX, "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
-        colorway=SEQUENCE, template="plotly_white", height=640, hovermode="closest",
+        colorway=SEQUENCE, template=LIGHT_TEMPLATE, height=640, hovermode="closest",
         title={"text": "A metaphor: a network stuck in a rut", "x": 0.0, "xanchor": "left",
                "font": {"size": FONT_SIZE_PX + 4}},
         legend=LEGEND_BELOW,

@@ -7,10 +7,8 @@ teaching model of a *hypothesis* (Homayoun & Moghaddam 2007); the words the figu
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from katlearn.figures.base import FONT_SIZE_PX, PALETTE, SEQUENCE, Described
+from katlearn.figures.base import FONT_SIZE_PX, LIGHT_TEMPLATE, PALETTE, SEQUENCE, Described, scatter, subplots
 from katlearn.figures.receptor import PlasmaRange
 from katlearn.figures.synapse import Canvas
 from katlearn.science import circuit
@@ -59,12 +57,12 @@ def schematic_figure(conc_uM: float, occupancy: float, e_rel: float, i_rel: floa
     _arrow(fig, e_xy[0] - 0.75, e_xy[1], 0.2, e_xy[1], E_COLOR, 1.5 + 3 * e_rel)
     _text(fig, 0.2, 3.55, "glutamate<br>output", color=E_COLOR, anchor="left")
     # Cells.
-    fig.add_trace(go.Scatter(x=[e_xy[0]], y=[e_xy[1]], mode="markers", name="pyramidal cells",
+    fig.add_trace(scatter(x=[e_xy[0]], y=[e_xy[1]], mode="markers", name="pyramidal cells",
                              marker={"symbol": "triangle-up", "size": 58, "color": E_COLOR,
                                      "opacity": float(np.clip(0.3 + 0.45 * e_rel, 0.25, 1.0)),
                                      "line": {"color": "#222222", "width": 1.5}},
                              hovertemplate=f"Pyramidal cells: firing {e_rel * 100:.0f}% of baseline<extra></extra>"))
-    fig.add_trace(go.Scatter(x=[i_xy[0]], y=[i_xy[1]], mode="markers", name="interneurons",
+    fig.add_trace(scatter(x=[i_xy[0]], y=[i_xy[1]], mode="markers", name="interneurons",
                              marker={"symbol": "circle", "size": 50, "color": I_COLOR,
                                      "opacity": float(np.clip(0.3 + 0.45 * i_rel, 0.25, 1.0)),
                                      "line": {"color": "#222222", "width": 1.5}},
@@ -72,7 +70,7 @@ def schematic_figure(conc_uM: float, occupancy: float, e_rel: float, i_rel: floa
     _text(fig, e_xy[0], 0.95, f"<b>Pyramidal cells</b><br>firing {e_rel * 100:.0f}%", color="#222222")
     _text(fig, i_xy[0], 0.95, f"<b>GABA interneurons</b><br>firing {i_rel * 100:.0f}%", color="#222222")
     if occupancy > 0:
-        fig.add_trace(go.Scatter(x=[i_xy[0] - 0.8], y=[3.75], mode="markers+text", name="ketamine",
+        fig.add_trace(scatter(x=[i_xy[0] - 0.8], y=[3.75], mode="markers+text", name="ketamine",
                                  marker={"symbol": "diamond", "size": 26, "color": K_COLOR,
                                          "opacity": float(np.clip(0.35 + 0.65 * occupancy, 0.0, 1.0)),
                                          "line": {"color": "white", "width": 1}},
@@ -86,7 +84,7 @@ def schematic_figure(conc_uM: float, occupancy: float, e_rel: float, i_rel: floa
         xaxis={"range": [0, 10], "visible": False, "fixedrange": True},
         yaxis={"range": [0.3, 5.5], "visible": False, "fixedrange": True},
         font={"size": FONT_SIZE_PX, "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
-        template="plotly_white", showlegend=False, margin={"l": 4, "r": 4, "t": 46, "b": 4}, height=300,
+        template=LIGHT_TEMPLATE, showlegend=False, margin={"l": 4, "r": 4, "t": 46, "b": 4}, height=300,
         hovermode="closest",
     )
     if occupancy > 0:
@@ -115,14 +113,14 @@ def dynamics_figure(tr: circuit.Transient, sweep: circuit.SteadyState, plasma: P
     ``tr.conc_uM``. Bottom: steady firing against concentration (log axis), with a marker at that level."""
     e_rel = tr.e_rate / tr.e_rate[0] * 100.0
     i_rel = tr.i_rate / tr.i_rate[0] * 100.0
-    fig = make_subplots(rows=2, cols=1, vertical_spacing=0.2,
+    fig = subplots(rows=2, cols=1, vertical_spacing=0.2,
                         subplot_titles=("Over time, after ketamine arrives", "At each ketamine level (steady state)"))
     fig.add_hline(y=100, line={"color": PALETTE["grey"], "width": 1, "dash": "dot"}, row=1, col=1,
                   exclude_empty_subplots=False)
-    fig.add_trace(go.Scatter(x=tr.t_ms, y=i_rel, mode="lines", name="GABA interneurons",
+    fig.add_trace(scatter(x=tr.t_ms, y=i_rel, mode="lines", name="GABA interneurons",
                              line={"color": I_COLOR, "width": 3, "dash": "dash"}, legendgroup="i",
                              hovertemplate="Interneurons: %{y:.0f}% at %{x:.0f} ms<extra></extra>"), row=1, col=1)
-    fig.add_trace(go.Scatter(x=tr.t_ms, y=e_rel, mode="lines", name="Pyramidal cells = glutamate output",
+    fig.add_trace(scatter(x=tr.t_ms, y=e_rel, mode="lines", name="Pyramidal cells = glutamate output",
                              line={"color": E_COLOR, "width": 3}, legendgroup="e",
                              hovertemplate="Pyramidal cells / glutamate: %{y:.0f}% at %{x:.0f} ms<extra></extra>"),
                   row=1, col=1)
@@ -132,23 +130,23 @@ def dynamics_figure(tr: circuit.Transient, sweep: circuit.SteadyState, plasma: P
     if plasma is not None:
         fig.add_vrect(x0=plasma.low_uM, x1=plasma.high_uM, fillcolor=PALETTE["yellow"], opacity=0.35, line_width=0,
                       layer="below", row=2, col=1, exclude_empty_subplots=False)
-        fig.add_trace(go.Scatter(x=[plasma.low_uM, plasma.high_uM], y=[100, 100], mode="lines",
+        fig.add_trace(scatter(x=[plasma.low_uM, plasma.high_uM], y=[100, 100], mode="lines",
                                  name="Protocol plasma range (model)",
                                  line={"color": PALETTE["yellow"], "width": 10}, opacity=0.6,
                                  hovertemplate=(f"Model plasma range {plasma.low_uM:.2f}–{plasma.high_uM:.2f} µM"
                                                 "<extra></extra>")), row=2, col=1)
     fig.add_hline(y=100, line={"color": PALETTE["grey"], "width": 1, "dash": "dot"}, row=2, col=1,
                   exclude_empty_subplots=False)
-    fig.add_trace(go.Scatter(x=c, y=i_ss, mode="lines", showlegend=False, legendgroup="i", name="Interneurons (steady)",
+    fig.add_trace(scatter(x=c, y=i_ss, mode="lines", showlegend=False, legendgroup="i", name="Interneurons (steady)",
                              line={"color": I_COLOR, "width": 3, "dash": "dash"},
                              hovertemplate="Interneurons: %{y:.0f}% at %{x:.2g} µM<extra></extra>"), row=2, col=1)
-    fig.add_trace(go.Scatter(x=c, y=e_ss, mode="lines", showlegend=False, legendgroup="e",
+    fig.add_trace(scatter(x=c, y=e_ss, mode="lines", showlegend=False, legendgroup="e",
                              name="Pyramidal cells / glutamate (steady)", line={"color": E_COLOR, "width": 3},
                              hovertemplate="Pyramidal cells / glutamate: %{y:.0f}% at %{x:.2g} µM<extra></extra>"),
                   row=2, col=1)
     if tr.conc_uM > 0:
         here = circuit.steady_state(tr.conc_uM)
-        fig.add_trace(go.Scatter(x=[tr.conc_uM, tr.conc_uM],
+        fig.add_trace(scatter(x=[tr.conc_uM, tr.conc_uM],
                                  y=[float(here.i_rate) / sweep.i_rate[0] * 100.0, float(here.glutamate_rel) * 100.0],
                                  mode="markers", name="Your ketamine level", showlegend=False,
                                  marker={"color": [I_COLOR, E_COLOR], "size": 14, "line": {"color": "white", "width": 2}},
@@ -158,7 +156,7 @@ def dynamics_figure(tr: circuit.Transient, sweep: circuit.SteadyState, plasma: P
     top = max(float(e_ss.max()), float(e_rel.max())) * 1.1
     fig.update_layout(
         font={"size": FONT_SIZE_PX, "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
-        colorway=SEQUENCE, template="plotly_white", height=640, hovermode="closest",
+        colorway=SEQUENCE, template=LIGHT_TEMPLATE, height=640, hovermode="closest",
         title={"text": "Disinhibition in a model circuit", "x": 0.0, "xanchor": "left",
                "font": {"size": FONT_SIZE_PX + 4}},
         legend=LEGEND_BELOW,

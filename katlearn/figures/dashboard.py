@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-import plotly.graph_objects as go
 
 from katlearn.dashboard import ItemResult, ModuleProgress, ObjectiveResult
-from katlearn.figures.base import PALETTE, Described, base_layout
+from katlearn.figures.base import PALETTE, Described, Figure, bar, base_layout
 from katlearn.markdown import to_text
 
 __all__ = ["STATUS_COLOURS", "module_progress_chart", "objective_chart", "item_chart", "band_colour", "label"]
@@ -68,10 +67,10 @@ def _plural(n: int, noun: str) -> str:
 def module_progress_chart(rows: Sequence[ModuleProgress]) -> Described:
     """Horizontal stacked bars, one per module in course order (first at the top)."""
     names = [label(f"{r.title}") for r in rows]
-    fig = go.Figure(layout=base_layout("Where the class is, module by module", "Learners", ""))
+    fig = Figure(layout=base_layout("Where the class is, module by module", "Learners", ""))
     for status, attr in (("mastered", "mastered"), ("in progress", "in_progress"), ("not started", "not_started")):
         values = [getattr(r, attr) for r in rows]
-        fig.add_trace(go.Bar(
+        fig.add_trace(bar(
             y=names, x=values, name=status.capitalize(), orientation="h",
             marker={"color": STATUS_COLOURS[status], "line": {"color": "#FFFFFF", "width": 1}},
             text=[str(v) if v else "" for v in values], textposition="inside", insidetextanchor="middle",
@@ -96,9 +95,9 @@ def objective_chart(rows: Sequence[ObjectiveResult]) -> Described:
     shown = [r for r in rows if r.learners]
     names = [label(f"{r.objective}: {r.text}") for r in shown]
     percents = [r.percent_mastered or 0.0 for r in shown]
-    fig = go.Figure(layout=base_layout("Learning objectives: share of learners at mastery",
+    fig = Figure(layout=base_layout("Learning objectives: share of learners at mastery",
                                        "Learners at mastery (%)", ""))
-    fig.add_trace(go.Bar(
+    fig.add_trace(bar(
         y=names, x=percents, orientation="h", name="At mastery",
         marker={"color": [band_colour(p) for p in percents]},
         text=[f"{p:.0f}% of {r.learners}" for p, r in zip(percents, shown)], textposition=_positions(percents),
@@ -128,9 +127,9 @@ def item_chart(rows: Sequence[ItemResult], limit: int | None = None) -> Describe
     percents = [r.percent_correct or 0.0 for r in shown]
     wrong = [label(r.common_wrong, 200) + f" ({_plural(r.common_wrong_learners, 'learner')})"
              if r.common_wrong else "none" for r in shown]
-    fig = go.Figure(layout=base_layout("Questions: share right at the first try (hardest first)",
+    fig = Figure(layout=base_layout("Questions: share right at the first try (hardest first)",
                                        "Right at the first try (%)", ""))
-    fig.add_trace(go.Bar(
+    fig.add_trace(bar(
         y=names, x=percents, orientation="h", name="Right at first try",
         marker={"color": [band_colour(p) for p in percents]},
         text=[f"{p:.0f}% of {r.learners}" for p, r in zip(percents, shown)], textposition=_positions(percents),

@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-import plotly.graph_objects as go
 
-from katlearn.figures.base import PALETTE, Described, base_layout
+from katlearn.figures.base import PALETTE, Described, Figure, base_layout, scatter
 from katlearn.science import clinical
 
 __all__ = ["TIMEPOINTS", "SORTS", "ArmRow", "response_rows", "sort_rows", "response_chart", "trial_table_html",
@@ -97,11 +96,11 @@ def response_chart(timepoint: str = "24h", sort: str = "year",
     labels = [r.label for r in rows]
     points = ("24h", "day7") if timepoint == "both" else (timepoint,)
     title = f"Response: {TIMEPOINTS[timepoint].lower()}" if timepoint != "both" else "Response: 24 h and day 7"
-    fig = go.Figure(layout=base_layout(title, "Patients responding (%)", ""))
+    fig = Figure(layout=base_layout(title, "Patients responding (%)", ""))
     if timepoint == "both":
         for r in rows:
             if r.response_24h_pct is not None and r.response_day7_pct is not None:
-                fig.add_trace(go.Scatter(
+                fig.add_trace(scatter(
                     x=[r.response_24h_pct, r.response_day7_pct], y=[r.label, r.label], mode="lines",
                     line={"color": ARM_COLOURS[r.arm], "width": 3}, showlegend=False, hoverinfo="skip",
                     name=f"{r.label} change"))
@@ -111,7 +110,7 @@ def response_chart(timepoint: str = "24h", sort: str = "year",
             if not sel:
                 continue
             name = ("Ketamine" if arm == "ketamine" else "Comparator") + (f", {TIMEPOINTS[tp]}" if len(points) > 1 else "")
-            fig.add_trace(go.Scatter(
+            fig.add_trace(scatter(
                 x=[r.value(tp) for r in sel], y=[r.label for r in sel], mode="markers+text", name=name,
                 text=[f"{r.value(tp):g}%" for r in sel], textposition="bottom center",
                 textfont={"size": 13},

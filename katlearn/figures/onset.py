@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
-from katlearn.figures.base import PALETTE, Described, base_layout
+from katlearn.figures.base import PALETTE, Described, Figure, base_layout, scatter
 from katlearn.science import clinical
 
 __all__ = ["ARM_STYLE", "MARKER_KEY", "onset_figure", "time_label", "first_day_at"]
@@ -124,7 +123,7 @@ def onset_figure(trajectories: Mapping[str, clinical.Trajectory], *, shown: Sequ
         title = "Responders (approximate)"
         y_title = "Patients responding (%)"
     x_title = "Time after first dose (hours)" if hours else "Time after first dose (days)"
-    fig = go.Figure(layout=base_layout(title, x_title, y_title))
+    fig = Figure(layout=base_layout(title, x_title, y_title))
 
     oral = trajectories.get("oral_antidepressant")
     if oral is not None and "oral_antidepressant" in shown:
@@ -145,7 +144,7 @@ def onset_figure(trajectories: Mapping[str, clinical.Trajectory], *, shown: Sequ
         d, v = traj.days[keep], _y(traj.value[keep], metric)
         y_top = max(y_top, float(v.max(initial=0.0)))
         unit = "%"
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=np.round(d * scale, 4).tolist(), y=np.round(v, 2).tolist(), mode="lines", name=traj.label,
             legendgroup=arm, line={"color": style["color"], "dash": style["dash"], "width": 3},
             hovertemplate=f"{style['short']}: %{{y:.0f}}{unit} (approximate)<extra></extra>",
@@ -156,7 +155,7 @@ def onset_figure(trajectories: Mapping[str, clinical.Trajectory], *, shown: Sequ
             ys = [(_y(np.array([val]), metric)[0] if val is not None
                    else float(np.interp(day, traj.days, _y(traj.value, metric)))) for day, val, _ in notes]
             symbols = ["diamond" if val is not None else "circle-open" for _, val, _ in notes]
-            fig.add_trace(go.Scatter(
+            fig.add_trace(scatter(
                 x=xs, y=ys, mode="markers", name=f"{style['short']}: published points", legendgroup=arm,
                 showlegend=False, text=[t for _, _, t in notes],
                 marker={"color": style["color"], "size": 12, "symbol": symbols, "line": {"width": 2,

@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from html import escape
 
 import numpy as np
-import plotly.graph_objects as go
 
-from katlearn.figures.base import PALETTE, Described, base_layout
+from katlearn.figures.base import PALETTE, Described, Figure, base_layout, scatter
 from katlearn.science import pk
 
 __all__ = [
@@ -92,14 +91,14 @@ def concentration_figure(curves: Sequence[pk.PKCurve], *, log_y: bool = False,
     t_end = float(t_end_min)
     top = max((c.cmax_ng_ml for c in curves), default=0.0)
 
-    fig = go.Figure(layout=base_layout(title, "Time after the dose starts (min)", "Ketamine (ng/mL)"))
+    fig = Figure(layout=base_layout(title, "Time after the dose starts (min)", "Ketamine (ng/mL)"))
     for band, rng in _bands_in(bands):
         style = BAND_STYLE[band]
         fig.add_hrect(y0=rng.low, y1=rng.high, fillcolor=style["color"], opacity=BAND_OPACITY, line_width=0,
                       layer="below")
         # Labels as text traces at the band's top edge, left-aligned near t = end: readable, and
         # clipped with the plot if the band is out of view.
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=[t_end], y=[rng.high], mode="text", text=[f"{style['label']} {rng.low:g}–{rng.high:g}"],
             textposition="bottom left", textfont={"size": 13, "color": "#333333"}, showlegend=False,
             hoverinfo="skip", name=f"{style['label']} range",
@@ -114,13 +113,13 @@ def concentration_figure(curves: Sequence[pk.PKCurve], *, log_y: bool = False,
         if log_y:  # log axes cannot show 0: leave those points out rather than draw a cliff
             keep = y >= LOG_FLOOR_NG_ML * 0.5
             x, y, um = x[keep], y[keep], um[keep]
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=x.tolist(), y=y.tolist(), customdata=um.tolist(), mode="lines", name=style["short"],
             legendgroup=c.route,
             line={"color": style["color"], "dash": style["dash"], "width": 3},
             hovertemplate=f"{label}: %{{y:.0f}} ng/mL (%{{customdata:.2f}} µM)<extra></extra>",
         ))
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=[c.tmax_min], y=[c.cmax_ng_ml], mode="markers", legendgroup=c.route, showlegend=False,
             name=f"{label} peak", marker={"color": style["color"], "size": 11, "symbol": "diamond",
                                           "line": {"color": "white", "width": 1}},
@@ -139,7 +138,7 @@ def concentration_figure(curves: Sequence[pk.PKCurve], *, log_y: bool = False,
         y2_range = [0.0, float(pk.to_micromolar(hi))]
         axis_type = "linear"
     # An invisible trace anchors the µM axis so Plotly draws it.
-    fig.add_trace(go.Scatter(x=[0, t_end], y=[pk.to_micromolar(max(y_range[0], LOG_FLOOR_NG_ML))] * 2, yaxis="y2",
+    fig.add_trace(scatter(x=[0, t_end], y=[pk.to_micromolar(max(y_range[0], LOG_FLOOR_NG_ML))] * 2, yaxis="y2",
                              mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False, name="µM axis",
                              opacity=0))
     above = [(n, r) for n, r in _bands_in(bands) if r.low > hi]

@@ -11,10 +11,9 @@ from __future__ import annotations
 from html import escape
 
 import numpy as np
-import plotly.graph_objects as go
 
 from katlearn.content import load_references
-from katlearn.figures.base import PALETTE, Described, base_layout
+from katlearn.figures.base import PALETTE, Described, Figure, base_layout, scatter
 from katlearn.science import plasticity
 
 __all__ = ["STAGE_STYLE", "BLOCK_LABELS", "cascade_figure", "findings_html", "fmt_time_h", "TIME_TICKS_H"]
@@ -92,7 +91,7 @@ def cascade_figure(result: plasticity.PlasticityResult,
     keep = result.t_h >= T_MIN_H
     t = result.t_h[keep]
     t_end = float(result.t_h[-1])
-    fig = go.Figure(layout=base_layout("Surge to new spines (model)", "Time after the dose (log scale)",
+    fig = Figure(layout=base_layout("Surge to new spines (model)", "Time after the dose (log scale)",
                                        "% of own peak"))
     not_yet = next(f for f in plasticity.FINDINGS if f.stage == "formation_rate" and "not" in f.text)
     altered = next(f for f in plasticity.FINDINGS if f.stage == "formation_rate" and f is not not_yet)
@@ -106,13 +105,13 @@ def cascade_figure(result: plasticity.PlasticityResult,
         fig.add_annotation(x=float(np.log10(x)), y=107, text=label, showarrow=False, xanchor=anchor,
                            yanchor="middle", font={"size": 13, "color": "#333333"},
                            hovertext=f"{f.text} ({_cite(f.ref)})")
-    fig.add_trace(go.Scatter(
+    fig.add_trace(scatter(
         x=[not_yet.t_low_h, not_yet.t_high_h, None, altered.t_low_h, altered.t_high_h],
         y=[107, 107, None, 107, 107], mode="lines", line={"color": PALETTE["blue"], "width": 5}, showlegend=False,
         name=f"Formation timing ({_cite(altered.ref)})",
         hovertemplate=f"{altered.text}; {not_yet.text.lower()} ({_cite(altered.ref)})<extra></extra>"))
     x_lo = T_MIN_H
-    fig.add_trace(go.Scatter(
+    fig.add_trace(scatter(
         x=[x_lo, lasting.t_high_h], y=[117, 117], mode="lines+markers", showlegend=False,
         marker={"symbol": "line-ns", "size": 12, "line": {"width": 2, "color": PALETTE["black"]}},
         line={"color": PALETTE["black"], "width": 2},
@@ -129,11 +128,11 @@ def cascade_figure(result: plasticity.PlasticityResult,
         if reference is not None:
             y_ref = np.asarray(getattr(reference, stage))[keep] * 100.0
             if not np.allclose(y_ref, y):
-                fig.add_trace(go.Scatter(x=t, y=y_ref, mode="lines", name=f"{style['label']} without blocker",
+                fig.add_trace(scatter(x=t, y=y_ref, mode="lines", name=f"{style['label']} without blocker",
                                          showlegend=False, legendgroup=stage, opacity=0.35,
                                          line={"color": style["color"], "dash": style["dash"], "width": 2},
                                          hovertemplate=f"{style['label']} without blocker: %{{y:.0f}}%<extra></extra>"))
-        fig.add_trace(go.Scatter(x=t, y=y, mode="lines", name=name, legendgroup=stage,
+        fig.add_trace(scatter(x=t, y=y, mode="lines", name=name, legendgroup=stage,
                                  line={"color": style["color"], "dash": style["dash"], "width": 3},
                                  hovertemplate=f"{style['label']}: %{{y:.0f}}% at %{{x:.3g}} h<extra></extra>"))
         if y.max() > 0:
@@ -141,7 +140,7 @@ def cascade_figure(result: plasticity.PlasticityResult,
             peaks[stage] = float(t[i])
             hover = "; ".join(f"{f.text} ({_cite(f.ref)})" for f in findings if f.t_low_h is None) or \
                 f"{style['label']} peaks"
-            fig.add_trace(go.Scatter(x=[t[i]], y=[y[i]], mode="markers", showlegend=False, legendgroup=stage,
+            fig.add_trace(scatter(x=[t[i]], y=[y[i]], mode="markers", showlegend=False, legendgroup=stage,
                                      name=f"{style['label']} peak",
                                      marker={"color": style["color"], "size": 11, "symbol": "diamond",
                                              "line": {"color": "white", "width": 1}},

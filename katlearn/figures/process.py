@@ -19,9 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
-from katlearn.figures.base import PALETTE, Described, base_layout
+from katlearn.figures.base import PALETTE, Described, Figure, bar, base_layout, scatter
 from katlearn.science import params as P
 from katlearn.science import pk
 
@@ -119,19 +118,19 @@ def course_timeline(plan: CoursePlan, title: str = "A course of KAT, week by wee
     """Gantt-style chart: one row per phase, a bar over each phase's span, a marker per session."""
     sessions = schedule(plan)
     end_day = max(s.day for s in sessions)
-    fig = go.Figure(layout=base_layout(title, "Week of the course", ""))
+    fig = Figure(layout=base_layout(title, "Week of the course", ""))
     for phase in PHASE_ORDER:
         days = [s.day for s in sessions if s.phase == phase]
         colour = PHASE_COLOURS[phase]
         if len(days) > 1:  # the phase's span, drawn as a light bar behind its sessions
-            fig.add_trace(go.Bar(
+            fig.add_trace(bar(
                 y=[phase], x=[_weeks(max(days) - min(days))], base=[_weeks(min(days))], orientation="h",
                 marker={"color": colour, "opacity": 0.22}, width=0.5, showlegend=False, hoverinfo="skip",
                 name=f"{phase} span",
             ))
         group = [s for s in sessions if s.phase == phase]
         hours = (f" ({KAP_DOSING_SESSION_H.low:g}–{KAP_DOSING_SESSION_H.high:g} h)" if phase == "Dosing" else "")
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             y=[phase] * len(group), x=[_weeks(s.day) for s in group], mode="markers", name=phase,
             marker={"color": colour, "size": 16, "symbol": PHASE_SYMBOLS[phase], "line": {"color": "white", "width": 1}},
             text=[s.label for s in group],
@@ -214,19 +213,19 @@ def session_day(curve: pk.PKCurve, protocol_label: str = "",
     x = np.round(np.asarray(curve.t_min), 1)
     y = np.round(np.asarray(curve.conc_ng_ml), 1)
     traces = [
-        go.Scatter(x=[x_range[1] - 5], y=[rng.high], mode="text",
+        scatter(x=[x_range[1] - 5], y=[rng.high], mode="text",
                    text=["Dissociative range"], textposition="bottom left",
                    textfont={"size": 13, "color": "#333333"}, hoverinfo="skip", name="Dissociative range"),
-        go.Scatter(x=x.tolist(), y=y.tolist(), mode="lines", name="Plasma ketamine (model)",
+        scatter(x=x.tolist(), y=y.tolist(), mode="lines", name="Plasma ketamine (model)",
                    line={"color": PALETTE["blue"], "width": 3},
                    hovertemplate="%{x:.0f} min: %{y:.0f} ng/mL<extra></extra>"),
-        go.Scatter(x=[curve.tmax_min], y=[curve.cmax_ng_ml], mode="markers", name="Peak",
+        scatter(x=[curve.tmax_min], y=[curve.cmax_ng_ml], mode="markers", name="Peak",
                    marker={"color": PALETTE["blue"], "size": 11, "symbol": "diamond",
                            "line": {"color": "white", "width": 1}},
                    hovertemplate=f"Peak {curve.cmax_ng_ml:.0f} ng/mL at {curve.tmax_min:.0f} min<extra></extra>"),
     ]
     for label, start, end, colour, hover in lanes:
-        traces.append(go.Bar(y=[label], x=[end - start], base=[start], orientation="h", width=0.55, name=label,
+        traces.append(bar(y=[label], x=[end - start], base=[start], orientation="h", width=0.55, name=label,
                              marker={"color": colour}, yaxis="y2",
                              hovertemplate=f"{hover}: %{{base:.0f}} to {end:.0f} min<extra></extra>"))
 
@@ -242,7 +241,7 @@ def session_day(curve: pk.PKCurve, protocol_label: str = "",
                        "opacity": 0.08, "line": {"width": 0}, "layer": "below"})
     top = max(rng.high * 1.1, curve.cmax_ng_ml * 1.15)
     layout = base_layout(title, "Minutes from the dose", "Plasma ketamine (ng/mL)")
-    fig = go.Figure(data=traces, layout=layout)
+    fig = Figure(data=traces, layout=layout)
     fig.update_layout({
         "height": 540, "hovermode": "closest", "showlegend": False, "barmode": "overlay",
         "margin": {"l": 20, "r": 20, "t": 70, "b": 60},

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import plotly.graph_objects as go
 
-from katlearn.figures.base import PALETTE, Described, base_layout
+from katlearn.figures.base import PALETTE, Described, Figure, base_layout, scatter
 from katlearn.science import params as P
 from katlearn.science import pk, receptor
 
@@ -62,31 +61,31 @@ def iv_figure(v_mV: float, mg_mM: float, ketamine_uM: float = 0.0, ligand: str =
     v = _v_grid()
     free = receptor.nmda_current(v, 0.0)
     with_mg = receptor.nmda_current(v, mg_mM)
-    fig = go.Figure(layout=base_layout("NMDA current vs voltage", "Membrane voltage (mV)", "Current (a.u.)"))
+    fig = Figure(layout=base_layout("NMDA current vs voltage", "Membrane voltage (mV)", "Current (a.u.)"))
     fig.add_hline(y=0, line={"color": PALETTE["grey"], "width": 1})
     fig.add_annotation(x=V_RANGE_MV[1], y=-1.0, text="below 0: inward current", showarrow=False, xanchor="right",
                        yanchor="bottom", font={"size": 13, "color": "#555555"})
     fig.add_annotation(x=V_RANGE_MV[0], y=0.42, text="above 0: outward", showarrow=False, xanchor="left",
                        yanchor="top", font={"size": 13, "color": "#555555"})
-    fig.add_trace(go.Scatter(x=v, y=free, mode="lines", name="No Mg²⁺",
+    fig.add_trace(scatter(x=v, y=free, mode="lines", name="No Mg²⁺",
                              line={"color": PALETTE["grey"], "dash": "dash", "width": 2},
                              hovertemplate="No Mg²⁺: %{y:.2f} at %{x:.0f} mV<extra></extra>"))
     mg_name = f"{mg_mM:.1f} mM Mg²⁺"
-    fig.add_trace(go.Scatter(x=v, y=with_mg, mode="lines", name=mg_name,
+    fig.add_trace(scatter(x=v, y=with_mg, mode="lines", name=mg_name,
                              line={"color": PALETTE["blue"], "width": 3},
                              hovertemplate=f"{mg_name}: %{{y:.2f}} at %{{x:.0f}} mV<extra></extra>"))
     active, active_name = with_mg, mg_name
     if ketamine_uM > 0:
         with_ket = receptor.nmda_current(v, mg_mM, ketamine_uM=ketamine_uM, ligand=ligand)
         active, active_name = with_ket, f"{mg_name} + {_fmt_um(ketamine_uM)} ketamine"
-        fig.add_trace(go.Scatter(x=v, y=with_ket, mode="lines", name=active_name,
+        fig.add_trace(scatter(x=v, y=with_ket, mode="lines", name=active_name,
                                  line={"color": PALETTE["orange"], "dash": "dot", "width": 3},
                                  hovertemplate=f"{active_name}: %{{y:.2f}} at %{{x:.0f}} mV<extra></extra>"))
 
     i_here = float(receptor.nmda_current(v_mV, mg_mM, ketamine_uM=ketamine_uM, ligand=ligand))
     i_free_here = float(receptor.nmda_current(v_mV, 0.0))
     unblocked = float(receptor.mg_unblocked_fraction(v_mV, mg_mM))
-    fig.add_trace(go.Scatter(x=[v_mV], y=[i_here], mode="markers", name="Your voltage",
+    fig.add_trace(scatter(x=[v_mV], y=[i_here], mode="markers", name="Your voltage",
                              marker={"color": PALETTE["vermillion"], "size": 16, "symbol": "circle",
                                      "line": {"color": "white", "width": 2}},
                              hovertemplate=f"{v_mV:.0f} mV: current {i_here:.3f}<extra></extra>"))
@@ -171,17 +170,17 @@ def trapping_figure(run: TrappingRun) -> Described:
     y = run.current_pct
     x1 = np.arange(1, n1 + 1)
     x2 = np.arange(n1 + 1, n1 + n2 + 1) + GAP
-    fig = go.Figure(layout=base_layout("Block builds with use", "Receptor activation number",
+    fig = Figure(layout=base_layout("Block builds with use", "Receptor activation number",
                                        "Current (% of drug-free)"))
     fig.add_vrect(x0=0.5, x1=n1 + 0.5, fillcolor=PALETTE["orange"], opacity=0.12, line_width=0, layer="below")
     fig.add_annotation(x=(n1 + 1) / 2, y=104, text="ketamine",
                        showarrow=False, font={"size": 14}, yanchor="bottom")
-    fig.add_trace(go.Scatter(x=x1, y=y[:n1], mode="lines+markers", name="With ketamine",
+    fig.add_trace(scatter(x=x1, y=y[:n1], mode="lines+markers", name="With ketamine",
                              line={"color": PALETTE["orange"], "width": 2},
                              marker={"size": 7, "symbol": "circle"},
                              hovertemplate="Activation %{x}: %{y:.0f}%<extra></extra>"))
     eq = (1.0 - float(receptor.occupancy(run.ketamine_uM))) * 100.0
-    fig.add_trace(go.Scatter(x=[1, n1], y=[eq, eq], mode="lines", name="Steady level at this concentration",
+    fig.add_trace(scatter(x=[1, n1], y=[eq, eq], mode="lines", name="Steady level at this concentration",
                              line={"color": PALETTE["grey"], "dash": "dash", "width": 2},
                              hovertemplate=f"Steady level: {eq:.0f}%<extra></extra>"))
     desc = (f"With {_fmt_um(run.ketamine_uM)} ketamine, the current falls from {y[0]:.0f}% of the drug-free "
@@ -191,13 +190,13 @@ def trapping_figure(run: TrappingRun) -> Described:
         trapped = run.blocked_after_drug * 100.0
         fig.add_vrect(x0=n1 + 0.5, x1=n1 + GAP + 0.5, fillcolor=PALETTE["grey"], opacity=0.15, line_width=0,
                       layer="below")
-        fig.add_trace(go.Scatter(x=[n1, n1 + GAP + 1], y=[100 - trapped, 100 - trapped], mode="lines",
+        fig.add_trace(scatter(x=[n1, n1 + GAP + 1], y=[100 - trapped, 100 - trapped], mode="lines",
                                  name="Rest, no activations: drug stays trapped",
                                  line={"color": PALETTE["purple"], "dash": "dot", "width": 3},
                                  hovertemplate=f"Trapped: {trapped:.0f}% of channels blocked<extra></extra>"))
         fig.add_annotation(x=n1 + GAP / 2 + 0.5, y=104, text="rest", showarrow=False, font={"size": 14},
                            yanchor="bottom")
-        fig.add_trace(go.Scatter(x=x2, y=y[n1:], mode="lines+markers", name="After washout (no drug)",
+        fig.add_trace(scatter(x=x2, y=y[n1:], mode="lines+markers", name="After washout (no drug)",
                                  line={"color": PALETTE["blue"], "width": 2},
                                  marker={"size": 7, "symbol": "square"},
                                  customdata=np.arange(n1 + 1, n1 + n2 + 1),
@@ -268,19 +267,19 @@ def occupancy_figure(conc_uM: float, ligands: Sequence[str] = OCCUPANCY_LIGANDS,
         if name not in receptor.LIGANDS:
             raise ValueError(f"ligand {name!r} is not known; allowed: {', '.join(receptor.LIGANDS)}")
     c = np.geomspace(*CONC_RANGE_UM, 241)
-    fig = go.Figure(layout=base_layout("Occupancy by drug", "Concentration (µM, log scale)", "Receptors occupied (%)"))
+    fig = Figure(layout=base_layout("Occupancy by drug", "Concentration (µM, log scale)", "Receptors occupied (%)"))
     if plasma is not None:
         fig.add_vrect(x0=plasma.low_uM, x1=plasma.high_uM, fillcolor=PALETTE["yellow"], opacity=0.35,
                       line_width=0, layer="below")
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=[np.sqrt(plasma.low_uM * plasma.high_uM)], y=[3], mode="text", text=["protocol"],
             textposition="top center", textfont={"size": 13, "color": "#333333"}, showlegend=False,
             hoverinfo="skip", name="protocol label"))
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=[plasma.low_uM, plasma.high_uM], y=[1, 1], mode="lines", name="Protocol plasma range (model)",
             line={"color": PALETTE["yellow"], "width": 10}, opacity=0.6,
             hovertemplate=f"Model plasma range {plasma.low_uM:.2f}–{plasma.high_uM:.2f} µM<extra></extra>"))
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=[plasma.cited_uM, plasma.cited_uM], y=[0, 100], mode="lines", name="Published end-of-infusion level",
             line={"color": PALETTE["grey"], "width": 2, "dash": "dash"},
             hovertemplate=f"Published end-of-infusion level: {plasma.cited_uM:.2f} µM<extra></extra>"))
@@ -289,16 +288,16 @@ def occupancy_figure(conc_uM: float, ligands: Sequence[str] = OCCUPANCY_LIGANDS,
         style = LIGAND_STYLE[name]
         lig = receptor.LIGANDS[name]
         occ = np.asarray(receptor.occupancy(c, name)) * 100.0
-        fig.add_trace(go.Scatter(x=c, y=occ, mode="lines", name=f"{style['short']} (Ki {lig.ki_uM:g} µM)",
+        fig.add_trace(scatter(x=c, y=occ, mode="lines", name=f"{style['short']} (Ki {lig.ki_uM:g} µM)",
                                  legendgroup=name, line={"color": style["color"], "dash": style["dash"], "width": 3},
                                  hovertemplate=f"{style['short']}: %{{y:.0f}}% at %{{x:.2g}} µM<extra></extra>"))
-        fig.add_trace(go.Scatter(x=[lig.ki_uM], y=[50], mode="markers", legendgroup=name, showlegend=False,
+        fig.add_trace(scatter(x=[lig.ki_uM], y=[50], mode="markers", legendgroup=name, showlegend=False,
                                  name=f"{style['short']} Ki",
                                  marker={"color": style["color"], "size": 11, "symbol": "diamond-open",
                                          "line": {"width": 3}},
                                  hovertemplate=f"{style['short']} Ki = {lig.ki_uM:g} µM: half occupied<extra></extra>"))
         here = float(receptor.occupancy(conc_uM, name)) * 100.0
-        fig.add_trace(go.Scatter(x=[conc_uM], y=[here], mode="markers", legendgroup=name, showlegend=False,
+        fig.add_trace(scatter(x=[conc_uM], y=[here], mode="markers", legendgroup=name, showlegend=False,
                                  name=f"{style['short']} at {_fmt_um(conc_uM)}",
                                  marker={"color": style["color"], "size": 13, "line": {"color": "white", "width": 2}},
                                  hovertemplate=f"{style['short']}: {here:.0f}% at {_fmt_um(conc_uM)}<extra></extra>"))

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
 
-from katlearn.figures.base import FONT_SIZE_PX, PALETTE, Described
+from katlearn.figures.base import FONT_SIZE_PX, LIGHT_TEMPLATE, PALETTE, Described, Figure
 
 __all__ = ["Step", "STEPS", "synapse_figure", "n_steps", "Canvas"]
 
@@ -65,9 +64,8 @@ def n_steps() -> int:
 class Canvas:
     """Collects shapes, annotations and traces of a schematic and builds the figure once.
 
-    Adding them one by one to a ``go.Figure`` re-validates the whole list on every call; a schematic
-    with dozens of parts then takes a large share of a second to build. Same keyword arguments as
-    ``go.Figure.add_shape`` / ``add_annotation``; traces are plain dicts or graph objects.
+    Shapes and annotations go straight into the layout's lists (same keyword arguments as
+    ``go.Figure.add_shape`` / ``add_annotation``); traces are plain dicts.
     """
 
     def __init__(self) -> None:
@@ -84,8 +82,8 @@ class Canvas:
     def add_trace(self, trace) -> None:
         self.traces.append(trace)
 
-    def figure(self, **layout) -> go.Figure:
-        return go.Figure(data=self.traces, layout={**layout, "shapes": self.shapes, "annotations": self.annotations})
+    def figure(self, **layout) -> Figure:
+        return Figure(data=self.traces, layout={**layout, "shapes": self.shapes, "annotations": self.annotations})
 
 
 
@@ -231,7 +229,7 @@ def synapse_figure(step: int) -> Described:
         xaxis={"range": [0, 10], "visible": False, "fixedrange": True},
         yaxis={"range": [0, 10], "visible": False, "fixedrange": True},
         font={"size": FONT_SIZE_PX, "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
-        template="plotly_white",
+        template=LIGHT_TEMPLATE,
         plot_bgcolor="white",
         margin={"l": 4, "r": 4, "t": 50, "b": 4},
         height=460,

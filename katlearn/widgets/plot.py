@@ -42,4 +42,4 @@ class PlotView(anywidget.AnyWidget):
         with self.hold_sync():
             self.title = described.title
             self.description = described.description
-            self.spec = described.figure.to_json()
+            self.spec = described.to_json()
