@@ -53,9 +53,14 @@ CULL_INTERVAL_S = 60
 # Warm kernels kept ready: each costs about one idle kernel's memory (~100 MB with the course's
 # modules imported) and saves every learner the kernel start and imports (~2 s of CPU).
 POOL_SIZE = 2
-# Labextensions the course does not use: figures are PlotView (anywidget) drawn with the course's
-# own plotly.js, so plotly's JupyterLab renderer (a 4.8 MB chunk on every first visit) is not sent.
-EXTENSION_DENYLIST = ("jupyterlab-plotly",)
+# A kernel taken from the pool is replaced this many seconds later, not at once: starting Python and
+# importing the course (~2 s of CPU) would otherwise compete with the page being served.
+REFILL_DELAY_S = 3.0
+# Labextensions the course does not use, so pages do not load them: figures are PlotView (anywidget)
+# drawn with the course's own plotly.js, so plotly's JupyterLab renderer (a 4.8 MB chunk on every
+# first visit) is not sent; Voila's "preview in JupyterLab" button and the Pygments theme (for code
+# cells, which learners never see) are dead weight on a Voila page.
+EXTENSION_DENYLIST = ("jupyterlab-plotly", "@voila-dashboards/jupyterlab-preview", "jupyterlab_pygments")
 # Static file types worth compressing (fonts and images are compressed already).
 COMPRESSIBLE = re.compile(r"\.(js|mjs|css|json|map|svg|html|txt|ttf|eot)$")
 # Webpack names files by content hash (e.g. ``84.09c61a35dce1705f.js``): such a file never changes.
@@ -81,21 +86,25 @@ def home_path() -> str:
 
 
 def ensure_vendor() -> Path:
-    """Copy plotly.js from the installed plotly package next to the course's static files.
+    """Copy the course's plotly.js (see :func:`katlearn.vendor.plotly_js_source`) next to the
+    course's static files, as ``plotly.min.js``; pages ask for it with a content-hash ``?v=``.
 
-    Done at start-up rather than committed: the file is 4.6 MB and comes with the plotly version
-    that is installed, so the browser always runs the plotly.js that matches the Python side.
+    Done at start-up rather than committed: it comes with the plotly version that is installed, so
+    the browser always runs the plotly.js that matches the Python side.
     """
-    import plotly
-
-    src = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    src = kvendor.plotly_js_source()
     VENDOR_DIR.mkdir(exist_ok=True)
     dst = VENDOR_DIR / "plotly.min.js"
-    if not dst.exists() or dst.stat().st_size != src.stat().st_size:
+    if not dst.exists() or dst.stat().st_size != src.stat().st_size or dst.read_bytes() != src.read_bytes():
         tmp = dst.with_suffix(".tmp")
         shutil.copyfile(src, tmp)
         os.replace(tmp, dst)
     return VENDOR_DIR
+
+
+def page_config_hook(page_config: dict, **_kwargs) -> dict:
+    """Voila's per-page config, plus the plotly.js URL the page head starts loading at once."""
+    return {**page_config, "katlearnPlotly": kvendor.plotly_js_url()}
 
 
 def fontawesome_dir() -> Path:
@@ -141,8 +150,7 @@ def voila_argv(port: int = 8866, present: bool = False) -> list[str]:
         f"--MappingKernelManager.cull_idle_timeout={_env_int('KATLEARN_CULL_IDLE_TIMEOUT_S', CULL_IDLE_TIMEOUT_S)}",
         f"--MappingKernelManager.cull_interval={_env_int('KATLEARN_CULL_INTERVAL_S', CULL_INTERVAL_S)}",
         "--MappingKernelManager.cull_connected=False",
-        "--VoilaConfiguration.extension_denylist",
-        *EXTENSION_DENYLIST,
+        *(f"--VoilaConfiguration.extension_denylist={name}" for name in EXTENSION_DENYLIST),
         *_pool_argv(),
     ]
 
@@ -185,7 +193,8 @@ def warmup_modules(notebooks_dir: Path | None = None) -> list[str]:
 
 
 def warmup_code(modules: list[str]) -> str:
-    """Code a warm kernel runs: import ``modules`` without leaving names in the user namespace."""
+    """Code a warm kernel runs: import ``modules`` and read the course's content files (quiz banks,
+    glossary, references: cached until a file changes), leaving no names in the user namespace."""
     return (
         "def _katlearn_warm(names):\n"
         "    import importlib\n"
@@ -194,6 +203,10 @@ def warmup_code(modules: list[str]) -> str:
         "            importlib.import_module(name)\n"
         "        except Exception:\n"
         "            pass\n"
+        "    try:\n"
+        "        importlib.import_module('katlearn.content').preload()\n"
+        "    except Exception:\n"
+        "        pass\n"
         f"_katlearn_warm({modules!r})\n"
         "del _katlearn_warm\n"
     )
@@ -316,6 +329,7 @@ def make_app_class():
         def init_settings(self):
             # The kernel manager is built inside Voila's init_settings from the configured class;
             # ours adds the warm pool, and Voila's pre-render pool gets the hand-out fix.
+            self.voila_configuration.page_config_hook = page_config_hook
             self.voila_configuration.multi_kernel_manager_class = warm_pool_manager(
                 cull_safe_manager(self.voila_configuration.multi_kernel_manager_class), self.warm_pool_size
             )
@@ -518,7 +532,10 @@ def warm_pool_manager(base, pool_size: int):
 
         async def start_kernel(self, *, kernel_id=None, path=None, **kwargs):
             warm = self._take(kwargs.get("kernel_name"), path) if kernel_id is None else None
-            self._fill_soon()
+            if warm is None:
+                self._fill_soon()
+            else:  # refill once this page's notebook has had the CPU to itself
+                asyncio.get_running_loop().call_later(REFILL_DELAY_S, self._fill_soon)
             if warm is None:
                 return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
             self.get_kernel(warm).last_activity = utcnow()

@@ -1,20 +1,26 @@
 """Front-end files the course serves itself, so pages work with no internet.
 
-- plotly.js: copied from the installed plotly wheel (see :func:`katlearn.serve.ensure_vendor`).
+- plotly.js: plotly's "cartesian" bundle from npm (``plotly.js-cartesian-dist-min``, 1.5 MB, the trace
+  types of :data:`CARTESIAN_TRACES`: everything the course draws) at the exact plotly.js version the
+  installed plotly wheel ships; without npm, the wheel's full bundle (4.8 MB, 3× the parse time in
+  the browser). Copied next to the course's static files by :func:`katlearn.serve.ensure_vendor`.
 - Font Awesome 5: from the fontawesome-free wheel.
 - For presenter mode, npm packages installed with npm at set-up time into ``katlearn/_vendor/npm``
   (not committed): reveal.js 4's stylesheets (Voila's own reveal bundle brings the JavaScript)
   and jQuery, which that bundle calls when a slide scrolls.
 
-``python -m katlearn.vendor`` installs what is missing; without npm it says what presenter mode
-lacks and still exits 0 (the course itself does not need it).
+``python -m katlearn.vendor`` installs what is missing; without npm it says what is missing and
+still exits 0 (the course works without it: full plotly.js, presenter mode without reveal styles).
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 VENDOR_DIR = Path(__file__).resolve().parent / "_vendor"
@@ -27,27 +33,96 @@ REVEAL_DIR = NODE_MODULES / "reveal.js"
 JQUERY_JS = NODE_MODULES / "jquery" / "dist" / "jquery.min.js"
 
 
+# plotly.js: the partial bundle with the trace types the course uses (tests keep figures inside it).
+PLOTLY_CARTESIAN = "plotly.js-cartesian-dist-min"
+CARTESIAN_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d",
+                              "histogram2dcontour", "image", "pie", "scatter", "scatterternary", "violin"})
+PLOTLY_JS_URL = "katlearn/vendor/plotly.min.js"  # under the server's base URL
+_VERSION_HEADER = re.compile(rb"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)")
+
+
+def _js_version(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            m = _VERSION_HEADER.search(f.read(400))
+    except OSError:
+        return None
+    return m.group(1).decode() if m else None
+
+
+def wheel_plotly_js() -> Path:
+    """The full plotly.js bundle inside the installed plotly wheel."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def cartesian_plotly_js() -> Path:
+    return NODE_MODULES / PLOTLY_CARTESIAN / "plotly-cartesian.min.js"
+
+
+def plotly_js_source() -> Path:
+    """The plotly.js the course serves: the cartesian bundle when installed at the wheel's
+    plotly.js version (so the browser runs what the Python side was written for), else the
+    wheel's full bundle."""
+    full = wheel_plotly_js()
+    cart = cartesian_plotly_js()
+    if cart.is_file() and _js_version(cart) is not None and _js_version(cart) == _js_version(full):
+        return cart
+    return full
+
+
+@lru_cache(maxsize=1)
+def plotly_js_url() -> str:
+    """Path of plotly.js under the server's base URL, with a content hash (so browsers may keep it
+    for good). The kernel (figure views) and the server (page head) compute the same value."""
+    digest = hashlib.sha256(plotly_js_source().read_bytes()).hexdigest()[:16]
+    return f"{PLOTLY_JS_URL}?v={digest}"
+
+
+def plotly_cartesian_ready() -> bool:
+    return plotly_js_source() == cartesian_plotly_js()
+
+
 def reveal_ready() -> bool:
     return (REVEAL_DIR / "dist" / "reveal.css").is_file() and JQUERY_JS.is_file()
 
 
-def ensure_reveal(quiet: bool = False) -> bool:
-    """Install presenter mode's npm packages if they are missing; True when present."""
-    if reveal_ready():
+def wanted_packages() -> dict[str, str]:
+    """Every npm package the course uses, name -> exact version."""
+    wanted = dict(PACKAGES)
+    js_version = _js_version(wheel_plotly_js())
+    if js_version:
+        wanted[PLOTLY_CARTESIAN] = js_version
+    return wanted
+
+
+def ensure_npm_packages(quiet: bool = False) -> bool:
+    """Install the course's npm packages if any is missing (one npm call, so none is pruned);
+    True when all are in place."""
+    if reveal_ready() and plotly_cartesian_ready():
         return True
     npm = shutil.which("npm")
     if not npm:
         if not quiet:
-            print("katlearn: npm not found, so presenter mode will have no reveal.js styles "
-                  "(install Node.js/npm and run `python -m katlearn.vendor`).", file=sys.stderr)
+            print("katlearn: npm not found, so pages use plotly's full bundle (4.8 MB instead of 1.5 MB) and "
+                  "presenter mode has no reveal.js styles (install Node.js/npm and run "
+                  "`python -m katlearn.vendor`).", file=sys.stderr)
         return False
     NPM_DIR.mkdir(parents=True, exist_ok=True)
     cmd = [npm, "install", "--prefix", str(NPM_DIR), "--no-audit", "--no-fund", "--no-save",
-           "--loglevel=error", *(f"{name}@{version}" for name, version in PACKAGES.items())]
+           "--loglevel=error", *(f"{name}@{version}" for name, version in wanted_packages().items())]
     done = subprocess.run(cmd, check=False)
-    return done.returncode == 0 and reveal_ready()
+    plotly_js_url.cache_clear()
+    return done.returncode == 0 and reveal_ready() and plotly_cartesian_ready()
+
+
+def ensure_reveal(quiet: bool = False) -> bool:
+    """Presenter mode's packages (and the others) installed; True when reveal.js is present."""
+    ensure_npm_packages(quiet=quiet)
+    return reveal_ready()
 
 
 if __name__ == "__main__":
-    ensure_reveal()
+    ensure_npm_packages()
     sys.exit(0)

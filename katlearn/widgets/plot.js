@@ -1,9 +1,9 @@
 // katlearn plot view: draws a Plotly figure sent from Python with the page's one local plotly.js.
 // The figure arrives as JSON (trait "spec"); every change is drawn with Plotly.react, which only
 // redraws what changed. plotly.js is fetched once per page from this server and cached by the
-// browser (the URL carries the plotly version).
+// browser (its URL, trait "plotly_src", carries a content hash). The course's page head usually
+// started loading it already (window.katlearnPlotly, see assets/js/katlearn-page.js).
 
-const PLOTLY_PATH = "katlearn/vendor/plotly.min.js";
 let plotlyPromise = null;
 let nextId = 0;
 
@@ -19,15 +19,16 @@ function baseUrl() {
   return "/";
 }
 
-function loadPlotly(version) {
+function loadPlotly(src) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (window.katlearnPlotly) return window.katlearnPlotly;
   if (!plotlyPromise) {
     plotlyPromise = new Promise((resolve, reject) => {
       // plotly.min.js is a UMD bundle: hide an AMD loader, if any, so it sets window.Plotly.
       const amd = window.define;
       window.define = undefined;
       const script = document.createElement("script");
-      script.src = baseUrl() + PLOTLY_PATH + "?v=" + encodeURIComponent(version);
+      script.src = baseUrl() + src;
       script.onload = () => {
         window.define = amd;
         resolve(window.Plotly);
@@ -70,7 +71,7 @@ function render({ model, el }) {
   let pending = Promise.resolve();
   const draw = () => {
     pending = pending
-      .then(() => loadPlotly(model.get("plotly_version")))
+      .then(() => loadPlotly(model.get("plotly_src")))
       .then((Plotly) => {
         const spec = JSON.parse(model.get("spec") || "{}");
         area.setAttribute("aria-label", model.get("title") || "figure");

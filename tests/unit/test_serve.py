@@ -25,8 +25,9 @@ def test_defaults(monkeypatch):
     assert _value(argv, "--MappingKernelManager.cull_interval") == str(serve.CULL_INTERVAL_S)
     assert _value(argv, "--KatVoila.warm_pool_size") == str(serve.POOL_SIZE)
     assert not any("preheat_kernel" in a for a in argv)
-    i = argv.index("--VoilaConfiguration.extension_denylist")
-    assert argv[i + 1] == "jupyterlab-plotly"
+    denied = [a.split("=", 1)[1] for a in argv if a.startswith("--VoilaConfiguration.extension_denylist=")]
+    assert denied == list(serve.EXTENSION_DENYLIST)
+    assert "jupyterlab-plotly" in serve.EXTENSION_DENYLIST
     assert "--template=katlearn" in argv
     assert "--template=katlearn-reveal" in serve.voila_argv(present=True)
 
@@ -66,6 +67,19 @@ def test_warmup_imports_what_notebooks_import_and_nothing_else(tmp_path):
     ns: dict = {}
     exec(serve.warmup_code(["json", "no_such_module_xyz"]), ns)  # noqa: S102 - a missing module is skipped
     assert set(ns) == {"__builtins__"}, "warm-up must leave no names for the notebook to trip over"
+
+
+def test_warmup_reads_the_content_files_into_the_caches():
+    from katlearn import content
+
+    content._bank_cached.cache_clear()
+    content._glossary_cached.cache_clear()
+    content._references_cached.cache_clear()
+    exec(serve.warmup_code([]), {})  # noqa: S102
+    banks = sorted((content._root(None) / "assets" / "quizzes").glob("*.yaml"))
+    assert content._bank_cached.cache_info().currsize == len(banks) > 0
+    assert content._glossary_cached.cache_info().currsize == 1
+    assert content._references_cached.cache_info().currsize == 1
 
 
 @pytest.mark.parametrize(("name", "hashed"), [
