@@ -108,3 +108,23 @@ def test_default_figures_pass_plotlys_validator(builder) -> None:
     assert isinstance(d.figure, go.Figure)
     assert d.description.strip()
     assert json.loads(d.to_json())["data"] is not None
+
+
+def test_figures_only_use_trace_types_of_the_served_plotly_bundle() -> None:
+    """Pages load plotly's cartesian bundle: a trace type outside it would draw nothing."""
+    import re
+    from pathlib import Path
+
+    from katlearn import vendor
+
+    kinds: set[str] = set()
+    for path in Path(figures_pkg.__path__[0]).glob("*.py"):
+        src = path.read_text(encoding="utf-8")
+        assert "go." not in src.replace("go.Figure", "") or path.name == "base.py", (
+            f"{path.name}: build traces with katlearn.figures.base helpers, not plotly.graph_objects")
+        kinds.update(re.findall(r"\btrace\(\s*\"(\w+)\"", src))
+        kinds.update(re.findall(r"[\"']type[\"']\s*:\s*[\"'](\w+)[\"']", src))
+        kinds.update(name for name in ("scatter", "bar", "heatmap") if re.search(rf"\b{name}\(", src))
+    shapes = {"rect", "line", "circle", "path", "log", "linear", "category", "date"}  # shape/axis types
+    assert "scatter" in kinds
+    assert kinds - shapes <= vendor.CARTESIAN_TRACES, kinds - shapes - vendor.CARTESIAN_TRACES
