@@ -16,10 +16,12 @@ from __future__ import annotations
 import copy
 import json
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import plotly.graph_objects as go
-from plotly.utils import PlotlyJSONEncoder
+import numpy as np
+
+if TYPE_CHECKING:  # plotly is imported only when a validated figure is asked for (tests, exports):
+    import plotly.graph_objects as go  # a page's kernel never needs it, and it weighs ~10 MB
 
 # Okabe & Ito (2008) colour-universal-design palette: distinguishable with the common forms of
 # colour-vision deficiency, and readable on a projector.
@@ -202,11 +204,38 @@ class Figure:
         return {"data": self.data, "layout": self.layout}
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), cls=PlotlyJSONEncoder, separators=(",", ":"))
+        try:
+            return json.dumps(self.to_dict(), default=_json_default, separators=(",", ":"), allow_nan=False)
+        except ValueError:  # a NaN in a plain list: JSON has none, plotly.js reads null as a gap
+            return json.dumps(_finite(self.to_dict()), default=_json_default, separators=(",", ":"))
 
     def to_plotly(self) -> go.Figure:
         """The validated ``go.Figure`` (slow: for tests and exports, not for redraws)."""
+        import plotly.graph_objects as go
+
         return go.Figure(copy.deepcopy(self.to_dict()))
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if np.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _json_default(value: Any) -> Any:
+    """numpy values as JSON (NaN and infinities become null, as plotly.js expects for gaps)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f":
+            return np.where(np.isfinite(value), value, None).tolist()
+        return value.tolist()
+    if isinstance(value, np.generic):
+        item = value.item()
+        return None if isinstance(item, float) and not np.isfinite(item) else item
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 @lru_cache(maxsize=32)
@@ -247,7 +276,7 @@ class Described:
     @cached_property
     def figure(self) -> go.Figure:
         """The validated plotly figure."""
-        return self.source if isinstance(self.source, go.Figure) else self.source.to_plotly()
+        return self.source.to_plotly() if isinstance(self.source, Figure) else self.source
 
     def to_dict(self) -> dict:
         return self.source.to_dict()
@@ -258,7 +287,7 @@ class Described:
 
     @property
     def title(self) -> str:
-        if isinstance(self.source, go.Figure):
+        if not isinstance(self.source, Figure):  # a go.Figure
             return self.source.layout.title.text or "figure"
         title = self.source.layout.get("title")
         text = title.get("text") if isinstance(title, dict) else title

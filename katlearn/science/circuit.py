@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from katlearn.science import params as P
 from katlearn.science import pk, receptor
@@ -193,5 +192,6 @@ def transient(conc_uM: float, t_end_ms: float = 200.0, n_points: int = 401, liga
         return [de, di]
 
     t = np.linspace(0.0, float(t_end_ms), int(n_points))
+    from scipy.integrate import solve_ivp  # lazy: kernels of pages that never call this skip it
     sol = solve_ivp(rhs, (0.0, float(t_end_ms)), [float(e0[0]), float(i0[0])], t_eval=t, rtol=1e-8, atol=1e-10)
     return Transient(t_ms=t, e_rate=sol.y[0], i_rate=sol.y[1], conc_uM=c)

@@ -22,7 +22,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
 
 from katlearn.science import params as P
 
@@ -104,6 +103,7 @@ def _rise(days: np.ndarray) -> np.ndarray:
 def _arm_curve(days: np.ndarray, v24: float, v7: float, tail_day: float | None, tail_value: float) -> np.ndarray:
     knots_x = [1.0, 7.0] + ([tail_day] if tail_day is not None else []) + [60.0]
     knots_y = [v24, v7] + ([tail_value] if tail_day is not None else []) + [tail_value]
+    from scipy.interpolate import PchipInterpolator  # lazy: kernels of pages that never call this skip it
     later = PchipInterpolator(knots_x, knots_y, extrapolate=True)(np.clip(days, 1.0, 60.0))
     return np.where(days <= 1.0, v24 * _rise(days), later)
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.linalg import expm
 
 from katlearn.science import circuit, pk
 from katlearn.science import params as P
@@ -156,6 +155,7 @@ def simulate(surge_t_h: np.ndarray, surge: np.ndarray, *, t_end_h: float = 28 * 
     aug = np.zeros((n + 1, n + 1))
     aug[:n, :n] = a * dt
     aug[:n, n] = b * dt
+    from scipy.linalg import expm  # lazy: kernels of pages that never call this skip it
     e = expm(aug)
     phi, gam = e[:n, :n], e[:n, n]
     mid = t[:-1] + dt / 2
