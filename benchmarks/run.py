@@ -302,10 +302,40 @@ async def wait_kernels(server: Server, at_most: int, timeout_s: float) -> int:
 
 
 async def wait_pool(server: Server, size: int, timeout_s: float) -> None:
-    """Wait until ``size`` idle kernels exist and have settled (the warm pool is full)."""
+    """Wait until ``size`` warm kernels are ready and every kernel has gone quiet: the warm pool is
+    full and each pre-rendered page has run up to its last cell (where it waits for a learner)."""
     deadline = time.monotonic() + timeout_s
     while size and time.monotonic() < deadline and server.pooled() < size:
         await asyncio.sleep(0.5)
+    await wait_quiet(server, max(deadline - time.monotonic(), 1.0))
+
+
+async def wait_quiet(server: Server, timeout_s: float, cpu_pct: float = 8.0, hold_s: float = 1.5) -> bool:
+    """Wait until the server and its kernels together use under ``cpu_pct`` % of one core for
+    ``hold_s`` seconds (pools filled, pre-rendering done)."""
+    deadline = time.monotonic() + timeout_s
+    quiet_since = None
+    while time.monotonic() < deadline:
+        procs = [server.process(), *server.kernels().values()]
+        for p in procs:
+            try:
+                p.cpu_percent(None)
+            except psutil.Error:
+                pass
+        await asyncio.sleep(0.5)
+        total = 0.0
+        for p in procs:
+            try:
+                total += p.cpu_percent(None)
+            except psutil.Error:
+                pass
+        if total < cpu_pct:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= hold_s:
+                return True
+        else:
+            quiet_since = None
+    return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -491,7 +521,7 @@ async def quiz_latency(page, samples: int) -> dict | None:
 # the phases
 
 
-async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace, pool: int) -> dict:
+async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace, pool: int, idle_kernels: int) -> dict:
     url = server.url(nb)
     out: dict = {"notebook": nb}
     # discovery: what a settled page shows (widget outputs, views, figures)
@@ -518,7 +548,7 @@ async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace
 
     cold, warm, failed = [], [], []
     for _ in range(cfg.loads):
-        await wait_kernels(server, pool, 20)
+        await wait_kernels(server, idle_kernels, 20)
         await wait_pool(server, pool, 60)
         ctx = await browser.new_context(viewport=VIEWPORT)
         res, page = await load(ctx, url, expect)
@@ -527,7 +557,7 @@ async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace
         await ctx.close()
     ctx = await browser.new_context(viewport=VIEWPORT)
     for i in range(cfg.loads + 1):
-        await wait_kernels(server, pool, 20)
+        await wait_kernels(server, idle_kernels, 20)
         await wait_pool(server, pool, 60)
         res, page = await load(ctx, url, expect)
         if not res.ok:
@@ -711,7 +741,8 @@ def markdown(res: dict) -> str:
         "(the machine is shared; timings under load are pessimistic).",
         f"Mode: {'quick' if res['config']['quick'] else 'full'}; {res['config']['loads']} cold + "
         f"{res['config']['loads']} warm loads per page; server env {res['config']['server_env'] or 'default'}; "
-        f"kernel pool {res.get('pool_size', '-')}. Wall time {res.get('wall_s', 0):.0f} s."
+        f"warm kernels {res.get('pool_size', '-')}, pre-rendered copies per page {res.get('prerender', 0)} "
+        f"(start-up fill {res.get('startup_fill_s', 0):.0f} s). Wall time {res.get('wall_s', 0):.0f} s."
         + ("" if "wall_s" in res else " PARTIAL RUN: only the phases that finished are shown."),
         "",
         "## Per page",
@@ -782,8 +813,9 @@ def markdown(res: dict) -> str:
                          f"| {r['failed']}{mark(r['failed'] == 0)} |")
     if res.get("room_pool_size") is not None:
         rm = res.get("room_idle_memory") or {"kernels": {"rss": 0, "uss": 0}}
-        lines += ["", f"Rooms ran on a server restarted with KATLEARN_POOL_SIZE={res['room_pool_size']} (a workshop "
-                      f"set-up): the pool took {res.get('room_pool_fill_s', 0):.0f} s to fill and held "
+        lines += ["", f"Rooms ran on a server restarted with {res['room_pool_size']} pre-rendered copies of the room's "
+                      f"page (KATLEARN_PRERENDER_POOLS, a workshop set-up): they took "
+                      f"{res.get('room_pool_fill_s', 0):.0f} s to make and, with the other pools, held "
                       f"{rm['kernels']['rss']:.0f} MB RSS / {rm['kernels']['uss']:.0f} MB USS while idle."]
     mem = res.get("idle_memory", {})
     if mem:
@@ -824,16 +856,24 @@ async def main_async(cfg: argparse.Namespace) -> dict:
     try:
         import katlearn.serve as kserve
 
-        pool = int(extra_env.get("KATLEARN_POOL_SIZE", getattr(kserve, "default_pool_size", lambda: 0)()))
+        prerender = int(extra_env.get("KATLEARN_PRERENDER", kserve.PRERENDER))
+        pool = int(extra_env.get("KATLEARN_POOL_SIZE",
+                                 kserve.POOL_SIZE_WITH_PRERENDER if prerender > 0 else kserve.POOL_SIZE))
+        n_notebooks = len(list((root / "notebooks").glob("*.ipynb")))
+        idle_kernels = pool + prerender * n_notebooks  # warm kernels + a pre-rendered copy of each page
         result["pool_size"] = pool
-        await wait_pool(server, pool, 120)
+        result["prerender"] = prerender
+        t_fill = time.monotonic()
+        await wait_kernels(server, 10_000, 1)
+        await wait_pool(server, pool, 300)
+        result["startup_fill_s"] = time.monotonic() - t_fill
         result["idle_memory"] = server.memory()
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=kbrowser.find_chromium(),
                                               args=kbrowser.LAUNCH_ARGS, headless=True)
             for nb in notebooks:
                 t0 = time.monotonic()
-                res = await bench_module(browser, server, nb, cfg, pool)
+                res = await bench_module(browser, server, nb, cfg, pool, idle_kernels)
                 result["pages"][nb] = res
                 partial = RESULTS / f"{cfg.out}.partial.json"
                 partial.parent.mkdir(parents=True, exist_ok=True)
@@ -846,16 +886,17 @@ async def main_async(cfg: argparse.Namespace) -> dict:
                 key=lambda nb: (result["pages"][nb].get("tti_cold_ms") or {}).get("median") or 0)
             if cfg.room_pool is not None and cfg.rooms:
                 # a workshop server: restarted with a pool as large as the room, filled beforehand
+                # (pre-rendered copies of the room's page, as KATLEARN_PRERENDER_POOLS sets them up)
                 server.stop()
-                pool = cfg.room_pool
-                server = start_server(tmp, root, port, {**extra_env, "KATLEARN_POOL_SIZE": str(pool)})
-                result["room_pool_size"] = pool
+                server = start_server(tmp, root, port, {**extra_env, "KATLEARN_PRERENDER_POOLS": f"{room_nb}={cfg.room_pool}"})
+                idle_kernels += max(cfg.room_pool - prerender, 0)
+                result["room_pool_size"] = cfg.room_pool
                 t_fill = time.monotonic()
-                await wait_pool(server, pool, 600)
+                await wait_pool(server, pool, 900)
                 result["room_pool_fill_s"] = time.monotonic() - t_fill
                 result["room_idle_memory"] = server.memory()
             for n in ([] if cfg.no_browser_rooms else cfg.rooms):
-                await wait_kernels(server, pool, 60)
+                await wait_kernels(server, idle_kernels, 60)
                 await wait_pool(server, pool, 300)
                 room = await bench_room(browser, server, room_nb, n, cfg.room_window,
                                         result["pages"][room_nb].get("expect"))
@@ -864,13 +905,13 @@ async def main_async(cfg: argparse.Namespace) -> dict:
             await browser.close()
         result["rooms_http"] = []
         for n in cfg.rooms:
-            await wait_kernels(server, pool, 120)
+            await wait_kernels(server, idle_kernels, 120)
             await wait_pool(server, pool, 300)
             room = await bench_room_http(server, room_nb, n, cfg.room_window)
             result["rooms_http"].append(room)
             print(f"bench: HTTP room of {n}: HTML p95 {fmt_ms(room['html_done_ms']['p95'])} ms, "
                   f"failed {room['failed']}", flush=True)
-        result["after_rooms_kernels"] = await wait_kernels(server, pool, 30)
+        result["after_rooms_kernels"] = await wait_kernels(server, idle_kernels, 30)
     finally:
         server.stop()
     result["compute"] = compute_costs(root, notebooks, cfg.samples * 3)

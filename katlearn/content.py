@@ -686,6 +686,9 @@ def load_references(root: str | Path | None = None) -> dict[str, Reference]:
 # Checking everything
 
 
+READY_CALL = "page.ready()"
+
+
 @dataclass(frozen=True)
 class _Notebook:
     rel: str
@@ -726,6 +729,14 @@ def _check_notebooks(root: Path, problems: list[Problem]) -> list[_Notebook]:
                 line = _json_line(text, f'"{error["loc"][0]}"', text.find('"katlearn"')) if error["loc"] else meta_line
                 problems.append(Problem(rel, line, field, _message(error)))
             continue
+        code = [c for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "code"]
+        last = "".join(code[-1].get("source", "")) if code else ""
+        if READY_CALL not in last:
+            first = last.strip().splitlines()[0] if last.strip() else ""
+            where = _json_line(text, json.dumps(first)[1:-1], text.rfind('"cell_type": "code"')) if first else 1
+            problems.append(Problem(rel, where, "cells", f"the last code cell must call {READY_CALL} (a pre-rendered "
+                                                         "page builds the learner's parts there; see "
+                                                         "katlearn/widgets/live.py)"))
         found.append(_Notebook(rel, meta, meta_line))
     return found
 

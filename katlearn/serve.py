@@ -7,8 +7,11 @@
   no tracebacks shown to learners; ``/`` redirects to the course home page.
 - Idle kernels of closed pages are culled; kernels of open pages are kept. A closed page's kernel
   is shut down at once by Voila's "page closed" beacon (accepted same-origin, see below).
-- A small pool of warm kernels (started, course modules imported, notebook not yet run) is kept
-  ready and shared by every page, so a learner does not wait for Python to start and import.
+- Every page is pre-rendered (Voila's preheat): a kernel has run the page's notebook before anyone
+  asks, so a learner gets a page whose figures are computed; the learner's own parts (progress,
+  saved answers) are built when they arrive (:mod:`katlearn.widgets.live`). A warm kernel (started,
+  course modules imported, no notebook run) stands by for a page with no ready copy, so a learner
+  never waits for Python to start and import.
 - Static files are sent gzip-compressed (compressed once per file) and cacheable; hashed file names
   and ``?v=`` URLs are cached for good.
 - The ``katlearn`` Voila template (``katlearn/share/jupyter/voila/templates/katlearn``) adds the
@@ -18,11 +21,15 @@
 Knobs, read from the environment (for workshops and tests; defaults suit one modest server):
 
 =================================  ========================================================
-``KATLEARN_POOL_SIZE``             warm kernels kept ready for any page (default 2; 0: none)
-``KATLEARN_PRERENDER``             pages pre-rendered per notebook with Voila's preheat
-                                   (default 0: off). Fastest, but a pre-rendered page shows
-                                   learner state (progress, saved answers) as it was when
-                                   the kernel was preheated, so it is off for the course.
+``KATLEARN_PRERENDER``             pre-rendered copies kept per page with Voila's preheat
+                                   (default 1; 0: off). The learner's own parts of a page
+                                   (progress, saved answers, …) are built when the learner
+                                   arrives: see katlearn/widgets/live.py
+``KATLEARN_PRERENDER_POOLS``       more copies for some pages, e.g. for a workshop's module
+                                   ``03_neuroplasticity.ipynb=30`` (comma-separated)
+``KATLEARN_POOL_SIZE``             warm kernels kept ready for any page (started, imports
+                                   done, no notebook run): default 1 with pre-rendering, 2
+                                   without; 0: none
 ``KATLEARN_CULL_IDLE_TIMEOUT_S``   idle seconds before a closed page's kernel is culled (600)
 ``KATLEARN_CULL_INTERVAL_S``       seconds between cull passes (60)
 =================================  ========================================================
@@ -53,6 +60,14 @@ CULL_INTERVAL_S = 60
 # Warm kernels kept ready: each costs about one idle kernel's memory (~100 MB with the course's
 # modules imported) and saves every learner the kernel start and imports (~2 s of CPU).
 POOL_SIZE = 2
+# Pre-rendered pages kept per notebook (Voila's preheat): a learner who opens a page gets it with
+# every figure already computed. A warm kernel stands by for a page whose pre-rendered copies are
+# all taken (or not ready yet).
+PRERENDER = 1
+POOL_SIZE_WITH_PRERENDER = 1
+# At start-up the pre-rendered pages are made one after another, this many seconds apart, home page
+# first: all at once would keep both cores busy for half a minute while the first learner waits.
+PRERENDER_STAGGER_S = 2.5
 # A kernel taken from the pool is replaced this many seconds later, not at once: starting Python and
 # importing the course (~2 s of CPU) would otherwise compete with the page being served.
 REFILL_DELAY_S = 3.0
@@ -151,17 +166,39 @@ def voila_argv(port: int = 8866, present: bool = False) -> list[str]:
         f"--MappingKernelManager.cull_interval={_env_int('KATLEARN_CULL_INTERVAL_S', CULL_INTERVAL_S)}",
         "--MappingKernelManager.cull_connected=False",
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in EXTENSION_DENYLIST),
-        *_pool_argv(),
+        # Presenter decks are rendered whole by the reveal template: warm kernels, no pre-rendering.
+        *_pool_argv(allow_prerender=not present),
     ]
 
 
-def _pool_argv() -> list[str]:
-    prerender = _env_int("KATLEARN_PRERENDER", 0)
-    if prerender > 0:
+def default_prerender() -> int:
+    return _env_int("KATLEARN_PRERENDER", PRERENDER)
+
+
+def prerender_pools() -> dict[str, int]:
+    """``KATLEARN_PRERENDER_POOLS="03_neuroplasticity.ipynb=30,04_routes_pharmacokinetics.ipynb=5"``:
+    pre-rendered pages kept for particular notebooks (a workshop's module of the day)."""
+    raw = os.environ.get("KATLEARN_PRERENDER_POOLS", "").strip()
+    pools: dict[str, int] = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        name, sep, size = item.partition("=")
+        if not sep or not name.strip().endswith(".ipynb") or not size.strip().isdigit():
+            raise SystemExit(f"katlearn serve: KATLEARN_PRERENDER_POOLS item {item!r} is not "
+                             "'<notebook>.ipynb=<number>'")
+        pools[name.strip()] = int(size)
+    return pools
+
+
+def _pool_argv(allow_prerender: bool = True) -> list[str]:
+    if not allow_prerender:
+        return [f"--KatVoila.warm_pool_size={max(default_pool_size(), 0)}"]
+    prerender = default_prerender()
+    pools = prerender_pools()
+    if prerender > 0 or any(pools.values()):
         return [
             "--VoilaConfiguration.preheat_kernel=True",
-            f"--VoilaConfiguration.default_pool_size={prerender}",
-            "--KatVoila.warm_pool_size=0",
+            f"--VoilaConfiguration.default_pool_size={max(prerender, 0)}",
+            f"--KatVoila.warm_pool_size={max(_env_int('KATLEARN_POOL_SIZE', POOL_SIZE_WITH_PRERENDER), 0)}",
         ]
     return [f"--KatVoila.warm_pool_size={max(default_pool_size(), 0)}"]
 
@@ -385,18 +422,60 @@ class _GzipCache:
 
 
 def fresh_after_hand_out(cls):
-    """Voila's pre-render pool, fixed: a kernel handed out of the pool counts as active from then.
+    """Voila's pre-render pool, made fit for the course.
 
-    Pooled kernels are never culled, but the moment one is handed to a page it is an ordinary
-    kernel whose last activity is when it was preheated. If that is longer ago than the cull
-    timeout, the next cull pass shuts it down before the page's widgets connect: the page
-    never becomes interactive.
+    - A kernel handed out of the pool counts as active from then. Pooled kernels are never culled,
+      but the moment one is handed to a page it is an ordinary kernel whose last activity is when
+      it was preheated; if that is longer ago than the cull timeout, the next cull pass shut it
+      down before the page's widgets connected, and the page never became interactive.
+    - A page is only handed a pre-rendered copy that is ready: Voila waits for a copy still being
+      made, which at start-up could keep the first learner waiting for every other page's kernel.
+      Without a ready copy the page is served the ordinary way (by a warm kernel, if any).
+    - The first fill at start-up is staggered (home page first) instead of all at once.
+    - Pool sizes per notebook from ``KATLEARN_PRERENDER_POOLS`` (see :func:`prerender_pools`).
     """
     from jupyter_server._tz import utcnow
 
     class FreshAfterHandOut(cls):
-        async def get_rendered_notebook(self, *args, **kwargs):
-            render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(*args, **kwargs)
+        def __init__(self, **kwargs):
+            self._katlearn_starting = True
+            parent = kwargs.get("parent")
+            self._katlearn_order = _prerender_order(Path(getattr(parent, "root_dir", None) or paths.notebooks()))
+            super().__init__(**kwargs)
+            self._katlearn_starting = False
+
+        @property
+        def _katlearn_pools(self) -> dict:
+            pools = dict(self.kernel_pools_config)
+            for name, size in prerender_pools().items():
+                pools[name] = {**pools.get(name, pools.get("default", {})), "pool_size": size}
+            return pools
+
+        def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
+            pools = self._katlearn_pools
+            if pools != self.kernel_pools_config:
+                self.kernel_pools_config = pools
+            if self._katlearn_starting and notebook_name is not None:
+                rank = self._katlearn_order.get(notebook_name.replace(os.sep, "/"), len(self._katlearn_order))
+                delay = rank * PRERENDER_STAGGER_S
+            elif delay is None:
+                delay = REFILL_DELAY_S
+            return super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+
+        def _ready(self, notebook_name: str) -> list:
+            return [t for t in self._pools.get(notebook_name, ()) if t.done() and not t.cancelled()
+                    and t.exception() is None]
+
+        def get_pool_size(self, notebook_name: str) -> int:
+            return len(self._ready(notebook_name))
+
+        async def get_rendered_notebook(self, notebook_name, *args, **kwargs):
+            pool = self._pools.get(notebook_name, [])
+            ready = self._ready(notebook_name)
+            if ready:  # Voila takes the first copy in the pool: make it a ready one
+                pool.remove(ready[0])
+                pool.insert(0, ready[0])
+            render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
             kernel = self._kernels.get(kernel_id)
             if kernel is not None:
                 kernel.last_activity = utcnow()
@@ -404,6 +483,14 @@ def fresh_after_hand_out(cls):
 
     FreshAfterHandOut.__name__ = cls.__name__
     return FreshAfterHandOut
+
+
+def _prerender_order(root: Path) -> dict[str, int]:
+    """Notebook paths (relative to ``root``) in the order to pre-render them: home page first."""
+    names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.ipynb")
+                   if ".ipynb_checkpoints" not in p.parts)
+    names.sort(key=lambda n: (n != HOME_NOTEBOOK, n))
+    return {name: i for i, name in enumerate(names)}
 
 
 def cull_safe_manager(base):

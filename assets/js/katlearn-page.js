@@ -3,32 +3,17 @@
 //    focusable because it is the page's scrolling box.
 // 2. Connection notice: when the websocket to the kernel closes while the page is open, say so and
 //    offer a reload, instead of leaving a page whose controls silently do nothing.
-// 4. plotly.js starts loading at once (the template sets window.katlearnPlotlySrc), while the
-//    server is still running the notebook, rather than when the first figure view appears; the
-//    figure views (katlearn/widgets/plot.js) take the promise window.katlearnPlotly.
+// 4. plotly.js is fetched at once (a preload; the template sets window.katlearnPlotlySrc) rather
+//    than when the first figure view appears; it is run when that view needs it
+//    (katlearn/widgets/plot.js), so its ~1 s of start-up work does not hold up Voila's own.
 (function () {
   "use strict";
-  if (window.katlearnPlotlySrc && !window.katlearnPlotly) {
-    window.katlearnPlotly = new Promise(function (resolve, reject) {
-      // plotly.min.js is a UMD bundle: hide an AMD loader, if any, so it sets window.Plotly.
-      var amd = window.define;
-      window.define = undefined;
-      var script = document.createElement("script");
-      script.src = window.katlearnPlotlySrc;
-      script.async = true;
-      script.onload = function () {
-        window.define = amd;
-        if (window.Plotly) resolve(window.Plotly);
-        else reject(new Error("plotly.js loaded but did not define Plotly"));
-      };
-      script.onerror = function () {
-        window.define = amd;
-        window.katlearnPlotly = null; // a figure view will try again
-        reject(new Error("plotly.js could not be loaded from the course server"));
-      };
-      document.head.appendChild(script);
-    });
-    window.katlearnPlotly.catch(function () {});
+  if (window.katlearnPlotlySrc) {
+    var preload = document.createElement("link");
+    preload.rel = "preload";
+    preload.as = "script";
+    preload.href = window.katlearnPlotlySrc;
+    document.head.appendChild(preload);
   }
   // 3. Voila's reveal template runs the notebook while still in <head> and pings
   //    voila_heartbeat() during long cells, before its helper functions are defined; a no-op

@@ -37,6 +37,7 @@ from katlearn import quiz as grading
 from katlearn.content import Bank, ContentError, Question
 from katlearn.widgets.quiz import Quiz
 from katlearn.widgets.scenario import style_widget
+from katlearn.widgets.live import deferred
 
 __all__ = [
     "FINAL_KEY", "PER_MODULE", "select_questions", "final_bank", "ObjectiveStatus", "objective_statuses",
@@ -314,6 +315,7 @@ class FinalAssessment(widgets.VBox):
         self.add_class("kl-assessment")
 
 
+@deferred
 def final_assessment(per_module: int = PER_MODULE) -> FinalAssessment:
     """The final assessment and completion summary for a notebook cell."""
     return FinalAssessment(per_module)

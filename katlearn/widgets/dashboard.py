@@ -33,6 +33,7 @@ from katlearn import progress
 from katlearn.figures import dashboard as figs
 from katlearn.markdown import to_text
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets.live import deferred
 
 __all__ = ["Cell", "Dashboard", "dashboard", "download_link", "table_html"]
 
@@ -336,6 +337,7 @@ class Dashboard(widgets.VBox):
                           header, rows, "kl-dash-learners", numeric=tuple(range(1, k + 4)))
 
 
+@deferred
 def dashboard() -> Dashboard:
     """The educator dashboard for ``notebooks/educator_dashboard.ipynb``."""
     return Dashboard()

@@ -7,6 +7,7 @@ from html import escape
 import ipywidgets as widgets
 
 from katlearn import course, progress
+from katlearn.widgets.live import deferred
 
 
 def course_map_html(modules: tuple[course.ModuleMeta, ...] | None = None, learner: str | None = None) -> str:
@@ -35,6 +36,7 @@ def course_map_html(modules: tuple[course.ModuleMeta, ...] | None = None, learne
     )
 
 
+@deferred
 def course_map() -> widgets.HTML:
     """The course map as a widget for the home notebook."""
     out = widgets.HTML(course_map_html())

@@ -16,6 +16,7 @@ import sqlite3
 import ipywidgets as widgets
 
 from katlearn import progress
+from katlearn.widgets.live import deferred
 
 __all__ = ["NameEntry", "name_entry"]
 
@@ -77,6 +78,7 @@ class NameEntry(widgets.VBox):
         return name
 
 
+@deferred
 def name_entry() -> NameEntry:
     """The "Your name (kept on this computer)" form for the home page."""
     return NameEntry()

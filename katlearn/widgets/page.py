@@ -7,6 +7,7 @@ A module notebook calls, and only calls::
     ...
     page.key_terms("02_nmda_glutamate")    # glossary entries this module introduces
     page.references("02_nmda_glutamate")   # every source the page and its quiz cite
+    page.ready()                            # last cell: see katlearn.widgets.live
 
 Citations in prose are Markdown links to the reference list: ``[Zarate 2006](#ref-zarate2006)``;
 glossary terms link to ``#term-<id>``. :func:`cited_keys` finds the citations, so the list at the
@@ -27,6 +28,8 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from katlearn import content, course, markdown, paths, progress
+from katlearn.widgets import live
+from katlearn.widgets.live import deferred
 
 log = logging.getLogger("katlearn")
 
@@ -138,12 +141,25 @@ def install_error_handler() -> bool:
 def setup(slug: str) -> widgets.HTML:
     """The header bar of a module page: where am I, how far am I, where next.
 
-    Also makes a failing cell further down show a friendly notice instead of vanishing.
+    Also makes a failing cell further down show a friendly notice instead of vanishing. The header
+    shows the learner's progress, so on a pre-rendered page it is built when the learner arrives
+    (see :mod:`katlearn.widgets.live`); every page ends with :func:`ready`.
     """
     install_error_handler()
+    return header(slug)
+
+
+@deferred
+def header(slug: str) -> widgets.HTML:
     out = widgets.HTML(header_html(slug))
     out.add_class("kl-chrome-widget")
     return out
+
+
+def ready() -> None:
+    """The last cell of every page: on a pre-rendered page, wait for the learner and build their
+    parts of the page (header, saved answers, …); elsewhere nothing. See :mod:`katlearn.widgets.live`."""
+    live.ready()
 
 
 def references_html(slug: str) -> str:

@@ -1,8 +1,8 @@
 // katlearn plot view: draws a Plotly figure sent from Python with the page's one local plotly.js.
 // The figure arrives as JSON (trait "spec"); every change is drawn with Plotly.react, which only
 // redraws what changed. plotly.js is fetched once per page from this server and cached by the
-// browser (its URL, trait "plotly_src", carries a content hash). The course's page head usually
-// started loading it already (window.katlearnPlotly, see assets/js/katlearn-page.js).
+// browser (its URL, trait "plotly_src", carries a content hash). The course's page head has usually
+// fetched it already (a preload of window.katlearnPlotlySrc, see assets/js/katlearn-page.js).
 
 let plotlyPromise = null;
 let nextId = 0;
@@ -21,14 +21,13 @@ function baseUrl() {
 
 function loadPlotly(src) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (window.katlearnPlotly) return window.katlearnPlotly;
   if (!plotlyPromise) {
     plotlyPromise = new Promise((resolve, reject) => {
       // plotly.min.js is a UMD bundle: hide an AMD loader, if any, so it sets window.Plotly.
       const amd = window.define;
       window.define = undefined;
       const script = document.createElement("script");
-      script.src = baseUrl() + src;
+      script.src = window.katlearnPlotlySrc || baseUrl() + src;
       script.onload = () => {
         window.define = amd;
         resolve(window.Plotly);

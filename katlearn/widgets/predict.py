@@ -11,6 +11,7 @@ from html import escape
 import ipywidgets as widgets
 
 from katlearn import markdown, progress
+from katlearn.widgets.live import deferred
 
 
 class Predict(widgets.VBox):
@@ -60,6 +61,7 @@ class Predict(widgets.VBox):
         )
 
 
+@deferred
 def predict(module: str, key: str, prompt: str, options: list[str], answer: int, explanation: str) -> Predict:
     """A predict-then-check prompt; ``answer`` indexes ``options``; Markdown allowed."""
     return Predict(module, key, prompt, options, answer, explanation)

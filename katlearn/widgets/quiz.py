@@ -58,6 +58,7 @@ from katlearn.content import (
     TrueFalse,
 )
 from katlearn.markdown import render
+from katlearn.widgets.live import deferred
 
 __all__ = ["Quiz", "QuestionView", "quiz", "css_id"]
 
@@ -533,6 +534,7 @@ def _objectives_for(module: str) -> tuple[Any, ...]:
     return ()
 
 
+@deferred
 def quiz(module: str, mode: str = "practice", learner: str | None = None) -> Quiz:
     """The quiz of one module (``assets/quizzes/<module>.yaml``) for the current learner.
 

@@ -26,6 +26,7 @@ from katlearn import markdown, progress
 from katlearn import scenario as sc
 from katlearn.content import ContentError, load_references
 from katlearn.widgets.quiz import cite
+from katlearn.widgets.live import deferred
 
 __all__ = ["CaseScenario", "case_scenario", "RATING_COLOURS", "PRACTICE_CSS", "style_widget"]
 
@@ -253,6 +254,7 @@ class CaseScenario(widgets.VBox):
                                       "You can still play the case.</p>")
 
 
+@deferred
 def case_scenario(scenario_id: str, module: str) -> CaseScenario:
     """A branching case (``assets/scenarios/<scenario_id>.yaml``) whose choices count for ``module``."""
     return CaseScenario(scenario_id, module)

@@ -24,6 +24,7 @@ from katlearn import scenario as sc
 from katlearn.content import ContentError, load_references
 from katlearn.widgets.quiz import cite
 from katlearn.widgets.scenario import style_widget
+from katlearn.widgets.live import deferred
 
 __all__ = ["ScreeningPractice", "ProfileView", "screening_practice"]
 
@@ -133,6 +134,7 @@ class ScreeningPractice(widgets.VBox):
         return results
 
 
+@deferred
 def screening_practice(set_id: str, module: str) -> ScreeningPractice:
     """The screening exercise ``assets/scenarios/<set_id>.yaml``, recorded for ``module``."""
     return ScreeningPractice(set_id, module)

@@ -122,7 +122,7 @@ def open_probe(chromium, server):
 
 
 def test_closing_a_page_shuts_its_kernel_down_and_strangers_cannot(chromium, probe_root):
-    with serve(probe_root, "beacon", pool_size=0) as server:
+    with serve(probe_root, "beacon", pool_size=0, prerender=0) as server:
         ctx, page = open_probe(chromium, server)
         kernel_id = page_kernel_id(page)
         assert kernel_status(server, kernel_id) == 200
@@ -147,7 +147,8 @@ def test_closing_a_page_shuts_its_kernel_down_and_strangers_cannot(chromium, pro
 def test_kernel_handed_out_after_idling_in_the_pool_is_not_culled(chromium, probe_root, pool):
     """A pooled kernel older than the cull timeout, handed to a page, serves that page."""
     ready_line = {"prerender": r"Kernel pool of \S+ is filled", "pool_size": r"warm kernel \S+ ready"}[pool]
-    with serve(probe_root, pool, cull_idle_timeout_s=CULL_S, cull_interval_s=1, **{pool: 1}) as server:
+    only = {"prerender": {"prerender": 1, "pool_size": 0}, "pool_size": {"pool_size": 1, "prerender": 0}}[pool]
+    with serve(probe_root, pool, cull_idle_timeout_s=CULL_S, cull_interval_s=1, **only) as server:
         # wait for the pool, then let its kernel idle past the cull timeout (start_server's own
         # request may have taken the first one: then wait again, for the refill)
         assert wait_until(lambda: log_count(server, ready_line) >= 1, timeout_s=90), server.log_since(0)[-2000:]
@@ -168,13 +169,16 @@ def test_kernel_handed_out_after_idling_in_the_pool_is_not_culled(chromium, prob
         ctx.close()
 
 
-def test_after_100_loads_and_closes_only_the_pool_is_left(probe_root):
+@pytest.mark.parametrize(("warm", "prerender"), [(2, 0), (1, 1)], ids=["warm-pool", "prerendered"])
+def test_after_100_loads_and_closes_only_the_pool_is_left(probe_root, warm, prerender):
     """Half the pages close properly (beacon), half just drop their connection (left to the
-    culler); afterwards the server runs exactly the warm pool again."""
+    culler); afterwards the server runs exactly its pools again (warm kernels + pre-rendered
+    copies of the one page)."""
     import websocket
 
-    pool, loads = 2, 100
-    with serve(probe_root, "churn", pool_size=pool, cull_idle_timeout_s=CULL_S, cull_interval_s=1) as server:
+    pool, loads = warm + prerender, 100
+    with serve(probe_root, f"churn-{warm}-{prerender}", pool_size=warm, prerender=prerender,
+               cull_idle_timeout_s=CULL_S, cull_interval_s=1) as server:
         origin = server.base_url.rstrip("/")
 
         def visit(i: int) -> bool:

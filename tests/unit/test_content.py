@@ -178,6 +178,18 @@ def test_invalid_notebook_metadata(tmp_path):
     assert problem.startswith("notebooks/13_bad.ipynb:") and "metadata.katlearn.minutes" in problem
 
 
+def test_a_page_must_end_with_page_ready(tmp_path):
+    """Without it a pre-rendered page would never build the learner's parts (header, quiz, …)."""
+    root = make_course(tmp_path)
+    nb = notebook()
+    nb["cells"] = nb["cells"][:1]
+    write_notebook(root, "09_demo", nb)
+    problems = content.check(root)
+    assert [(p.path, p.field) for p in problems] == [("notebooks/09_demo.ipynb", "cells")]
+    assert "page.ready()" in problems[0].message
+    assert problems[0].line > 1  # points at the notebook's last code cell
+
+
 def test_glossary_see_and_references_are_checked(tmp_path):
     root = make_course(tmp_path)
     text = (root / "assets/glossary.yaml").read_text().replace("see: [magnesium_block]", "see: [magnesium_blok]")

@@ -24,12 +24,20 @@ def _trace(fig, name):
 
 
 def test_stage_curves_are_the_model_output(result):
+    """The drawn curves are the model's, at points evenly spaced on the log time axis."""
     d = fp.cascade_figure(result)
     keep = result.t_h >= fp.T_MIN_H
     for stage, style in fp.STAGE_STYLE.items():
         tr = _trace(d.figure, style["label"])
-        np.testing.assert_allclose(tr.x, result.t_h[keep])
-        np.testing.assert_allclose(tr.y, getattr(result, stage)[keep] * 100)
+        x = np.asarray(tr.x)
+        assert len(x) == fp.DRAWN_POINTS
+        assert x[0] == pytest.approx(result.t_h[keep][0], rel=1e-3) and x[-1] == pytest.approx(result.t_h[-1], rel=1e-3)
+        np.testing.assert_allclose(np.diff(np.log10(x)), np.log10(x[-1] / x[0]) / (len(x) - 1), rtol=0.02)
+        model = np.interp(x, result.t_h, getattr(result, stage)) * 100
+        np.testing.assert_allclose(tr.y, model, atol=0.006)
+        # the model's own peak is not lost between drawn points
+        assert max(tr.y) == pytest.approx(getattr(result, stage).max() * 100, abs=1.0)
+    assert len(d.to_json()) < 100_000, "the figure is redrawn over the websocket: keep its JSON small"
     assert d.figure.layout.xaxis.type == "log"
     assert list(d.figure.layout.xaxis.ticktext)[:3] == ["10 min", "1 h", "6 h"]
 

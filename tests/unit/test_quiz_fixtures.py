@@ -133,7 +133,9 @@ def notebook(order: int = 9, quiz: str | None = "09_demo", objectives: list | No
             "objectives": OBJECTIVES if objectives is None else objectives, **extra}
     if quiz is not None:
         meta["quiz"] = quiz
-    return {"cells": [], "metadata": {"katlearn": meta}, "nbformat": 4, "nbformat_minor": 5}
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": src}
+             for src in ('from katlearn.widgets import page\npage.setup("09_demo")', "page.ready()")]
+    return {"cells": cells, "metadata": {"katlearn": meta}, "nbformat": 4, "nbformat_minor": 5}
 
 
 def write_notebook(root: Path, stem: str, nb: dict) -> Path:

@@ -17,40 +17,69 @@ def _value(argv: list[str], flag: str) -> str:
 
 
 def test_defaults(monkeypatch):
-    for name in ("KATLEARN_POOL_SIZE", "KATLEARN_PRERENDER", "KATLEARN_CULL_IDLE_TIMEOUT_S",
-                 "KATLEARN_CULL_INTERVAL_S"):
+    for name in ("KATLEARN_POOL_SIZE", "KATLEARN_PRERENDER", "KATLEARN_PRERENDER_POOLS",
+                 "KATLEARN_CULL_IDLE_TIMEOUT_S", "KATLEARN_CULL_INTERVAL_S"):
         monkeypatch.delenv(name, raising=False)
     argv = serve.voila_argv(port=8899)
     assert _value(argv, "--MappingKernelManager.cull_idle_timeout") == str(serve.CULL_IDLE_TIMEOUT_S)
     assert _value(argv, "--MappingKernelManager.cull_interval") == str(serve.CULL_INTERVAL_S)
-    assert _value(argv, "--KatVoila.warm_pool_size") == str(serve.POOL_SIZE)
-    assert not any("preheat_kernel" in a for a in argv)
+    # pages pre-rendered, one warm kernel standing by for a page without a ready copy
+    assert _value(argv, "--VoilaConfiguration.preheat_kernel") == "True"
+    assert _value(argv, "--VoilaConfiguration.default_pool_size") == str(serve.PRERENDER) == "1"
+    assert _value(argv, "--KatVoila.warm_pool_size") == str(serve.POOL_SIZE_WITH_PRERENDER)
     denied = [a.split("=", 1)[1] for a in argv if a.startswith("--VoilaConfiguration.extension_denylist=")]
     assert denied == list(serve.EXTENSION_DENYLIST)
     assert "jupyterlab-plotly" in serve.EXTENSION_DENYLIST
     assert "--template=katlearn" in argv
-    assert "--template=katlearn-reveal" in serve.voila_argv(present=True)
+    present = serve.voila_argv(present=True)
+    assert "--template=katlearn-reveal" in present
+    assert not any("preheat_kernel" in a for a in present)
+    assert _value(present, "--KatVoila.warm_pool_size") == str(serve.POOL_SIZE)
 
 
 def test_environment_knobs(monkeypatch):
     monkeypatch.setenv("KATLEARN_CULL_IDLE_TIMEOUT_S", "12")
     monkeypatch.setenv("KATLEARN_CULL_INTERVAL_S", "2")
     monkeypatch.setenv("KATLEARN_POOL_SIZE", "5")
+    monkeypatch.setenv("KATLEARN_PRERENDER", "0")
+    monkeypatch.delenv("KATLEARN_PRERENDER_POOLS", raising=False)
     argv = serve.voila_argv()
     assert _value(argv, "--MappingKernelManager.cull_idle_timeout") == "12"
     assert _value(argv, "--MappingKernelManager.cull_interval") == "2"
     assert _value(argv, "--KatVoila.warm_pool_size") == "5"
+    assert not any("preheat_kernel" in a for a in argv)
 
     monkeypatch.setenv("KATLEARN_PRERENDER", "3")
     argv = serve.voila_argv()
     assert _value(argv, "--VoilaConfiguration.preheat_kernel") == "True"
     assert _value(argv, "--VoilaConfiguration.default_pool_size") == "3"
-    assert _value(argv, "--KatVoila.warm_pool_size") == "0"  # one pool at a time
+    assert _value(argv, "--KatVoila.warm_pool_size") == "5"
+
+    # a workshop: many copies of one module only
+    monkeypatch.setenv("KATLEARN_PRERENDER", "0")
+    monkeypatch.setenv("KATLEARN_PRERENDER_POOLS", "03_neuroplasticity.ipynb=30, 04_x.ipynb=2")
+    argv = serve.voila_argv()
+    assert _value(argv, "--VoilaConfiguration.preheat_kernel") == "True"
+    assert _value(argv, "--VoilaConfiguration.default_pool_size") == "0"
+    assert serve.prerender_pools() == {"03_neuroplasticity.ipynb": 30, "04_x.ipynb": 2}
+    monkeypatch.setenv("KATLEARN_PRERENDER_POOLS", "03_neuroplasticity=30")
+    with pytest.raises(SystemExit, match="KATLEARN_PRERENDER_POOLS"):
+        serve.voila_argv()
+    monkeypatch.delenv("KATLEARN_PRERENDER_POOLS")
 
     monkeypatch.delenv("KATLEARN_PRERENDER")
     monkeypatch.setenv("KATLEARN_POOL_SIZE", "many")
     with pytest.raises(SystemExit, match="KATLEARN_POOL_SIZE"):
         serve.voila_argv()
+
+
+def test_prerender_order_starts_with_the_home_page(tmp_path):
+    for name in ("07_b.ipynb", "00_start_here.ipynb", "01_a.ipynb", "educator_dashboard.ipynb"):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "01_a-checkpoint.ipynb").write_text("{}", encoding="utf-8")
+    order = serve._prerender_order(tmp_path)
+    assert list(order) == ["00_start_here.ipynb", "01_a.ipynb", "07_b.ipynb", "educator_dashboard.ipynb"]
 
 
 def test_warmup_imports_what_notebooks_import_and_nothing_else(tmp_path):

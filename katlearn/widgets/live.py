@@ -1,0 +1,89 @@
+"""The learner's own parts of a page, for pages rendered before their learner arrives.
+
+``katlearn serve`` pre-renders pages (Voila's "preheat", see :mod:`katlearn.serve`): a kernel runs a
+page's notebook ahead of time and the finished page goes to the next learner who opens it, so the
+figures and explorers (the slow part) are ready before anyone asks. Some parts of a page belong to
+the learner, though: progress in the header, saved predictions and quiz answers, the name field,
+the course map, case choices, the final assessment, the class dashboard. They must be read when the
+learner arrives, not when the page was pre-rendered (possibly before the learner's last answers, or
+for another name).
+
+Their factories are wrapped with :func:`deferred`. While a kernel pre-renders, a deferred factory
+returns an empty placeholder box and remembers the call; :func:`ready`, the last cell of every
+page, waits for the learner's request (Voila's ``wait_for_request``) and then builds every
+remembered part into its box, before the browser asks for any widget's state. Anywhere else
+(a kernel started for the request, nbval, tests) the factories run at once, as plain functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+import traceback
+from typing import Any, Callable, TypeVar
+
+import ipywidgets as widgets
+
+log = logging.getLogger("katlearn")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_pending: list[tuple[widgets.Box, Callable[..., Any], tuple, dict]] = []
+_state = {"released": False}
+
+
+def prerendering() -> bool:
+    """True while this kernel runs a page before any learner has asked for it."""
+    return os.environ.get("VOILA_PREHEAT", "False") == "True" and not _state["released"]
+
+
+def deferred(factory: F) -> F:
+    """Make ``factory`` (a learner-specific widget) wait for the learner while pre-rendering."""
+
+    @functools.wraps(factory)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not prerendering():
+            return factory(*args, **kwargs)
+        box = widgets.VBox(layout=widgets.Layout(width="100%"))
+        box.add_class("kl-deferred")
+        _pending.append((box, factory, args, kwargs))
+        return box
+
+    return wrapper  # type: ignore[return-value]
+
+
+def pending() -> int:
+    """How many learner-specific parts wait for :func:`ready`."""
+    return len(_pending)
+
+
+def ready() -> None:
+    """End of a page: when pre-rendering, wait for the learner, then build their parts.
+
+    A part that fails shows the course's friendly notice (traceback to the server log) and the
+    others are still built.
+    """
+    if not prerendering():
+        return
+    from voila.utils import wait_for_request
+
+    wait_for_request()
+    _state["released"] = True
+    fill()
+
+
+def fill() -> None:
+    """Build every remembered part into its placeholder box (called by :func:`ready`)."""
+    while _pending:
+        box, factory, args, kwargs = _pending.pop(0)
+        try:
+            box.children = (factory(*args, **kwargs),)
+        except Exception as exc:  # noqa: BLE001 - one broken part must not blank the page
+            from katlearn.widgets.page import FRIENDLY_ERROR
+
+            detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            print(f"ERROR katlearn: a part of a learner's page failed\n{detail}", file=sys.__stderr__, flush=True)
+            log.error("a deferred part failed: %s: %s", type(exc).__name__, exc)
+            box.children = (widgets.HTML(FRIENDLY_ERROR),)
