@@ -42,6 +42,9 @@ from typing import Any
 from urllib.parse import quote
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLMathStyle, HTMLStyle, TextStyle
 
 from katlearn import content, progress
 from katlearn import quiz as grading
@@ -71,8 +74,23 @@ _TYPE_NAMES = {
     "ordering": "Put the items in order, first at the top, with the Move up / Move down buttons.",
     "matching": "Choose the matching definition for each term.",
 }
+# Layouts and styles that never change after creation are shared: each one is a model the browser
+# must fetch and wire up, and a quiz of ten questions otherwise carries ~250 of them.
 _WIDE = widgets.Layout(width="100%")
-_LABEL_STYLE = {"description_width": "initial"}
+_PLAIN = widgets.Layout()
+_QUESTION = widgets.Layout(width="100%", margin="0 0 1.5em 0")
+_NUMERIC = widgets.Layout(width="24em", max_width="100%")
+_ROW = widgets.Layout(width="100%", flex_flow="row wrap")
+_ROW_LABEL = widgets.Layout(flex="1 1 14em")
+_ROW_BUTTONS = widgets.Layout(flex="0 0 auto")
+_AUTO_WIDTH = widgets.Layout(width="auto")
+_LABEL_STYLE = DescriptionStyle(description_width="initial")
+_TERM_STYLE = DescriptionStyle(description_width="35%")
+_TEXT_STYLE = TextStyle(description_width="initial")
+_BUTTON_STYLE = widgets.ButtonStyle()
+_CHECKBOX_STYLE = CheckboxStyle()
+_HTML_STYLE = HTMLStyle()
+_HTMLMATH_STYLE = HTMLMathStyle()
 
 
 def css_id(question_id: str) -> str:
@@ -126,23 +144,23 @@ class QuestionView(widgets.VBox):
 
         hint = _esc(_TYPE_NAMES[question.type])
         heading = f"<p><strong>Question {number} of {total}</strong> <small>({hint})</small></p>"
-        self.prompt = widgets.HTMLMath(value=heading + render(question.prompt), layout=_WIDE)
+        self.prompt = widgets.HTMLMath(value=heading + render(question.prompt), layout=_WIDE, style=_HTMLMATH_STYLE)
         self.prompt.add_class("kl-prompt")
         self.answer_box = widgets.VBox(self._build_controls(), layout=_WIDE)
         self.answer_box.add_class("kl-answer")
-        self.feedback = widgets.HTMLMath(value="", layout=_WIDE)
+        self.feedback = widgets.HTMLMath(value="", layout=_WIDE, style=_HTMLMATH_STYLE)
         self.feedback.add_class("kl-feedback")
 
-        self.check_button = widgets.Button(description="Check", button_style="primary",
+        self.check_button = widgets.Button(description="Check", button_style="primary", style=_BUTTON_STYLE,
                                            tooltip=f"Check your answer to question {number}")
         self.check_button.add_class("kl-check")
-        self.retry_button = widgets.Button(description="Try again",
+        self.retry_button = widgets.Button(description="Try again", style=_BUTTON_STYLE,
                                            tooltip=f"Change your answer to question {number}",
                                            layout=widgets.Layout(display="none"))
         self.retry_button.add_class("kl-retry")
         buttons = [self.check_button, self.retry_button] if mode == "practice" else []
-        super().__init__([self.prompt, self.answer_box, widgets.HBox(buttons), self.feedback],
-                         layout=widgets.Layout(width="100%", margin="0 0 1.5em 0"))
+        super().__init__([self.prompt, self.answer_box, widgets.HBox(buttons, layout=_PLAIN), self.feedback],
+                         layout=_QUESTION)
         self.add_class("kl-question")
         self.add_class(css_id(question.id))
         self.add_class(f"kl-type-{question.type}")
@@ -159,18 +177,19 @@ class QuestionView(widgets.VBox):
             return [self.radio]
         if isinstance(q, MultipleChoice):
             self.boxes = {i: widgets.Checkbox(value=False, description=q.options[i].text, indent=False,
-                                              layout=_WIDE) for i in self.order}
+                                              layout=_WIDE, style=_CHECKBOX_STYLE) for i in self.order}
             self._controls = list(self.boxes.values())
             return self._controls
         if isinstance(q, TrueFalse):
             self.radio = widgets.RadioButtons(options=[("True", True), ("False", False)], value=None,
-                                              description=f"Answer {self.number}:", style=_LABEL_STYLE)
+                                              description=f"Answer {self.number}:", style=_LABEL_STYLE,
+                                              layout=_PLAIN)
             self._controls = [self.radio]
             return [self.radio]
         if isinstance(q, Numeric):
             label = f"Answer {self.number} ({q.unit}):" if q.unit else f"Answer {self.number}:"
             self.text = widgets.Text(value="", description=label, placeholder="a number, e.g. 0.5",
-                                     style=_LABEL_STYLE, layout=widgets.Layout(width="24em", max_width="100%"))
+                                     style=_TEXT_STYLE, layout=_NUMERIC)
             self._controls = [self.text]
             return [self.text]
         if isinstance(q, Ordering):
@@ -178,23 +197,22 @@ class QuestionView(widgets.VBox):
             boxes = []
             for pos in range(len(q.items)):
                 # the label takes the row; on a phone the buttons wrap onto a line of their own
-                label = widgets.HTML(layout=widgets.Layout(flex="1 1 14em"))
-                up = widgets.Button(description="Move up", layout=widgets.Layout(width="auto"))
-                down = widgets.Button(description="Move down", layout=widgets.Layout(width="auto"))
+                label = widgets.HTML(layout=_ROW_LABEL, style=_HTML_STYLE)
+                up = widgets.Button(description="Move up", layout=_AUTO_WIDTH, style=_BUTTON_STYLE)
+                down = widgets.Button(description="Move down", layout=_AUTO_WIDTH, style=_BUTTON_STYLE)
                 up.add_class("kl-move-up")
                 down.add_class("kl-move-down")
                 up.on_click(lambda _b, p=pos: self._move(p, -1))
                 down.on_click(lambda _b, p=pos: self._move(p, +1))
                 self.rows.append((label, up, down))
-                buttons = widgets.HBox([up, down], layout=widgets.Layout(flex="0 0 auto"))
-                boxes.append(widgets.HBox([label, buttons],
-                                          layout=widgets.Layout(width="100%", flex_flow="row wrap")))
+                buttons = widgets.HBox([up, down], layout=_ROW_BUTTONS)
+                boxes.append(widgets.HBox([label, buttons], layout=_ROW))
             self._refresh_rows()
             return boxes
         if isinstance(q, Matching):
             self.dropdowns = [
                 widgets.Dropdown(options=[("Choose…", None)] + [(q.pairs[j].definition, j) for j in self.order],
-                                 value=None, description=pair.term, style={"description_width": "35%"},
+                                 value=None, description=pair.term, style=_TERM_STYLE,
                                  layout=_WIDE)
                 for pair in q.pairs
             ]
@@ -333,13 +351,13 @@ class Quiz(widgets.VBox):
         self.results: dict[str, grading.Result] = {}
         self.submitted = False
         self.views: list[QuestionView] = []
-        self.summary = widgets.HTMLMath(value="", layout=_WIDE)
+        self.summary = widgets.HTMLMath(value="", layout=_WIDE, style=_HTMLMATH_STYLE)
         self.summary.add_class("kl-summary")
-        self.notice = widgets.HTML(value="")
-        self.submit_button = widgets.Button(description="Submit all", button_style="primary",
+        self.notice = widgets.HTML(value="", layout=_PLAIN, style=_HTML_STYLE)
+        self.submit_button = widgets.Button(description="Submit all", button_style="primary", style=_BUTTON_STYLE,
                                             tooltip="Submit every answer and see your score")
         self.submit_button.add_class("kl-submit-all")
-        self.retake_button = widgets.Button(description="Start again",
+        self.retake_button = widgets.Button(description="Start again", style=_BUTTON_STYLE,
                                             tooltip="Clear the answers and take the quiz again",
                                             layout=widgets.Layout(display="none"))
         self.retake_button.add_class("kl-retake")
@@ -373,7 +391,7 @@ class Quiz(widgets.VBox):
             self.views.append(view)
         self.submit_button.on_click(lambda _b: self.submit_all())
         self.retake_button.on_click(lambda _b: self.retake())
-        footer = [widgets.HBox([self.submit_button, self.retake_button])] if mode == "exam" else []
+        footer = [widgets.HBox([self.submit_button, self.retake_button], layout=_PLAIN)] if mode == "exam" else []
         self.children = [*self.views, *footer, self.summary, self.notice]
         self._resume()
         self._update_summary()
