@@ -47,6 +47,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from katlearn import browser as kbrowser  # noqa: E402
+from katlearn import serve as kserve  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 BASELINE = "zz_bench_baseline.ipynb"
@@ -307,6 +308,8 @@ async def wait_pool(server: Server, size: int, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while size and time.monotonic() < deadline and server.pooled() < size:
         await asyncio.sleep(0.5)
+    # a page just closed has its copy re-made only after the refill delay: let that start first
+    await asyncio.sleep(kserve.REFILL_DELAY_S + 0.5)
     await wait_quiet(server, max(deadline - time.monotonic(), 1.0))
 
 
@@ -316,7 +319,7 @@ async def wait_quiet(server: Server, timeout_s: float, cpu_pct: float = 8.0, hol
     deadline = time.monotonic() + timeout_s
     quiet_since = None
     while time.monotonic() < deadline:
-        procs = [server.process(), *server.kernels().values()]
+        procs = server.tree()
         for p in procs:
             try:
                 p.cpu_percent(None)
@@ -854,8 +857,6 @@ async def main_async(cfg: argparse.Namespace) -> dict:
                                "room_window_s": cfg.room_window, "server_env": extra_env},
                     "pages": {}, "rooms": []}
     try:
-        import katlearn.serve as kserve
-
         prerender = int(extra_env.get("KATLEARN_PRERENDER", kserve.PRERENDER))
         pool = int(extra_env.get("KATLEARN_POOL_SIZE",
                                  kserve.POOL_SIZE_WITH_PRERENDER if prerender > 0 else kserve.POOL_SIZE))

@@ -68,6 +68,8 @@ POOL_SIZE_WITH_PRERENDER = 1
 # At start-up the pre-rendered pages are made one after another, this many seconds apart, home page
 # first: all at once would keep both cores busy for half a minute while the first learner waits.
 PRERENDER_STAGGER_S = 2.5
+# Handed-out copies are re-made one after another, this many seconds apart.
+PRERENDER_PACE_S = 2.0
 # A kernel taken from the pool is replaced this many seconds later, not at once: starting Python and
 # importing the course (~2 s of CPU) would otherwise compete with the page being served.
 REFILL_DELAY_S = 3.0
@@ -431,14 +433,21 @@ def fresh_after_hand_out(cls):
     - A page is only handed a pre-rendered copy that is ready: Voila waits for a copy still being
       made, which at start-up could keep the first learner waiting for every other page's kernel.
       Without a ready copy the page is served the ordinary way (by a warm kernel, if any).
-    - The first fill at start-up is staggered (home page first) instead of all at once.
+    - The first fill at start-up is staggered (home page first) instead of all at once, and copies
+      handed out are replaced one at a time once arrivals pause (see ``_katlearn_refiller``).
     - Pool sizes per notebook from ``KATLEARN_PRERENDER_POOLS`` (see :func:`prerender_pools`).
     """
+    import asyncio
+
     from jupyter_server._tz import utcnow
 
     class FreshAfterHandOut(cls):
         def __init__(self, **kwargs):
             self._katlearn_starting = True
+            self._katlearn_stopping = False
+            self._katlearn_wanted: dict[str, dict] = {}  # notebooks whose copies are to be replaced
+            self._katlearn_last_handout = 0.0
+            self._katlearn_refill: asyncio.Future | None = None
             parent = kwargs.get("parent")
             self._katlearn_order = _prerender_order(Path(getattr(parent, "root_dir", None) or paths.notebooks()))
             super().__init__(**kwargs)
@@ -457,10 +466,52 @@ def fresh_after_hand_out(cls):
                 self.kernel_pools_config = pools
             if self._katlearn_starting and notebook_name is not None:
                 rank = self._katlearn_order.get(notebook_name.replace(os.sep, "/"), len(self._katlearn_order))
-                delay = rank * PRERENDER_STAGGER_S
-            elif delay is None:
-                delay = REFILL_DELAY_S
+                return super().fill_if_needed(delay=rank * PRERENDER_STAGGER_S, notebook_name=notebook_name,
+                                              **kwargs)
+            if delay is None and notebook_name is not None:  # a copy was handed out: replace it later
+                self._katlearn_wanted[notebook_name] = kwargs
+                self._katlearn_last_handout = asyncio.get_event_loop().time()
+                if self._katlearn_refill is None or self._katlearn_refill.done():
+                    self._katlearn_refill = asyncio.ensure_future(self._katlearn_refiller())
+                return None
             return super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+
+        def _katlearn_target(self, name: str) -> int:
+            cfg = self.kernel_pools_config
+            return int(cfg.get(name, cfg.get("default", {})).get("pool_size", 0))
+
+        async def _katlearn_refiller(self) -> None:
+            """Replace handed-out copies one at a time, once no page has been handed out for
+            REFILL_DELAY_S: a room arriving together gets the CPU for its own pages, not for
+            making copies for learners who are not there yet."""
+            loop = asyncio.get_running_loop()
+            while self._katlearn_wanted and not self._katlearn_stopping:
+                wait = self._katlearn_last_handout + REFILL_DELAY_S - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                    continue
+                name, kwargs = next(iter(self._katlearn_wanted.items()))
+                pool = self._pools.setdefault(name, [])
+                if len(pool) >= self._katlearn_target(name):
+                    del self._katlearn_wanted[name]
+                    continue
+                cfg = self.kernel_pools_config
+                one_more = {**cfg.get(name, cfg.get("default", {})), "pool_size": len(pool) + 1}
+                self.kernel_pools_config = {**cfg, name: one_more}
+                try:
+                    super().fill_if_needed(delay=0, notebook_name=name, **kwargs)
+                finally:
+                    self.kernel_pools_config = cfg
+                try:
+                    await pool[-1]  # the new copy's kernel has started ...
+                except Exception:  # noqa: BLE001 - Voila drops a failed copy from the pool itself
+                    self.log.exception("katlearn: could not pre-render %s", name)
+                await asyncio.sleep(PRERENDER_PACE_S)  # ... and runs its notebook before the next starts
+
+        async def shutdown_all(self, *args, **kwargs):
+            self._katlearn_stopping = True
+            self._katlearn_wanted.clear()
+            return await super().shutdown_all(*args, **kwargs)
 
         def _ready(self, notebook_name: str) -> list:
             return [t for t in self._pools.get(notebook_name, ()) if t.done() and not t.cancelled()
