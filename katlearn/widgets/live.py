@@ -67,11 +67,44 @@ def ready() -> None:
     """
     if not prerendering():
         return
-    from voila.utils import wait_for_request
-
     wait_for_request()
     _state["released"] = True
     fill()
+
+
+def wait_for_request(timeout_s: float = 5.0) -> None:
+    """Block until Voila hands this pre-rendered page to a request; take the request's environment.
+
+    The client side of Voila's ``/voila/query/<kernel id>`` websocket, as ``voila.utils.wait_for_request``
+    does it, without importing ``voila`` in the kernel: that package brings jupyter_server and its
+    schema grammars along (~40 MB and seconds of CPU in every page's kernel).
+    """
+    import asyncio
+    import json
+    import threading
+
+    import websockets
+
+    env = os.environ
+    ws_base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{env.get('VOILA_APP_PORT', '8866')}{ws_base}voila/query/{env.get('VOILA_KERNEL_ID', '')}")
+    info: dict[str, Any] = {}
+
+    async def receive() -> None:
+        try:
+            async with websockets.connect(url, open_timeout=timeout_s) as ws:
+                info["payload"] = await ws.recv()
+        except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as exc:
+            log.warning("could not hear from the course server at %s: %s", url, exc)
+
+    # the kernel's own event loop is running this cell: wait on a loop of our own, in a thread
+    thread = threading.Thread(target=lambda: asyncio.run(receive()), name="katlearn-wait-for-request")
+    thread.start()
+    thread.join()
+    if "payload" in info:
+        for key, value in json.loads(info["payload"]).items():
+            os.environ[key] = value
 
 
 def fill() -> None:

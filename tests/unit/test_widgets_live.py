@@ -16,9 +16,7 @@ def prerendering(monkeypatch):
     monkeypatch.setenv("VOILA_PREHEAT", "True")
     monkeypatch.setitem(live._state, "released", False)
     monkeypatch.setattr(live, "_pending", [])
-    import voila.utils
-
-    monkeypatch.setattr(voila.utils, "wait_for_request", lambda url=None: calls.append("request"))
+    monkeypatch.setattr(live, "wait_for_request", lambda: calls.append("request"))
     return calls
 
 
@@ -66,3 +64,41 @@ def test_a_failing_part_shows_the_notice_and_the_rest_is_built(prerendering, cap
     assert page.FRIENDLY_ERROR in bad.children[0].value
     assert good.children[0].value == "fine"
     assert "store on fire" in caplog.text
+
+
+def test_waiting_for_the_request_takes_its_environment(monkeypatch):
+    """The client side of Voila's /voila/query websocket, against a stand-in server."""
+    import asyncio
+    import json
+    import os
+    import threading
+
+    import websockets
+
+    got = {}
+    ready = threading.Event()
+
+    async def handler(ws):
+        got["path"] = ws.request.path if hasattr(ws, "request") else ws.path
+        await ws.send(json.dumps({"QUERY_STRING": "lang=en", "SCRIPT_NAME": "/voila/render/x.ipynb"}))
+
+    def serve():
+        async def main():
+            async with websockets.serve(handler, "127.0.0.1", 0) as server:
+                got["port"] = server.sockets[0].getsockname()[1]
+                ready.set()
+                await asyncio.sleep(3)
+        asyncio.run(main())
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    assert ready.wait(5)
+    for key, value in {"VOILA_APP_PORT": str(got["port"]), "VOILA_KERNEL_ID": "k-123", "VOILA_SERVER_URL": "/base/"}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.delenv("SCRIPT_NAME", raising=False)
+    live.wait_for_request()
+    assert got["path"] == "/base/voila/query/k-123"
+    assert os.environ["QUERY_STRING"] == "lang=en"
+    os.environ.pop("SCRIPT_NAME", None)
+    os.environ.pop("QUERY_STRING", None)
