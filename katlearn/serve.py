@@ -433,8 +433,9 @@ def fresh_after_hand_out(cls):
     - A page is only handed a pre-rendered copy that is ready: Voila waits for a copy still being
       made, which at start-up could keep the first learner waiting for every other page's kernel.
       Without a ready copy the page is served the ordinary way (by a warm kernel, if any).
-    - The first fill at start-up is staggered (home page first) instead of all at once, and copies
-      handed out are replaced one at a time once arrivals pause (see ``_katlearn_refiller``).
+    - The first fill at start-up is staggered (home page first) instead of all at once; the extra
+      copies of a workshop pool, and copies handed out (once arrivals pause), are made one at a time
+      (see ``_katlearn_refiller``).
     - Pool sizes per notebook from ``KATLEARN_PRERENDER_POOLS`` (see :func:`prerender_pools`).
     """
     import asyncio
@@ -466,8 +467,22 @@ def fresh_after_hand_out(cls):
                 self.kernel_pools_config = pools
             if self._katlearn_starting and notebook_name is not None:
                 rank = self._katlearn_order.get(notebook_name.replace(os.sep, "/"), len(self._katlearn_order))
-                return super().fill_if_needed(delay=rank * PRERENDER_STAGGER_S, notebook_name=notebook_name,
-                                              **kwargs)
+                delay = rank * PRERENDER_STAGGER_S
+                if self._katlearn_target(notebook_name) <= 1:
+                    return super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+                # a workshop pool: its first copy in turn, the others one at a time (Voila would
+                # start them all at once, and 30 notebooks rendering together time out)
+                cfg = self.kernel_pools_config
+                first = {**cfg.get(notebook_name, cfg.get("default", {})), "pool_size": 1}
+                self.kernel_pools_config = {**cfg, notebook_name: first}
+                try:
+                    super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+                finally:
+                    self.kernel_pools_config = cfg
+                self._katlearn_wanted[notebook_name] = kwargs
+                if self._katlearn_refill is None:
+                    self._katlearn_refill = asyncio.get_event_loop().create_task(self._katlearn_refiller())
+                return None
             if delay is None and notebook_name is not None:  # a copy was handed out: replace it later
                 self._katlearn_wanted[notebook_name] = kwargs
                 self._katlearn_last_handout = asyncio.get_event_loop().time()
