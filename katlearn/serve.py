@@ -192,11 +192,8 @@ def prerender_pools() -> dict[str, int]:
 
 
 def _pool_argv(allow_prerender: bool = True) -> list[str]:
-    if not allow_prerender:
-        return [f"--KatVoila.warm_pool_size={max(default_pool_size(), 0)}"]
     prerender = default_prerender()
-    pools = prerender_pools()
-    if prerender > 0 or any(pools.values()):
+    if allow_prerender and (prerender > 0 or any(prerender_pools().values())):
         return [
             "--VoilaConfiguration.preheat_kernel=True",
             f"--VoilaConfiguration.default_pool_size={max(prerender, 0)}",
@@ -441,8 +438,16 @@ def fresh_after_hand_out(cls):
     import asyncio
 
     from jupyter_server._tz import utcnow
+    from traitlets import default
 
     class FreshAfterHandOut(cls):
+        @default("kernel_pools_config")
+        def _kernel_pools_config(self):
+            pools = super()._kernel_pools_config()
+            for name, size in prerender_pools().items():
+                pools[name] = {**pools.get(name, pools.get("default", {})), "pool_size": size}
+            return pools
+
         def __init__(self, **kwargs):
             self._katlearn_starting = True
             self._katlearn_stopping = False
@@ -454,46 +459,42 @@ def fresh_after_hand_out(cls):
             super().__init__(**kwargs)
             self._katlearn_starting = False
 
-        @property
-        def _katlearn_pools(self) -> dict:
-            pools = dict(self.kernel_pools_config)
-            for name, size in prerender_pools().items():
-                pools[name] = {**pools.get(name, pools.get("default", {})), "pool_size": size}
-            return pools
-
         def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
-            pools = self._katlearn_pools
-            if pools != self.kernel_pools_config:
-                self.kernel_pools_config = pools
             if self._katlearn_starting and notebook_name is not None:
                 rank = self._katlearn_order.get(notebook_name.replace(os.sep, "/"), len(self._katlearn_order))
-                delay = rank * PRERENDER_STAGGER_S
                 if self._katlearn_target(notebook_name) <= 1:
-                    return super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
+                    return super().fill_if_needed(delay=rank * PRERENDER_STAGGER_S, notebook_name=notebook_name,
+                                                  **kwargs)
                 # a workshop pool: its first copy in turn, the others one at a time (Voila would
                 # start them all at once, and 30 notebooks rendering together time out)
-                cfg = self.kernel_pools_config
-                first = {**cfg.get(notebook_name, cfg.get("default", {})), "pool_size": 1}
-                self.kernel_pools_config = {**cfg, notebook_name: first}
-                try:
-                    super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
-                finally:
-                    self.kernel_pools_config = cfg
-                self._katlearn_wanted[notebook_name] = kwargs
-                if self._katlearn_refill is None:
-                    self._katlearn_refill = asyncio.get_event_loop().create_task(self._katlearn_refiller())
+                self._katlearn_add_copy(notebook_name, rank * PRERENDER_STAGGER_S, kwargs)
+                self._katlearn_want(notebook_name, kwargs)
                 return None
             if delay is None and notebook_name is not None:  # a copy was handed out: replace it later
-                self._katlearn_wanted[notebook_name] = kwargs
                 self._katlearn_last_handout = asyncio.get_event_loop().time()
-                if self._katlearn_refill is None or self._katlearn_refill.done():
-                    self._katlearn_refill = asyncio.ensure_future(self._katlearn_refiller())
+                self._katlearn_want(notebook_name, kwargs)
                 return None
             return super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
 
         def _katlearn_target(self, name: str) -> int:
             cfg = self.kernel_pools_config
             return int(cfg.get(name, cfg.get("default", {})).get("pool_size", 0))
+
+        def _katlearn_add_copy(self, name: str, delay: float, kwargs: dict) -> None:
+            """Start one more copy of ``name`` (Voila's fill, with the pool's size one above now)."""
+            cfg = self.kernel_pools_config
+            one_more = {**cfg.get(name, cfg.get("default", {})), "pool_size": len(self._pools.get(name, ())) + 1}
+            self.kernel_pools_config = {**cfg, name: one_more}
+            try:
+                super().fill_if_needed(delay=delay, notebook_name=name, **kwargs)
+            finally:
+                self.kernel_pools_config = cfg
+
+        def _katlearn_want(self, name: str, kwargs: dict) -> None:
+            """Have the refiller bring ``name``'s pool back to its size."""
+            self._katlearn_wanted[name] = kwargs
+            if self._katlearn_refill is None or self._katlearn_refill.done():
+                self._katlearn_refill = asyncio.get_event_loop().create_task(self._katlearn_refiller())
 
         async def _katlearn_refiller(self) -> None:
             """Replace handed-out copies one at a time, once no page has been handed out for
@@ -510,13 +511,7 @@ def fresh_after_hand_out(cls):
                 if len(pool) >= self._katlearn_target(name):
                     del self._katlearn_wanted[name]
                     continue
-                cfg = self.kernel_pools_config
-                one_more = {**cfg.get(name, cfg.get("default", {})), "pool_size": len(pool) + 1}
-                self.kernel_pools_config = {**cfg, name: one_more}
-                try:
-                    super().fill_if_needed(delay=0, notebook_name=name, **kwargs)
-                finally:
-                    self.kernel_pools_config = cfg
+                self._katlearn_add_copy(name, 0, kwargs)
                 try:
                     await pool[-1]  # the new copy's kernel has started ...
                 except Exception:  # noqa: BLE001 - Voila drops a failed copy from the pool itself
@@ -687,10 +682,9 @@ def warm_pool_manager(base, pool_size: int):
             warm = self._take(kwargs.get("kernel_name"), path) if kernel_id is None else None
             if warm is None:
                 self._fill_soon()
-            else:  # refill once this page's notebook has had the CPU to itself
-                asyncio.get_running_loop().call_later(REFILL_DELAY_S, self._fill_soon)
-            if warm is None:
                 return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+            # refill once this page's notebook has had the CPU to itself
+            asyncio.get_running_loop().call_later(REFILL_DELAY_S, self._fill_soon)
             self.get_kernel(warm).last_activity = utcnow()
             env = kwargs.get("env") or {}
             changed = {k: v for k, v in env.items() if self._pool_env.get(k) != v}

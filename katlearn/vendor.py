@@ -67,9 +67,8 @@ def plotly_js_source() -> Path:
     wheel's full bundle."""
     full = wheel_plotly_js()
     cart = cartesian_plotly_js()
-    if cart.is_file() and _js_version(cart) is not None and _js_version(cart) == _js_version(full):
-        return cart
-    return full
+    version = _js_version(cart)  # None when not installed
+    return cart if version is not None and version == _js_version(full) else full
 
 
 @lru_cache(maxsize=1)
@@ -116,11 +115,6 @@ def ensure_npm_packages(quiet: bool = False) -> bool:
     plotly_js_url.cache_clear()
     return done.returncode == 0 and reveal_ready() and plotly_cartesian_ready()
 
-
-def ensure_reveal(quiet: bool = False) -> bool:
-    """Presenter mode's packages (and the others) installed; True when reveal.js is present."""
-    ensure_npm_packages(quiet=quiet)
-    return reveal_ready()
 
 
 if __name__ == "__main__":

@@ -267,8 +267,6 @@ class Described:
     ``figure`` may be a :class:`Figure` (the course's figures) or a ``go.Figure``.
     """
 
-    __slots__ = ("source", "description", "__dict__")
-
     def __init__(self, figure: Figure | go.Figure, description: str) -> None:
         self.source = figure
         self.description = description

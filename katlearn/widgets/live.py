@@ -20,8 +20,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import sys
-import traceback
 from typing import Any, Callable, TypeVar
 
 import ipywidgets as widgets
@@ -114,9 +112,7 @@ def fill() -> None:
         try:
             box.children = (factory(*args, **kwargs),)
         except Exception as exc:  # noqa: BLE001 - one broken part must not blank the page
-            from katlearn.widgets.page import FRIENDLY_ERROR
+            from katlearn.widgets.page import FRIENDLY_ERROR, record_failure  # (page imports this module)
 
-            detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-            print(f"ERROR katlearn: a part of a learner's page failed\n{detail}", file=sys.__stderr__, flush=True)
-            log.error("a deferred part failed: %s: %s", type(exc).__name__, exc)
+            record_failure(f"a part built by {getattr(factory, '__qualname__', 'a factory')}()", exc)
             box.children = (widgets.HTML(FRIENDLY_ERROR),)

@@ -113,11 +113,17 @@ def _friendly_errors(shell, etype, value, tb, tb_offset=None):  # noqa: ARG001
     """
     from IPython.display import HTML, display
 
-    detail = "".join(traceback.format_exception(etype, value, tb))
-    print(f"ERROR katlearn: a cell failed on a learner's page\n{detail}", file=sys.__stderr__, flush=True)
-    log.error("a cell failed: %s: %s", etype.__name__, value)
+    record_failure("a cell", value, tb)
     display(HTML(FRIENDLY_ERROR))
     return None
+
+
+def record_failure(what: str, exc: BaseException, tb=None) -> None:
+    """The full traceback of a failure on a learner's page to the kernel's stderr (the course
+    server's log) and the ``katlearn`` logger; the learner is shown :data:`FRIENDLY_ERROR`."""
+    detail = "".join(traceback.format_exception(type(exc), exc, tb if tb is not None else exc.__traceback__))
+    print(f"ERROR katlearn: {what} failed on a learner's page\n{detail}", file=sys.__stderr__, flush=True)
+    log.error("%s failed: %s: %s", what, type(exc).__name__, exc)
 
 
 def install_error_handler() -> bool:
