@@ -84,6 +84,9 @@ _ROW = widgets.Layout(width="100%", flex_flow="row wrap")
 _ROW_LABEL = widgets.Layout(flex="1 1 14em")
 _ROW_BUTTONS = widgets.Layout(flex="0 0 auto")
 _AUTO_WIDTH = widgets.Layout(width="auto")
+# Shown and hidden controls swap between these two shared layouts instead of owning one each.
+_SHOWN = _PLAIN
+_HIDDEN = widgets.Layout(display="none")
 _LABEL_STYLE = DescriptionStyle(description_width="initial")
 _TERM_STYLE = DescriptionStyle(description_width="35%")
 _TEXT_STYLE = TextStyle(description_width="initial")
@@ -146,21 +149,22 @@ class QuestionView(widgets.VBox):
         heading = f"<p><strong>Question {number} of {total}</strong> <small>({hint})</small></p>"
         self.prompt = widgets.HTMLMath(value=heading + render(question.prompt), layout=_WIDE, style=_HTMLMATH_STYLE)
         self.prompt.add_class("kl-prompt")
-        self.answer_box = widgets.VBox(self._build_controls(), layout=_WIDE)
+        controls = self._build_controls()
+        # one control is its own answer area; several share a box (one widget model fewer per question)
+        self.answer_box = controls[0] if len(controls) == 1 else widgets.VBox(controls, layout=_WIDE)
         self.answer_box.add_class("kl-answer")
         self.feedback = widgets.HTMLMath(value="", layout=_WIDE, style=_HTMLMATH_STYLE)
         self.feedback.add_class("kl-feedback")
 
         self.check_button = widgets.Button(description="Check", button_style="primary", style=_BUTTON_STYLE,
-                                           tooltip=f"Check your answer to question {number}")
+                                           tooltip=f"Check your answer to question {number}", layout=_SHOWN)
         self.check_button.add_class("kl-check")
         self.retry_button = widgets.Button(description="Try again", style=_BUTTON_STYLE,
-                                           tooltip=f"Change your answer to question {number}",
-                                           layout=widgets.Layout(display="none"))
+                                           tooltip=f"Change your answer to question {number}", layout=_HIDDEN)
         self.retry_button.add_class("kl-retry")
+        # "Check" and "Try again" are never shown together: no row of their own is needed
         buttons = [self.check_button, self.retry_button] if mode == "practice" else []
-        super().__init__([self.prompt, self.answer_box, widgets.HBox(buttons, layout=_PLAIN), self.feedback],
-                         layout=_QUESTION)
+        super().__init__([self.prompt, self.answer_box, *buttons, self.feedback], layout=_QUESTION)
         self.add_class("kl-question")
         self.add_class(css_id(question.id))
         self.add_class(f"kl-type-{question.type}")
@@ -196,7 +200,6 @@ class QuestionView(widgets.VBox):
             self.rows: list[tuple[widgets.HTML, widgets.Button, widgets.Button]] = []
             boxes = []
             for pos in range(len(q.items)):
-                # the label takes the row; on a phone the buttons wrap onto a line of their own
                 label = widgets.HTML(layout=_ROW_LABEL, style=_HTML_STYLE)
                 up = widgets.Button(description="Move up", layout=_AUTO_WIDTH, style=_BUTTON_STYLE)
                 down = widgets.Button(description="Move down", layout=_AUTO_WIDTH, style=_BUTTON_STYLE)
@@ -205,8 +208,9 @@ class QuestionView(widgets.VBox):
                 up.on_click(lambda _b, p=pos: self._move(p, -1))
                 down.on_click(lambda _b, p=pos: self._move(p, +1))
                 self.rows.append((label, up, down))
-                buttons = widgets.HBox([up, down], layout=_ROW_BUTTONS)
-                boxes.append(widgets.HBox([label, buttons], layout=_ROW))
+                # the label takes the row; on a phone the two buttons wrap, together, onto a line of
+                # their own (hence their box)
+                boxes.append(widgets.HBox([label, widgets.HBox([up, down], layout=_ROW_BUTTONS)], layout=_ROW))
             self._refresh_rows()
             return boxes
         if isinstance(q, Matching):
@@ -302,8 +306,8 @@ class QuestionView(widgets.VBox):
             control.disabled = locked
         if isinstance(self.question, Ordering):
             self._refresh_rows()
-        self.check_button.layout.display = "none" if locked else None
-        self.retry_button.layout.display = None if locked else "none"
+        self.check_button.layout = _HIDDEN if locked else _SHOWN
+        self.retry_button.layout = _SHOWN if locked else _HIDDEN
 
     def clear_feedback(self) -> None:
         self.feedback.value = ""
@@ -355,11 +359,10 @@ class Quiz(widgets.VBox):
         self.summary.add_class("kl-summary")
         self.notice = widgets.HTML(value="", layout=_PLAIN, style=_HTML_STYLE)
         self.submit_button = widgets.Button(description="Submit all", button_style="primary", style=_BUTTON_STYLE,
-                                            tooltip="Submit every answer and see your score")
+                                            tooltip="Submit every answer and see your score", layout=_SHOWN)
         self.submit_button.add_class("kl-submit-all")
         self.retake_button = widgets.Button(description="Start again", style=_BUTTON_STYLE,
-                                            tooltip="Clear the answers and take the quiz again",
-                                            layout=widgets.Layout(display="none"))
+                                            tooltip="Clear the answers and take the quiz again", layout=_HIDDEN)
         self.retake_button.add_class("kl-retake")
         super().__init__([], layout=_WIDE)
         self.add_class("kl-quiz")
@@ -445,8 +448,8 @@ class Quiz(widgets.VBox):
             v.show_result(r)
             v.set_locked(True)
         self.submitted = True
-        self.submit_button.layout.display = "none"
-        self.retake_button.layout.display = None
+        self.submit_button.layout = _HIDDEN
+        self.retake_button.layout = _SHOWN
         self._update_summary(record=True)
         return {qid: r for qid, (_v, _a, r) in graded.items()}
 
@@ -456,8 +459,8 @@ class Quiz(widgets.VBox):
         self.submitted = False
         for v in self.views:
             v.clear()
-        self.submit_button.layout.display = None
-        self.retake_button.layout.display = "none"
+        self.submit_button.layout = _SHOWN
+        self.retake_button.layout = _HIDDEN
         self._update_summary()
 
     # -- helpers -------------------------------------------------------------------------------
@@ -497,8 +500,8 @@ class Quiz(widgets.VBox):
                 v.set_locked(True)
         if self.mode == "exam" and len(self.results) == len(self.views):
             self.submitted = True
-            self.submit_button.layout.display = "none"
-            self.retake_button.layout.display = None
+            self.submit_button.layout = _HIDDEN
+            self.retake_button.layout = _SHOWN
 
     def current_summary(self) -> grading.Summary:
         assert self.bank is not None
