@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -692,8 +693,6 @@ async def bench_room_http(server: Server, nb: str, n: int, window_s: float) -> d
 
 
 def _kernel_msg(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> dict:
-    import uuid
-
     return {"header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session, "username": "bench",
                        "date": dt.datetime.now(dt.timezone.utc).isoformat(), "version": "5.3"},
             "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": "shell", "buffers": []}
@@ -702,8 +701,6 @@ def _kernel_msg(msg_type: str, content: dict, session: str, metadata: dict | Non
 def widget_states(ws) -> int:
     """Ask the page's kernel for every widget state, as the ipywidgets front end does on a page load
     (the ``jupyter.widget.control`` comm's ``request_states``); the number of models received."""
-    import uuid
-
     session, comm_id = uuid.uuid4().hex, uuid.uuid4().hex
     ws.send(json.dumps(_kernel_msg("comm_open", {"comm_id": comm_id, "target_name": "jupyter.widget.control",
                                                  "data": {}}, session, {"version": "1.0.0"})))
