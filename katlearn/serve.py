@@ -167,10 +167,36 @@ def voila_argv(port: int = 8866, present: bool = False) -> list[str]:
         f"--MappingKernelManager.cull_idle_timeout={_env_int('KATLEARN_CULL_IDLE_TIMEOUT_S', CULL_IDLE_TIMEOUT_S)}",
         f"--MappingKernelManager.cull_interval={_env_int('KATLEARN_CULL_INTERVAL_S', CULL_INTERVAL_S)}",
         "--MappingKernelManager.cull_connected=False",
+        # Kernels talk to the server over local sockets (files in Jupyter's runtime dir), not TCP
+        # ports: with TCP the server picks a free port, closes it and hands the number to the new
+        # kernel, and when a room of pages starts kernels at once another connection can take that
+        # port first, so the kernel dies with "Address already in use" (seen in the kernel-churn
+        # test). Sockets are also private to this machine's user, where TCP ports are open to all.
+        f"--KernelManager.transport={kernel_transport()}",
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in EXTENSION_DENYLIST),
         # Presenter decks are rendered whole by the reveal template: warm kernels, no pre-rendering.
         *_pool_argv(allow_prerender=not present),
     ]
+
+
+# Longest path of a Unix socket on Linux (sun_path is 108 bytes with its terminating NUL).
+_UNIX_SOCKET_PATH_MAX = 107
+
+
+def kernel_transport() -> str:
+    """``ipc`` (Unix sockets next to each kernel's connection file) where the connection-file
+    folder leaves room for the socket names, else ``tcp``. Socket names are the connection file's
+    name plus ``-ipc-<n>``: ``kernel-<36-character id>-ipc-<n>``. The folder is
+    ``<tmp>/voila_<8 characters>`` for ``katlearn serve`` and Jupyter's runtime dir on a hub."""
+    import tempfile
+
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    if sys.platform.startswith("win"):
+        return "tcp"
+    folders = (os.path.join(tempfile.gettempdir(), "voila_" + "x" * 8), jupyter_runtime_dir())
+    longest = max(len(os.path.join(folder, "kernel-" + "0" * 36 + "-ipc-99")) for folder in folders)
+    return "ipc" if longest <= _UNIX_SOCKET_PATH_MAX else "tcp"
 
 
 def default_prerender() -> int:

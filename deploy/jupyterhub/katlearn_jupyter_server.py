@@ -47,6 +47,7 @@ def voila_config() -> Config:
     course exactly as the course server does (template, stripped sources, no tracebacks, culling…)
     without a second copy of the list to keep in step.
     """
+    from jupyter_client.manager import KernelManager
     from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
     from traitlets.config.loader import KVArgParseConfigLoader
     from voila.configuration import VoilaConfiguration
@@ -56,7 +57,8 @@ def voila_config() -> Config:
 
     argv = [a.replace("--template=", "--VoilaConfiguration.template=", 1)
             for a in serve.voila_argv() if a != str(paths.notebooks()) and not a.startswith(STANDALONE_ONLY)]
-    loader = KVArgParseConfigLoader(argv, classes=[VoilaConfiguration, VoilaExecutor, MappingKernelManager])
+    loader = KVArgParseConfigLoader(
+        argv, classes=[VoilaConfiguration, VoilaExecutor, MappingKernelManager, KernelManager])
     return loader.load_config()
 
 

@@ -31,6 +31,7 @@ def test_defaults(monkeypatch):
     assert denied == list(serve.EXTENSION_DENYLIST)
     assert "jupyterlab-plotly" in serve.EXTENSION_DENYLIST
     assert "--template=katlearn" in argv
+    assert _value(argv, "--KernelManager.transport") == "ipc"  # no TCP port races between kernels
     present = serve.voila_argv(present=True)
     assert "--template=katlearn-reveal" in present
     assert not any("preheat_kernel" in a for a in present)
@@ -130,3 +131,18 @@ def test_gzip_cache_compresses_once_per_file_version(tmp_path):
     assert cache.get(str(f)) is first
     f.write_text("var b = 2;\n" * 10)
     assert gzip.decompress(cache.get(str(f))) == f.read_bytes()
+
+
+def test_kernels_use_tcp_where_socket_paths_would_be_too_long(monkeypatch):
+    from tests.plugin import scratch_dir
+
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(scratch_dir() / "runtime"))
+    assert serve.kernel_transport() == "ipc"
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(scratch_dir() / ("r" * 80)))
+    assert serve.kernel_transport() == "tcp"
+    assert _value(serve.voila_argv(), "--KernelManager.transport") == "tcp"
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(scratch_dir() / "runtime"))
+    monkeypatch.setenv("TMPDIR", str(scratch_dir() / ("t" * 80)))
+    monkeypatch.setattr("tempfile.tempdir", None)  # re-read TMPDIR
+    (scratch_dir() / ("t" * 80)).mkdir(exist_ok=True)
+    assert serve.kernel_transport() == "tcp"
