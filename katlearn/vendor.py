@@ -52,9 +52,10 @@ def _js_version(path: Path) -> str | None:
 
 def wheel_plotly_js() -> Path:
     """The full plotly.js bundle inside the installed plotly wheel."""
-    import plotly
+    from importlib.util import find_spec
 
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    # found, not imported: a page's kernel asks for the bundle's URL and needs nothing else of plotly
+    return Path(find_spec("plotly").origin).parent / "package_data" / "plotly.min.js"
 
 
 def cartesian_plotly_js() -> Path:

@@ -1,0 +1,83 @@
+"""What a page's kernel loads: each learner's kernel holds it, so a heavy import is paid per learner.
+
+Every code cell of every page runs here in a plain Python process (IPython's shell, as a kernel
+runs them; widgets without a front end). Behaviour only: which modules got imported, never how
+long anything took.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from katlearn.figures import base
+
+REPO = Path(__file__).resolve().parents[2]
+
+# plotly's figure classes and templates (~17 MB per kernel): the course sends figures as plain
+# data (katlearn.figures.base.Figure), so no page needs them.
+HEAVY = ("plotly.graph_objs", "plotly.subplots", "plotly.io")
+
+RUN_PAGES = r"""
+import json, sys
+from pathlib import Path
+from IPython.core.interactiveshell import InteractiveShell
+
+heavy = tuple(sys.argv[1].split(","))
+shell = InteractiveShell.instance()
+report = {"first": None, "errors": [], "asked": []}
+import katlearn.figures.base as base
+_skeleton = base._subplot_skeleton
+def _recording(spec):
+    report["asked"].append(spec)
+    return _skeleton(spec)
+base._subplot_skeleton = _recording
+for path in sys.argv[2:]:
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        result = shell.run_cell("".join(cell["source"]), silent=True)
+        if not result.success:
+            report["errors"].append(f"{Path(path).name} cell {i}: {result.error_in_exec or result.error_before_exec!r}")
+        loaded = [m for m in heavy if m in sys.modules]
+        if loaded and report["first"] is None:
+            report["first"] = f"{Path(path).name} cell {i} imported {', '.join(loaded)}"
+print("REPORT" + json.dumps(report))
+"""
+
+
+@pytest.fixture(scope="module")
+def pages_report(tmp_path_factory) -> dict:
+    pages = sorted(str(p) for p in (REPO / "notebooks").glob("*.ipynb"))
+    env = {**os.environ, "KATLEARN_DB": str(tmp_path_factory.mktemp("store") / "progress.sqlite")}
+    proc = subprocess.run([sys.executable, "-c", RUN_PAGES, ",".join(HEAVY), *pages], capture_output=True,
+                          text=True, timeout=240, cwd=REPO / "notebooks", env=env)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("REPORT")]
+    assert proc.returncode == 0 and lines, proc.stderr[-3000:]
+    return json.loads(lines[-1][len("REPORT"):])
+
+
+def test_every_page_runs_in_a_plain_process(pages_report) -> None:
+    assert pages_report["errors"] == []
+
+
+def test_no_page_kernel_imports_plotlys_figure_classes(pages_report) -> None:
+    missing = sorted(set(pages_report["asked"]) - set(base._stored_grids()))
+    assert not missing, ("subplot grids not stored; add them with\n  python -m katlearn.figures.base "
+                         + " ".join(f"'{spec}'" for spec in missing))
+    assert pages_report["first"] is None, pages_report["first"]
+
+
+def test_stored_subplot_grids_are_plotlys_own() -> None:
+    stored = json.loads(base.SUBPLOT_STORE.read_text(encoding="utf-8"))
+    assert stored, "no stored grids"
+    for spec, entry in stored.items():
+        layout, grid = base.plotly_subplot_skeleton(spec)
+        assert entry["layout"] == json.loads(json.dumps(layout)), f"stale layout for {spec}; rerun python -m katlearn.figures.base"
+        assert {(r, c): (x, y) for r, c, x, y in entry["grid"]} == grid, spec
