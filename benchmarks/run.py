@@ -562,9 +562,12 @@ async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace
     await ctx.close()
 
     cold, warm, failed = [], [], []
+    waited = 0.0  # seconds spent letting the server settle between loads (reported, not measured)
     for _ in range(cfg.loads):
+        t_wait = time.monotonic()
         await wait_kernels(server, idle_kernels, 20)
         await wait_pool(server, pool, 60)
+        waited += time.monotonic() - t_wait
         ctx = await browser.new_context(viewport=VIEWPORT)
         res, page = await load(ctx, url, expect)
         (cold if res.ok else failed).append(res)
@@ -572,8 +575,10 @@ async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace
         await ctx.close()
     ctx = await browser.new_context(viewport=VIEWPORT)
     for i in range(cfg.loads + 1):
+        t_wait = time.monotonic()
         await wait_kernels(server, idle_kernels, 20)
         await wait_pool(server, pool, 60)
+        waited += time.monotonic() - t_wait
         res, page = await load(ctx, url, expect)
         if not res.ok:
             failed.append(res)
@@ -593,6 +598,7 @@ async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace
                            "http": pct([r.http_bytes for r in warm], 0.5), "ws": pct([r.ws_bytes for r in warm], 0.5),
                            "requests": pct([r.requests for r in warm], 0.5)}
     out["failed"] = [r.error for r in failed]
+    out["settle_wait_s"] = round(waited, 1)
     return out
 
 
@@ -948,7 +954,8 @@ async def main_async(cfg: argparse.Namespace) -> dict:
                 partial.parent.mkdir(parents=True, exist_ok=True)
                 partial.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
                 tti = (res.get("tti_cold_ms") or {}).get("median")
-                print(f"bench: {nb}: cold median {fmt_ms(tti)} ms, {time.monotonic() - t0:.0f} s", flush=True)
+                print(f"bench: {nb}: cold median {fmt_ms(tti)} ms, {time.monotonic() - t0:.0f} s "
+                      f"({res.get('settle_wait_s', 0):.0f} s of it waiting for the server to settle)", flush=True)
             candidates = [nb for nb in notebooks if nb != BASELINE and "error" not in result["pages"][nb]]
             room_nb = cfg.room_module or max(
                 candidates or [BASELINE],
