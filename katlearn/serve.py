@@ -73,6 +73,10 @@ PRERENDER_PACE_S = 2.0
 # A kernel taken from the pool is replaced this many seconds later, not at once: starting Python and
 # importing the course (~2 s of CPU) would otherwise compete with the page being served.
 REFILL_DELAY_S = 3.0
+# A workshop pool with plenty of copies left waits for the room to stop arriving (no page handed out
+# for this long) before re-making any: while learners arrive, the CPU serves their pages. Once fewer
+# than a quarter of its copies are left, copies are re-made after REFILL_DELAY_S as usual.
+ROOM_REFILL_QUIET_S = 20.0
 # Labextensions the course does not use, so pages do not load them: figures are PlotView (anywidget)
 # drawn with the course's own plotly.js, so plotly's JupyterLab renderer (a 4.8 MB chunk on every
 # first visit) is not sent; Voila's "preview in JupyterLab" button and the Pygments theme (for code
@@ -457,7 +461,8 @@ def fresh_after_hand_out(cls):
       made, which at start-up could keep the first learner waiting for every other page's kernel.
       Without a ready copy the page is served the ordinary way (by a warm kernel, if any).
     - The first fill at start-up is staggered (home page first) instead of all at once; the extra
-      copies of a workshop pool, and copies handed out (once arrivals pause), are made one at a time
+      copies of a workshop pool, and copies handed out (once arrivals pause: for a workshop pool with
+      a quarter of its copies left, once the room has stopped arriving), are made one at a time
       (see ``_katlearn_refiller``).
     - Pool sizes per notebook from ``KATLEARN_PRERENDER_POOLS`` (see :func:`prerender_pools`).
     """
@@ -524,15 +529,16 @@ def fresh_after_hand_out(cls):
 
         async def _katlearn_refiller(self) -> None:
             """Replace handed-out copies one at a time, once no page has been handed out for
-            REFILL_DELAY_S: a room arriving together gets the CPU for its own pages, not for
-            making copies for learners who are not there yet."""
+            REFILL_DELAY_S (ROOM_REFILL_QUIET_S while a workshop pool has copies to spare): a room
+            arriving together gets the CPU for its own pages, not for making copies for learners
+            who are not there yet."""
             loop = asyncio.get_running_loop()
             while self._katlearn_wanted and not self._katlearn_stopping:
-                wait = self._katlearn_last_handout + REFILL_DELAY_S - loop.time()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                    continue
                 name, kwargs = next(iter(self._katlearn_wanted.items()))
+                wait = self._katlearn_last_handout + self._katlearn_refill_delay(name) - loop.time()
+                if wait > 0:  # looked at again each second: more hand-outs can shorten the wait
+                    await asyncio.sleep(min(wait, 1.0))
+                    continue
                 pool = self._pools.setdefault(name, [])
                 if len(pool) >= self._katlearn_target(name):
                     del self._katlearn_wanted[name]
@@ -543,6 +549,11 @@ def fresh_after_hand_out(cls):
                 except Exception:  # noqa: BLE001 - Voila drops a failed copy from the pool itself
                     self.log.exception("katlearn: could not pre-render %s", name)
                 await asyncio.sleep(PRERENDER_PACE_S)  # ... and runs its notebook before the next starts
+
+        def _katlearn_refill_delay(self, name: str) -> float:
+            """Seconds without a hand-out before a copy of ``name`` is re-made: short when the pool
+            is (nearly) empty, long while a workshop pool still has a quarter of its copies."""
+            return REFILL_DELAY_S if len(self._ready(name)) * 4 < self._katlearn_target(name) else ROOM_REFILL_QUIET_S
 
         async def shutdown_all(self, *args, **kwargs):
             self._katlearn_stopping = True

@@ -169,6 +169,43 @@ def test_kernel_handed_out_after_idling_in_the_pool_is_not_culled(chromium, prob
         ctx.close()
 
 
+def take_copy(server) -> None:
+    """A learner opens the probe page (taking a pre-rendered copy) and closes it at once."""
+    with urllib.request.urlopen(server.page_url(PROBE), timeout=120) as r:
+        kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', r.read().decode()).group(1)
+    origin = server.base_url.rstrip("/")
+    req = urllib.request.Request(server.url(f"voila/api/shutdown/{kernel_id}"), method="POST", data=b"",
+                                 headers={"Origin": origin})
+    urllib.request.urlopen(req, timeout=30).close()
+
+
+def test_a_workshop_pool_is_remade_once_the_room_has_arrived(probe_root):
+    """While a workshop pool has copies to spare, arriving learners do not set off re-making copies
+    (the CPU serves their pages); once the arrivals pause, or the pool runs low, it is refilled."""
+    from katlearn.serve import REFILL_DELAY_S, PRERENDER_PACE_S, ROOM_REFILL_QUIET_S
+
+    size = 8
+    started = lambda: log_count(server, r"Kernel started")  # noqa: E731
+    with serve(probe_root, "workshop", pool_size=0, prerender=0, prerender_pools=f"{PROBE}={size}",
+               cull_idle_timeout_s=CULL_S, cull_interval_s=1) as server:
+        assert wait_until(lambda: live_kernels(server) == size, timeout_s=180), server.log_since(0)[-2000:]
+        before = started()
+        for _ in range(3):
+            take_copy(server)
+        time.sleep(REFILL_DELAY_S + PRERENDER_PACE_S + 3)  # an everyday pool would be re-making copies now
+        assert started() == before, "copies re-made while the room was still arriving, with 5 of 8 left"
+        assert wait_until(lambda: started() == before + 3, timeout_s=ROOM_REFILL_QUIET_S + 60)
+        assert wait_until(lambda: live_kernels(server) == size, timeout_s=60)
+
+        # a pool running low is refilled without waiting for the room to stop arriving
+        before = started()
+        for _ in range(size - 1):
+            take_copy(server)
+        assert wait_until(lambda: started() > before, timeout_s=ROOM_REFILL_QUIET_S - 5), \
+            "a pool with one copy left waited as long as a full one"
+        assert wait_until(lambda: live_kernels(server) == size, timeout_s=120)
+
+
 @pytest.mark.parametrize(("warm", "prerender"), [(2, 0), (1, 1)], ids=["warm-pool", "prerendered"])
 def test_after_100_loads_and_closes_only_the_pool_is_left(probe_root, warm, prerender):
     """Half the pages close properly (beacon), half just drop their connection (left to the
