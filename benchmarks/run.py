@@ -536,6 +536,20 @@ async def quiz_latency(page, samples: int) -> dict | None:
 # the phases
 
 
+def browser_cpu_s() -> float:
+    """CPU seconds used so far by every Chromium process on the machine (loads run one at a time,
+    so the difference over one load is that page's browser-side work)."""
+    total = 0.0
+    for p in psutil.process_iter(["name"]):
+        if "chrom" in (p.info["name"] or "").lower():
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system + getattr(t, "children_user", 0.0) + getattr(t, "children_system", 0.0)
+            except psutil.Error:
+                pass
+    return total
+
+
 async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace, pool: int, idle_kernels: int) -> dict:
     url = server.url(nb)
     out: dict = {"notebook": nb}
@@ -561,7 +575,7 @@ async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace
     await close(page)
     await ctx.close()
 
-    cold, warm, failed = [], [], []
+    cold, warm, failed, browser_cpu = [], [], [], []
     waited = 0.0  # seconds spent letting the server settle between loads (reported, not measured)
     for _ in range(cfg.loads):
         t_wait = time.monotonic()
@@ -569,7 +583,10 @@ async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace
         await wait_pool(server, pool, 60)
         waited += time.monotonic() - t_wait
         ctx = await browser.new_context(viewport=VIEWPORT)
+        cpu0 = browser_cpu_s()
         res, page = await load(ctx, url, expect)
+        if res.ok:
+            browser_cpu.append(browser_cpu_s() - cpu0)
         (cold if res.ok else failed).append(res)
         await close(page)
         await ctx.close()
@@ -599,6 +616,7 @@ async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace
                            "requests": pct([r.requests for r in warm], 0.5)}
     out["failed"] = [r.error for r in failed]
     out["settle_wait_s"] = round(waited, 1)
+    out["browser_cpu_s"] = summary(browser_cpu)
     return out
 
 
@@ -822,8 +840,8 @@ def markdown(res: dict) -> str:
         "",
         "| page | TTI cold median / p95 (ms) | × baseline | TTI warm median / p95 (ms) | HTML done warm (ms) "
         "| first visit MB | repeat MB | control → figure median / p95 (ms) | quiz median / p95 (ms) "
-        "| kernel RSS / USS (MB) | failed |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| kernel RSS / USS (MB) | browser CPU per cold load (s) | failed |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     base = res["pages"].get(BASELINE, {})
     base_cold = (base.get("tti_cold_ms") or {}).get("median")
@@ -846,6 +864,7 @@ def markdown(res: dict) -> str:
             f"| {fmt_ms(ctl.get('median'))} / {fmt_ms(ctl.get('p95'))}{mark(None if not ctl else ctl['p95'] <= TARGETS['control_p95_ms'])} "
             f"| {fmt_ms(qz.get('median'))} / {fmt_ms(qz.get('p95'))} "
             f"| {fmt_ms(km.get('rss'))} / {fmt_ms(km.get('uss'))}{mark(None if not km else km['rss'] <= TARGETS['kernel_rss_mb'])} "
+            f"| {(p.get('browser_cpu_s') or {}).get('median') or 0:.1f} "
             f"| {len(p['failed'])} |"
         )
     lines += ["", "## Kernel-side update cost (in-process, no browser)", "",
@@ -861,14 +880,21 @@ def markdown(res: dict) -> str:
             lines.append(f"| {nb} | error: {c['error'][:120]} | | |")
     lines += ["", "## Rooms", "",
               "In browsers: each learner is a Chromium context on this same machine, so the browsers share "
-              f"its {res['machine']['cpu_count']} cores with the server and every kernel (no real room does).", "",
-              "| learners | arriving within (s) | page | TTI median / p95 (ms) | HTML done p95 (ms) | failed "
-              "| peak kernels | peak server RSS (MB) | peak kernels RSS / USS (MB) |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              f"its {res['machine']['cpu_count']} cores with the server and every kernel (no real room does); "
+              f"they run at a lower priority (nice {res['config'].get('browser_nice', 0)}) so they do not starve "
+              "the server they measure. Browser CPU needed = learners × the page's browser CPU per cold load "
+              "(measured alone), against the cores × seconds the machine has while the room arrives: above "
+              "100 % the browsers queue for the CPU and the room's TTI measures this machine, not the server.", "",
+              "| learners | arriving within (s) | page | browser CPU needed | TTI median / p95 (ms) | HTML done p95 (ms) "
+              "| failed | peak kernels | peak server RSS (MB) | peak kernels RSS / USS (MB) |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in res.get("rooms", []):
         pk = r["peak_mb"]
+        per_load = ((res["pages"].get(r["notebook"]) or {}).get("browser_cpu_s") or {}).get("median")
+        need = "–" if not per_load else (f"{r['learners'] * per_load:.0f} CPU-s = "
+                                         f"{100 * r['learners'] * per_load / (r['window_s'] * res['machine']['cpu_count']):.0f} %")
         lines.append(
-            f"| {r['learners']} | {r['window_s']:.0f} | {r['notebook']} | {fmt_ms(r['tti_ms']['median'])} / "
+            f"| {r['learners']} | {r['window_s']:.0f} | {r['notebook']} | {need} | {fmt_ms(r['tti_ms']['median'])} / "
             f"{fmt_ms(r['tti_ms']['p95'])}{mark(None if r['tti_ms']['p95'] is None else r['tti_ms']['p95'] <= TARGETS['room_p95_ms'])} "
             f"| {fmt_ms(r['html_done_ms']['p95'])} | {r['failed']}{mark(r['failed'] == 0)} | {pk['kernels']} "
             f"| {pk['server_rss']:.0f} | {pk['kernels_rss']:.0f} / {pk['kernels_uss']:.0f} |")
@@ -913,6 +939,27 @@ def markdown(res: dict) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+BROWSER_NICE = 10
+
+
+def niced_chromium(tmp: Path) -> Path:
+    """Chromium started at a lower CPU priority (``nice``). In a real room every learner's browser
+    runs on the learner's own computer; here the benchmark's browsers share two cores with the
+    server they measure, and a room of them would otherwise starve it (pages then wait on the server
+    only because of the benchmark). The browsers still compete with one another.
+
+    Run as root, Chromium raises its own display threads' priority above everything else (nice -8
+    and lower, which root may do): the capability to do so is dropped first."""
+    wrapper = tmp / "chromium-niced"
+    drop = ""
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("setpriv"):
+        drop = "setpriv --bounding-set=-sys_nice --inh-caps=-sys_nice "
+    wrapper.write_text(f'#!/bin/sh\nexec {drop}nice -n {BROWSER_NICE} "{kbrowser.find_chromium()}" "$@"\n',
+                       encoding="utf-8")
+    wrapper.chmod(0o755)
+    return wrapper
+
+
 async def main_async(cfg: argparse.Namespace) -> dict:
     from playwright.async_api import async_playwright
 
@@ -928,7 +975,8 @@ async def main_async(cfg: argparse.Namespace) -> dict:
     result: dict = {"started": started.isoformat(timespec="seconds"), "machine": machine(),
                     "loadavg_before": loadavg_before,
                     "config": {"quick": cfg.quick, "loads": cfg.loads, "samples": cfg.samples, "rooms": cfg.rooms,
-                               "room_window_s": cfg.room_window, "server_env": extra_env},
+                               "room_window_s": cfg.room_window, "server_env": extra_env,
+                               "browser_nice": BROWSER_NICE},
                     "pages": {}, "rooms": []}
     try:
         prerender = int(extra_env.get("KATLEARN_PRERENDER", kserve.PRERENDER))
@@ -944,7 +992,7 @@ async def main_async(cfg: argparse.Namespace) -> dict:
         result["startup_fill_s"] = time.monotonic() - t_fill
         result["idle_memory"] = server.memory()
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=kbrowser.find_chromium(),
+            browser = await p.chromium.launch(executable_path=str(niced_chromium(tmp)),
                                               args=kbrowser.LAUNCH_ARGS, headless=True)
             for nb in notebooks:
                 t0 = time.monotonic()
