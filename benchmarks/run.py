@@ -307,11 +307,15 @@ async def wait_kernels(server: Server, at_most: int, timeout_s: float) -> int:
     return n
 
 
-async def wait_pool(server: Server, size: int, timeout_s: float) -> None:
+async def wait_pool(server: Server, size: int, timeout_s: float, kernels: int = 0) -> None:
     """Wait until ``size`` warm kernels are ready and every kernel has gone quiet: the warm pool is
-    full and each pre-rendered page has run up to its last cell (where it waits for a learner)."""
+    full and each pre-rendered page has run up to its last cell (where it waits for a learner).
+    ``kernels``: also wait until the server runs that many kernels (every pre-render pool re-made:
+    a workshop pool with copies to spare is refilled only once arrivals have paused for a while)."""
     deadline = time.monotonic() + timeout_s
     while size and time.monotonic() < deadline and server.pooled() < size:
+        await asyncio.sleep(0.5)
+    while time.monotonic() < deadline and len(server.kernels()) < kernels:
         await asyncio.sleep(0.5)
     # a page just closed has its copy re-made only after the refill delay: let that start first
     await asyncio.sleep(kserve.REFILL_DELAY_S + 0.5)
@@ -1016,12 +1020,12 @@ async def main_async(cfg: argparse.Namespace) -> dict:
                 idle_kernels += max(cfg.room_pool - prerender, 0)
                 result["room_pool_size"] = cfg.room_pool
                 t_fill = time.monotonic()
-                await wait_pool(server, pool, 900)
+                await wait_pool(server, pool, 900, kernels=idle_kernels)
                 result["room_pool_fill_s"] = time.monotonic() - t_fill
                 result["room_idle_memory"] = server.memory()
             for n in ([] if cfg.no_browser_rooms else cfg.rooms):
                 await wait_kernels(server, idle_kernels, 60)
-                await wait_pool(server, pool, 300)
+                await wait_pool(server, pool, 300, kernels=idle_kernels)
                 room = await bench_room(browser, server, room_nb, n, cfg.room_window,
                                         result["pages"][room_nb].get("expect"))
                 result["rooms"].append(room)
@@ -1030,7 +1034,7 @@ async def main_async(cfg: argparse.Namespace) -> dict:
         result["rooms_http"] = []
         for n in cfg.rooms:
             await wait_kernels(server, idle_kernels, 120)
-            await wait_pool(server, pool, 300)
+            await wait_pool(server, pool, 300, kernels=idle_kernels)
             room = await bench_room_http(server, room_nb, n, cfg.room_window)
             result["rooms_http"].append(room)
             print(f"bench: HTTP room of {n}: HTML p95 {fmt_ms(room['html_done_ms']['p95'])} ms, "
