@@ -169,14 +169,27 @@ def test_kernel_handed_out_after_idling_in_the_pool_is_not_culled(chromium, prob
         ctx.close()
 
 
-def take_copy(server) -> None:
-    """A learner opens the probe page (taking a pre-rendered copy) and closes it at once."""
+def open_page(server) -> tuple[str, str]:
+    """A learner's request for the probe page (taking a pre-rendered copy, if any): kernel id and HTML."""
     with urllib.request.urlopen(server.page_url(PROBE), timeout=120) as r:
-        kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', r.read().decode()).group(1)
-    origin = server.base_url.rstrip("/")
+        html = r.read().decode()
+    return re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1), html
+
+
+def send_beacon(server, kernel_id: str) -> None:
+    """The page's own "closed" beacon (same origin), as Voila sends it when a tab is closed."""
     req = urllib.request.Request(server.url(f"voila/api/shutdown/{kernel_id}"), method="POST", data=b"",
-                                 headers={"Origin": origin})
-    urllib.request.urlopen(req, timeout=30).close()
+                                 headers={"Origin": server.base_url.rstrip("/")})
+    try:
+        urllib.request.urlopen(req, timeout=30).close()
+    except urllib.error.HTTPError as e:
+        raise AssertionError(f"beacon {e.code} for {kernel_id}:\n" + "\n".join(
+            ln for ln in server.log_since(0).splitlines() if kernel_id in ln)) from None
+
+
+def take_copy(server) -> None:
+    """A learner opens the probe page and closes it at once."""
+    send_beacon(server, open_page(server)[0])
 
 
 def test_a_workshop_pool_is_remade_once_the_room_has_arrived(probe_root):
@@ -219,22 +232,14 @@ def test_after_100_loads_and_closes_only_the_pool_is_left(probe_root, warm, prer
         origin = server.base_url.rstrip("/")
 
         def visit(i: int) -> bool:
-            with urllib.request.urlopen(server.page_url(PROBE), timeout=120) as r:
-                html = r.read().decode()
-            kernel_id = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+            kernel_id, html = open_page(server)
             rendered = "application/vnd.jupyter.widget-view+json" in html
             if i % 2:
                 ws = websocket.create_connection(
                     origin.replace("http", "ws") + f"/api/kernels/{kernel_id}/channels", timeout=30)
                 ws.close()
             else:
-                req = urllib.request.Request(server.url(f"voila/api/shutdown/{kernel_id}"), method="POST",
-                                             data=b"", headers={"Origin": origin})
-                try:
-                    urllib.request.urlopen(req, timeout=30).close()
-                except urllib.error.HTTPError as e:
-                    raise AssertionError(f"beacon {e.code} for {kernel_id}:\n" + "\n".join(
-                        ln for ln in server.log_since(0).splitlines() if kernel_id in ln)) from None
+                send_beacon(server, kernel_id)
             return rendered
 
         with ThreadPoolExecutor(max_workers=4) as ex:
