@@ -241,8 +241,8 @@ def _json_default(value: Any) -> Any:
 
 # Subplot grids of the course's figures as plotly's make_subplots lays them out, stored with the
 # package: building one needs plotly's figure classes and default template (~17 MB of a page's
-# kernel). tests/unit/test_figures_base.py checks every stored grid against plotly's own result
-# and that every grid the figures ask for is stored; `python -m katlearn.figures.base` rewrites it.
+# kernel). tests/unit/test_kernel_imports.py checks every stored grid against plotly's own result
+# and that every grid the pages ask for is stored; `python -m katlearn.figures.base` rewrites it.
 SUBPLOT_STORE = Path(__file__).with_name("subplot_grids.json")
 
 
