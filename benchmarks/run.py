@@ -322,6 +322,17 @@ async def wait_pool(server: Server, size: int, timeout_s: float, kernels: int = 
     await wait_quiet(server, max(deadline - time.monotonic(), 1.0))
 
 
+async def settle(server: Server, idle_kernels: int, pool: int, close_s: float, fill_s: float,
+                 refilled: bool = False) -> float:
+    """Let the server get back to idle before the next load or room: closed pages' kernels gone
+    (up to ``close_s``), warm pool ready and quiet (up to ``fill_s``; with ``refilled``, also every
+    pre-render pool re-made). Returns the seconds waited."""
+    t0 = time.monotonic()
+    await wait_kernels(server, idle_kernels, close_s)
+    await wait_pool(server, pool, fill_s, kernels=idle_kernels if refilled else 0)
+    return time.monotonic() - t0
+
+
 async def wait_quiet(server: Server, timeout_s: float, cpu_pct: float = 8.0, hold_s: float = 1.5) -> bool:
     """Wait until the server and its kernels together use under ``cpu_pct`` % of one core for
     ``hold_s`` seconds (pools filled, pre-rendering done)."""
@@ -582,10 +593,7 @@ async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace
     cold, warm, failed, browser_cpu = [], [], [], []
     waited = 0.0  # seconds spent letting the server settle between loads (reported, not measured)
     for _ in range(cfg.loads):
-        t_wait = time.monotonic()
-        await wait_kernels(server, idle_kernels, 20)
-        await wait_pool(server, pool, 60)
-        waited += time.monotonic() - t_wait
+        waited += await settle(server, idle_kernels, pool, close_s=20, fill_s=60)
         ctx = await browser.new_context(viewport=VIEWPORT)
         cpu0 = browser_cpu_s()
         res, page = await load(ctx, url, expect)
@@ -596,10 +604,7 @@ async def bench_module(browser, server: Server, nb: str, cfg: argparse.Namespace
         await ctx.close()
     ctx = await browser.new_context(viewport=VIEWPORT)
     for i in range(cfg.loads + 1):
-        t_wait = time.monotonic()
-        await wait_kernels(server, idle_kernels, 20)
-        await wait_pool(server, pool, 60)
-        waited += time.monotonic() - t_wait
+        waited += await settle(server, idle_kernels, pool, close_s=20, fill_s=60)
         res, page = await load(ctx, url, expect)
         if not res.ok:
             failed.append(res)
@@ -1024,8 +1029,7 @@ async def main_async(cfg: argparse.Namespace) -> dict:
                 result["room_pool_fill_s"] = time.monotonic() - t_fill
                 result["room_idle_memory"] = server.memory()
             for n in ([] if cfg.no_browser_rooms else cfg.rooms):
-                await wait_kernels(server, idle_kernels, 60)
-                await wait_pool(server, pool, 300, kernels=idle_kernels)
+                await settle(server, idle_kernels, pool, close_s=60, fill_s=300, refilled=True)
                 room = await bench_room(browser, server, room_nb, n, cfg.room_window,
                                         result["pages"][room_nb].get("expect"))
                 result["rooms"].append(room)
@@ -1033,8 +1037,7 @@ async def main_async(cfg: argparse.Namespace) -> dict:
             await browser.close()
         result["rooms_http"] = []
         for n in cfg.rooms:
-            await wait_kernels(server, idle_kernels, 120)
-            await wait_pool(server, pool, 300, kernels=idle_kernels)
+            await settle(server, idle_kernels, pool, close_s=120, fill_s=300, refilled=True)
             room = await bench_room_http(server, room_nb, n, cfg.room_window)
             result["rooms_http"].append(room)
             print(f"bench: HTTP room of {n}: HTML p95 {fmt_ms(room['html_done_ms']['p95'])} ms, "
