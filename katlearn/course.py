@@ -64,11 +64,14 @@ def read_module_meta(path: Path) -> ModuleMeta:
     """Read and validate one notebook's course metadata."""
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise NotebookMetaError(f"{path}: not a readable notebook: {exc}") from exc
-    raw = nb.get("metadata", {}).get("katlearn")
+    metadata = nb.get("metadata") if isinstance(nb, dict) else None
+    raw = metadata.get("katlearn") if isinstance(metadata, dict) else None
     if raw is None:
         raise NotebookMetaError(f"{path}: metadata.katlearn: missing")
+    if not isinstance(raw, dict):
+        raise NotebookMetaError(f"{path}: metadata.katlearn: must be a mapping, not {type(raw).__name__}")
     try:
         return ModuleMeta.model_validate({**raw, "slug": path.stem})
     except ValidationError as exc:
@@ -82,18 +85,36 @@ def _signature(folder: Path) -> tuple:
 
 
 @lru_cache(maxsize=4)
-def _modules_cached(folder: str, _sig: tuple) -> tuple[ModuleMeta, ...]:
-    metas = [read_module_meta(p) for p in sorted(Path(folder).glob("*.ipynb"))]
-    return tuple(sorted(metas, key=lambda m: (m.order, m.slug)))
+def _scan_cached(folder: str, _sig: tuple) -> tuple[tuple[ModuleMeta, ...], tuple[NotebookMetaError, ...]]:
+    metas: list[ModuleMeta] = []
+    left_out: list[NotebookMetaError] = []
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        try:
+            metas.append(read_module_meta(path))
+        except NotebookMetaError as exc:
+            left_out.append(exc)
+    return tuple(sorted(metas, key=lambda m: (m.order, m.slug))), tuple(left_out)
+
+
+def _scan(folder: Path | None) -> tuple[tuple[ModuleMeta, ...], tuple[NotebookMetaError, ...]]:
+    folder = folder or paths.notebooks()
+    return _scan_cached(str(folder), _signature(folder))
 
 
 def modules(folder: Path | None = None) -> tuple[ModuleMeta, ...]:
     """Every course notebook in ``folder`` (default ``notebooks/``), in course order.
 
-    Notebooks whose metadata has no ``order`` are not course pages (none exist today).
+    A notebook whose course metadata is missing or malformed (an educator's own notebook dropped
+    into the folder, say) is not a course page: it is left out here, so every other page still
+    has its header, course map and navigation. :func:`left_out` lists such notebooks, the server
+    logs them once, and ``katlearn check`` fails on them.
     """
-    folder = folder or paths.notebooks()
-    return _modules_cached(str(folder), _signature(folder))
+    return _scan(folder)[0]
+
+
+def left_out(folder: Path | None = None) -> tuple[NotebookMetaError, ...]:
+    """Why each notebook in ``folder`` that :func:`modules` leaves out is not a course page."""
+    return _scan(folder)[1]
 
 
 def learner_modules(folder: Path | None = None) -> tuple[ModuleMeta, ...]:

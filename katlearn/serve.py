@@ -123,9 +123,33 @@ def ensure_vendor() -> Path:
     return VENDOR_DIR
 
 
-def page_config_hook(page_config: dict, **_kwargs) -> dict:
-    """Voila's per-page config, plus the plotly.js URL the page head starts loading at once."""
-    return {**page_config, "katlearnPlotly": kvendor.plotly_js_url()}
+class CoursePageConfig:
+    """Voila's ``page_config_hook``: the per-page config plus the plotly.js URL the page head starts
+    loading at once.
+
+    Voila calls it in the server for every page it renders (pre-rendered copies included), so it
+    is also where the server says, once per notebook, which notebooks are left out of the course
+    (missing or malformed ``metadata.katlearn``: see :func:`katlearn.course.left_out`), rather
+    than every page's kernel logging it again.
+    """
+
+    def __init__(self) -> None:
+        self._reported: set[str] = set()
+
+    def __call__(self, page_config: dict, log=None, **_kwargs) -> dict:
+        if log is not None:
+            self.report_left_out(log)
+        return {**page_config, "katlearnPlotly": kvendor.plotly_js_url()}
+
+    def report_left_out(self, log) -> None:
+        from katlearn import course
+
+        for problem in course.left_out():
+            text = str(problem)
+            if text not in self._reported:
+                self._reported.add(text)
+                log.warning("katlearn: %s; this notebook is left out of the course map and navigation "
+                            "(python -m katlearn check lists what to fix)", text)
 
 
 def fontawesome_dir() -> Path:
@@ -395,7 +419,7 @@ def make_app_class():
         def init_settings(self):
             # The kernel manager is built inside Voila's init_settings from the configured class;
             # ours adds the warm pool, and Voila's pre-render pool gets the hand-out fix.
-            self.voila_configuration.page_config_hook = page_config_hook
+            self.voila_configuration.page_config_hook = CoursePageConfig()
             self.voila_configuration.multi_kernel_manager_class = warm_pool_manager(
                 cull_safe_manager(self.voila_configuration.multi_kernel_manager_class), self.warm_pool_size
             )

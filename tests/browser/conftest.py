@@ -7,6 +7,8 @@ a page check can fail on any ERROR the server logged while that page was open.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -22,6 +24,10 @@ from tests.browser.helpers import CoursePage, Server
 from tests.plugin import scratch_dir
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# Every server started in this run, so a failing test can keep their logs (the scratch folder that
+# holds them is deleted when the run ends).
+_STARTED: list[Server] = []
 
 
 def free_port() -> int:
@@ -53,7 +59,28 @@ def start_server(*extra: str, log_name: str = "server.log", env: dict[str, str] 
     else:
         proc.kill()
         raise RuntimeError(f"katlearn serve did not answer within 90 s:\n{log_path.read_text()}")
-    return Server(base_url=base, process=proc, log_path=log_path)
+    srv = Server(base_url=base, process=proc, log_path=log_path)
+    _STARTED.append(srv)
+    return srv
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing browser test keeps the log of every server started so far in ``test-artifacts/``."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.failed or not _STARTED:
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{item.name}-{report.when}")
+    kept = []
+    for srv in _STARTED:
+        if srv.log_path.exists():
+            dest = ARTIFACTS / f"{stem}-{srv.log_path.name}"
+            shutil.copyfile(srv.log_path, dest)
+            kept.append(str(dest))
+    if kept:
+        report.sections.append(("server logs kept", "\n".join(kept)))
 
 
 @pytest.fixture(scope="session")

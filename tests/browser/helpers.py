@@ -18,6 +18,35 @@ IGNORED_CONSOLE = (re.compile(r"Unsatisfied version|No satisfying version"),)
 SERVER_ERROR = re.compile(r"\bERROR\b|Traceback \(most recent call last\)")
 
 
+# A log record of jupyter_server/Voila starts with "[I 2026-…", "[W …", "[E …" etc.; a traceback's
+# own lines never do, so a record runs until the next line that does.
+LOG_RECORD = re.compile(r"^\[[A-Z] \d")
+
+
+def server_errors(logged: str, limit_chars: int = 20_000) -> list[str]:
+    """Every log record in ``logged`` that reports an error, whole (with its traceback lines).
+
+    A record counts when any of its lines matches ``SERVER_ERROR``; kernels' stderr and tornado
+    both write tracebacks as several lines, and a check that kept only the matching line would
+    lose what the traceback said.
+    """
+    records: list[list[str]] = []
+    for line in logged.splitlines():
+        if LOG_RECORD.match(line) or not records:
+            records.append([line])
+        else:
+            records[-1].append(line)
+    bad = ["\n".join(r) for r in records if any(SERVER_ERROR.search(line) for line in r)]
+    out, used = [], 0
+    for text in bad:
+        if used + len(text) > limit_chars:
+            out.append(f"... {len(bad) - len(out)} more error record(s); see the server log")
+            break
+        out.append(text)
+        used += len(text)
+    return out
+
+
 @dataclass
 class Server:
     base_url: str
@@ -114,8 +143,8 @@ class CoursePage:
         assert broken == 0, f"{broken} figure(s) could not be drawn"
         assert not self.console_errors, f"console errors: {self.console_errors}"
         logged = self.server.log_since(self._log_offset)
-        bad = [line for line in logged.splitlines() if SERVER_ERROR.search(line)]
-        assert not bad, "server logged errors:\n" + "\n".join(bad[:20])
+        bad = server_errors(logged)
+        assert not bad, "server logged errors:\n" + "\n\n".join(bad)
 
     def screenshot(self, label: str = "") -> Path:
         self._shots += 1

@@ -9,10 +9,14 @@ import pytest
 
 from katlearn import paths
 from tests.browser.conftest import ARTIFACTS, start_server
-from tests.browser.helpers import CoursePage
+from tests.browser.helpers import CoursePage, server_errors
 from tests.plugin import scratch_dir
 
 BROKEN = "98_broken.ipynb"
+# Two notebooks that are not course pages: an educator's own (no course metadata) and a file cut
+# short while saving (not JSON). Neither may take the course's pages down with it.
+STRAYS = {"extra": "metadata.katlearn: missing", "half_saved": "not a readable notebook"}
+MODULES = {"01_what_is_kat.ipynb": ".kl-onset-explorer .kl-plot-ready", "02_nmda_glutamate.ipynb": ".kl-quiz"}
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +42,53 @@ def broken_course():
     srv = start_server(log_name="broken.log", env={"KATLEARN_ROOT": str(root)})
     yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="module")
+def course_with_strays():
+    """A copy of the course (home, modules 01 and 02) with two notebooks that are not course pages."""
+    root = scratch_dir() / "stray-course"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(paths.assets(), root / "assets")
+    (root / "notebooks").mkdir(parents=True)
+    for name in ["00_start_here.ipynb", *MODULES]:
+        shutil.copy(paths.notebooks() / name, root / "notebooks")
+    own = nbformat.v4.new_notebook()
+    own.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    own.cells = [nbformat.v4.new_markdown_cell("# My workshop notes"), nbformat.v4.new_code_cell("1 + 1")]
+    nbformat.write(own, root / "notebooks" / "extra.ipynb")
+    (root / "notebooks" / "half_saved.ipynb").write_text('{"cells": [{"cell_type": "mark', encoding="utf-8")
+    srv = start_server(log_name="strays.log", env={"KATLEARN_ROOT": str(root)})
+    yield srv
+    srv.stop()
+
+
+def test_a_notebook_that_is_not_a_course_page_leaves_the_rest_intact(chromium, course_with_strays):
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 800})
+    cp = CoursePage(page=ctx.new_page(), server=course_with_strays, artifacts=ARTIFACTS, test_name="strays")
+    try:
+        page = cp.open("00_start_here.ipynb", ready=".kl-course-map")
+        cp.screenshot("home")
+        assert page.locator(".kl-chrome").is_visible()
+        links = page.locator(".kl-course-map a.kl-map-link")
+        assert [links.nth(i).get_attribute("href") for i in range(links.count())] == list(MODULES)
+        assert page.locator(".kl-cell-error").count() == 0
+        for notebook, ready in MODULES.items():
+            page = cp.open(notebook, ready=ready)
+            cp.screenshot(notebook.split("_")[0])
+            assert page.locator(".kl-chrome").is_visible()
+            assert page.locator(".kl-chrome .kl-where").inner_text() == f"Module {list(MODULES).index(notebook) + 1} of 2"
+            nav = page.locator(".kl-chrome a[href$='.ipynb']")
+            assert not [h for h in (nav.nth(i).get_attribute("href") for i in range(nav.count()))
+                        if h.split("#")[0].startswith(tuple(STRAYS))]
+            assert page.locator(".kl-references li").count() >= 5
+            assert page.locator(".kl-cell-error").count() == 0
+        log = course_with_strays.log_path.read_text()
+        assert not server_errors(log), server_errors(log)
+        for stem, reason in STRAYS.items():  # one warning for each, however many pages were served
+            assert log.count(f"notebooks/{stem}.ipynb: {reason}") == 1, (stem, log)
+    finally:
+        ctx.close()
 
 
 def test_failed_cell_shows_a_friendly_notice_and_is_logged(chromium, broken_course):

@@ -53,4 +53,4 @@ def test_served_file_is_the_chosen_bundle_and_views_ask_for_it() -> None:
     served = serve.ensure_vendor() / "plotly.min.js"
     assert served.read_bytes() == vendor.plotly_js_source().read_bytes()
     assert PlotView().plotly_src == vendor.plotly_js_url()
-    assert serve.page_config_hook({"baseUrl": "/"})["katlearnPlotly"] == vendor.plotly_js_url()
+    assert serve.CoursePageConfig()({"baseUrl": "/"})["katlearnPlotly"] == vendor.plotly_js_url()
