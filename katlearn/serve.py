@@ -179,6 +179,10 @@ def voila_argv(port: int = 8866, present: bool = False) -> list[str]:
         f"--port={port}",
         f"--Voila.ip={HOST}",
         "--no-browser",
+        # every record with its time (to the millisecond), so a log can be read against a learner's
+        # report or a test's failure
+        "--Voila.log_format=[%(name)s %(asctime)s.%(msecs)03d]%(highlevel)s %(message)s",
+        "--Voila.log_datefmt=%H:%M:%S",
         f"--template={template}",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",

@@ -66,10 +66,11 @@ def start_server(*extra: str, log_name: str = "server.log", env: dict[str, str] 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """A failing browser test keeps the log of every server started so far in ``test-artifacts/``."""
+    """A failing browser test keeps the log of every server started so far, and the page it had open,
+    in ``test-artifacts/``."""
     outcome = yield
     report = outcome.get_result()
-    if not report.failed or not _STARTED:
+    if not report.failed:
         return
     ARTIFACTS.mkdir(exist_ok=True)
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{item.name}-{report.when}")
@@ -79,8 +80,16 @@ def pytest_runtest_makereport(item, call):
             dest = ARTIFACTS / f"{stem}-{srv.log_path.name}"
             shutil.copyfile(srv.log_path, dest)
             kept.append(str(dest))
+    for value in getattr(item, "funcargs", {}).values():  # the page as the browser had it, when it still is open
+        if isinstance(value, CoursePage) and not value.page.is_closed():
+            dest = ARTIFACTS / f"{stem}-page.html"
+            try:
+                dest.write_text(value.page.content(), encoding="utf-8")
+                kept.append(str(dest))
+            except Exception as exc:  # noqa: BLE001 - a page that cannot be read must not hide the failure
+                kept.append(f"(page not kept: {exc})")
     if kept:
-        report.sections.append(("server logs kept", "\n".join(kept)))
+        report.sections.append(("kept for the failure", "\n".join(kept)))
 
 
 @pytest.fixture(scope="session")

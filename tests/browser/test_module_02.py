@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 PAGE = "02_nmda_glutamate.ipynb"
 
 
@@ -44,7 +46,7 @@ def test_synapse_steps_forward_and_back(course):
     before = _revision(page, plot)
     page.locator("button.kl-synapse-next").click()
     _wait_redrawn(page, plot, before)
-    assert "Step 2 of 7" in caption.inner_text()
+    expect(caption).to_contain_text("Step 2 of 7")  # the caption is a widget of its own: its update may land after the figure's
     assert "Step 2 of 7" in page.locator(f"{plot} .kl-plot-area").get_attribute("aria-label")
     page.locator("button.kl-synapse-prev").click()
     page.wait_for_function("() => document.querySelector('.kl-synapse-caption').innerText.includes('Step 1 of 7')")
@@ -62,7 +64,7 @@ def test_voltage_slider_moves_the_marker(course):
     _wait_redrawn(page, plot, before)
     assert _trace_field(page, plot, "Your voltage", "x") == [40]
     course.screenshot("voltage-40")
-    assert "40 mV" in page.locator(".kl-iv-readout").inner_text()
+    expect(page.locator(".kl-iv-readout")).to_contain_text("40 mV")
     course.check()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 PAGE = "03_neuroplasticity.ipynb"
 
 
@@ -47,7 +49,7 @@ def test_ketamine_level_redraws_circuit_and_firing(course):
         timeout=30_000)
     desc_after = page.locator(firing).locator(".kl-plot-description").text_content()
     assert desc_after != desc_before and "10 µM" in desc_after
-    assert "10 µM" in page.locator(".kl-circuit-readout").inner_text()
+    expect(page.locator(".kl-circuit-readout")).to_contain_text("10 µM")
     course.check()
 
 
@@ -58,7 +60,7 @@ def test_blocking_mtor_flattens_the_spines(course):
     page.locator(".kl-cascade-block").get_by_role("button", name="Block mTOR").click()
     _wait_redrawn(page, plot, before)
     assert "rapamycin" in _description(page, plot)
-    assert "no new spines" in page.locator(".kl-cascade-readout").inner_text()
+    expect(page.locator(".kl-cascade-readout")).to_contain_text("no new spines")
     course.screenshot("mtor-blocked")
     course.check()
 

@@ -1,5 +1,7 @@
 """Module 04 (Routes of administration and pharmacokinetics) as a learner meets it."""
 
+from playwright.sync_api import expect
+
 from katlearn import course as kcourse
 
 NOTEBOOK = "04_routes_pharmacokinetics.ipynb"
@@ -43,7 +45,7 @@ def test_dose_slider_by_keyboard_redraws_higher_peaks(course):
     after = drawn(page)
     assert after["peaks"] != before["peaks"]
     assert all(a > b for a, b in zip(after["peaks"], before["peaks"]))
-    assert "5.00 mg/kg" in page.locator(".kl-pk-readout").inner_text()
+    expect(page.locator(".kl-pk-readout")).to_contain_text("5.00 mg/kg")
 
     page.locator(".kl-pk-log input").check()
     page.wait_for_function(REVISION, arg=after["revision"])

@@ -1,5 +1,7 @@
 """Module 05 (The KAT treatment process) as a learner meets it: figures, controls, both cases, quiz."""
 
+from playwright.sync_api import expect
+
 from katlearn import course as kcourse
 from katlearn import progress
 from katlearn import scenario as sc
@@ -64,7 +66,7 @@ def test_dose_slider_and_dosing_sessions_redraw_by_keyboard(course):
         arg=before["revision"])
     after = drawn(page, SESSION)
     assert after["peak"] > before["peak"]
-    assert "0.75 mg/kg" in page.locator(".kl-session-readout").inner_text()
+    expect(page.locator(".kl-session-readout")).to_contain_text("0.75 mg/kg")
 
     plan = drawn(page, PLANNER)
     assert plan["markers"]["Dosing"] == 4
@@ -75,7 +77,7 @@ def test_dose_slider_and_dosing_sessions_redraw_by_keyboard(course):
         "(r) => Number(document.querySelector('.kl-course-planner .kl-plot').dataset.revision) > r",
         arg=plan["revision"])
     assert drawn(page, PLANNER)["markers"]["Dosing"] == 6
-    assert "6 dosing" in page.locator(".kl-course-readout").inner_text()
+    expect(page.locator(".kl-course-readout")).to_contain_text("6 dosing")
     course.check()
 
 
