@@ -129,7 +129,7 @@ class CoursePageConfig:
 
     Voila calls it in the server for every page it renders (pre-rendered copies included), so it
     is also where the server says, once per notebook, which notebooks are left out of the course
-    (missing or malformed ``metadata.katlearn``: see :func:`katlearn.course.left_out`), rather
+    (missing or malformed ``metadata.katlearn``: see :func:`katlearn.content.left_out`), rather
     than every page's kernel logging it again.
     """
 
@@ -142,9 +142,9 @@ class CoursePageConfig:
         return {**page_config, "katlearnPlotly": kvendor.plotly_js_url()}
 
     def report_left_out(self, log) -> None:
-        from katlearn import course
+        from katlearn import content
 
-        for problem in course.left_out():
+        for problem in content.left_out():
             text = str(problem)
             if text not in self._reported:
                 self._reported.add(text)

@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-
-from katlearn.dashboard import ItemResult, ModuleProgress, ObjectiveResult
+from katlearn.classroom import ItemResult, ModuleProgress, ObjectiveResult
+from katlearn.content import markdown_to_text
 from katlearn.figures.base import PALETTE, Described, Figure, bar, base_layout
-from katlearn.markdown import to_text
 
 __all__ = ["STATUS_COLOURS", "module_progress_chart", "objective_chart", "item_chart", "band_colour", "label"]
 
@@ -35,7 +34,7 @@ LABEL_MAX_CHARS = 48
 
 def label(text: str, max_chars: int = LABEL_MAX_CHARS) -> str:
     """Plain text (Markdown dropped) shortened for an axis and escaped for Plotly."""
-    text = " ".join(to_text(str(text)).split())
+    text = " ".join(markdown_to_text(str(text)).split())
     if len(text) > max_chars:
         text = text[: max_chars - 1].rstrip() + "…"
     return escape(text, quote=False)

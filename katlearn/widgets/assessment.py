@@ -32,12 +32,11 @@ from html import escape
 
 import ipywidgets as widgets
 
-from katlearn import content, course, progress
-from katlearn import quiz as grading
+from katlearn import content, learning
 from katlearn.content import Bank, ContentError, Question
+from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import Quiz
 from katlearn.widgets.scenario import style_widget
-from katlearn.widgets.live import deferred
 
 __all__ = [
     "FINAL_KEY", "PER_MODULE", "select_questions", "final_bank", "ObjectiveStatus", "objective_statuses",
@@ -75,8 +74,8 @@ def select_questions(bank: Bank, n: int, seed: str = "final") -> list[Question]:
     return sorted(picked, key=lambda q: order[q.id])
 
 
-def _course_modules(exclude: str | None = HOST_SLUG) -> list[course.ModuleMeta]:
-    return [m for m in course.modules() if m.order > 0 and m.quiz and m.slug != exclude]
+def _course_modules(exclude: str | None = HOST_SLUG) -> list[content.ModuleMeta]:
+    return [m for m in content.modules() if m.order > 0 and m.quiz and m.slug != exclude]
 
 
 def final_bank(per_module: int = PER_MODULE, seed: str = "final", exclude: str | None = HOST_SLUG,
@@ -118,14 +117,14 @@ class ObjectiveStatus:
         return f"{self.module}.ipynb" + (f"#{self.section}" if self.section else "")
 
 
-def objective_statuses(attempts: Sequence[progress.Attempt], modules: Sequence[course.ModuleMeta],
-                       banks: Mapping[str, Bank], threshold: float = grading.MASTERY_THRESHOLD) -> list[ObjectiveStatus]:
+def objective_statuses(attempts: Sequence[learning.Attempt], modules: Sequence[content.ModuleMeta],
+                       banks: Mapping[str, Bank], threshold: float = learning.MASTERY_THRESHOLD) -> list[ObjectiveStatus]:
     """Every objective of ``modules`` with the learner's latest result on its questions.
 
     The latest attempt per question counts, whichever quiz it was answered in (module quiz or
     final assessment, practice or exam). Met = mean latest score >= ``threshold``.
     """
-    latest: dict[str, progress.Attempt] = {}
+    latest: dict[str, learning.Attempt] = {}
     for a in sorted(attempts, key=lambda a: (a.ts, a.id)):
         latest[a.question_id] = a
     out = []
@@ -192,7 +191,7 @@ def _headline(rows: Sequence[ObjectiveStatus]) -> str:
             f"{len(rows) - met - review} not assessed yet.")
 
 
-def summary_html(rows: Sequence[ObjectiveStatus], learner: str, exam: progress.Completion | None = None,
+def summary_html(rows: Sequence[ObjectiveStatus], learner: str, exam: learning.Completion | None = None,
                  when: float | None = None) -> str:
     """A standalone HTML document of the summary, for download."""
     stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(time.time() if when is None else when))
@@ -223,7 +222,7 @@ class CompletionSummary(widgets.VBox):
     """The per-objective summary with CSV and HTML download links; ``refresh()`` re-reads the store."""
 
     def __init__(self, learner: str | None = None) -> None:
-        self.learner = learner or progress.current_learner()
+        self.learner = learner or learning.current_learner()
         self.table = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.downloads = widgets.HTML()
         self.refresh_button = widgets.Button(description="Update my summary", icon="refresh",
@@ -238,7 +237,7 @@ class CompletionSummary(widgets.VBox):
 
     def refresh(self) -> list[ObjectiveStatus]:
         try:
-            modules = [m for m in course.modules() if m.objectives]
+            modules = [m for m in content.modules() if m.objectives]
             banks: dict[str, Bank] = {}
             for m in modules:
                 if m.quiz:
@@ -246,9 +245,9 @@ class CompletionSummary(widgets.VBox):
                         banks[m.quiz] = content.load_bank(m.quiz)
                     except ContentError:
                         pass
-            attempts = progress.attempts(self.learner)
-            exams = [c for c in progress.completions(self.learner, FINAL_KEY) if c.mode == "exam"]
-        except (sqlite3.Error, OSError, progress.ProgressError, course.NotebookMetaError) as exc:
+            attempts = learning.attempts(self.learner)
+            exams = [c for c in learning.completions(self.learner, FINAL_KEY) if c.mode == "exam"]
+        except (sqlite3.Error, OSError, learning.ProgressError, content.NotebookMetaError) as exc:
             self.table.value = f"<p>Your summary could not be read ({escape(str(exc))}).</p>"
             return []
         self.rows = objective_statuses(attempts, modules, banks)
@@ -277,7 +276,7 @@ class FinalAssessment(widgets.VBox):
     """The exam across modules, followed by the completion summary (updated on submit)."""
 
     def __init__(self, per_module: int = PER_MODULE, seed: str = "final", learner: str | None = None) -> None:
-        self.learner = learner or progress.current_learner()
+        self.learner = learner or learning.current_learner()
         intro = widgets.HTML()
         try:
             self.bank = final_bank(per_module, seed)
@@ -291,7 +290,7 @@ class FinalAssessment(widgets.VBox):
             self.add_class("kl-assessment")
             return
         modules = _course_modules()
-        objectives = [course.Objective(id=o.id, text=f"{m.title}: {o.text}", section="")
+        objectives = [content.Objective(id=o.id, text=f"{m.title}: {o.text}", section="")
                       for m in modules for o in m.objectives]
         chosen = {q.id for q in self.bank.questions}
         n_modules = 0

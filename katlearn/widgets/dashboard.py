@@ -1,7 +1,7 @@
 """The educator dashboard: class results as figures and tables, with CSV downloads.
 
 ``dashboard()`` in ``notebooks/educator_dashboard.ipynb`` shows, to educators only (see
-:func:`katlearn.dashboard.educator_access`): how many learners have started or mastered each
+:func:`katlearn.classroom.educator_access`): how many learners have started or mastered each
 module, the share at mastery per learning objective, per-question results at the first try with
 the commonest wrong answer, and one row per learner. Everyone else sees why the page is locked and
 no data: the report is only built after access is granted.
@@ -28,12 +28,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from katlearn import dashboard as kdash
-from katlearn import progress
+from katlearn import classroom, learning
+from katlearn.content import markdown_to_text
 from katlearn.figures import dashboard as figs
-from katlearn.markdown import to_text
-from katlearn.widgets.plot import PlotView
 from katlearn.widgets.live import deferred
+from katlearn.widgets.plot import PlotView
 
 __all__ = ["Cell", "Dashboard", "dashboard", "download_link", "table_html"]
 
@@ -124,7 +123,7 @@ def table_html(caption: str, header: Sequence[Any], rows: Sequence[Sequence[Any]
 
 
 def _short(text: str, max_chars: int = 110) -> str:
-    text = " ".join(to_text(text).split())
+    text = " ".join(markdown_to_text(text).split())
     return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
 
 
@@ -139,17 +138,17 @@ class Dashboard(widgets.VBox):
     key, and records are read from the class's stores.
     """
 
-    def __init__(self, access: kdash.Access | None = None,
-                 load: Callable[[], kdash.ClassRecords] | None = None,
-                 report: Callable[[kdash.ClassRecords], kdash.ClassReport] | None = None) -> None:
+    def __init__(self, access: classroom.Access | None = None,
+                 load: Callable[[], classroom.ClassRecords] | None = None,
+                 report: Callable[[classroom.ClassRecords], classroom.ClassReport] | None = None) -> None:
         super().__init__([], layout=widgets.Layout(width="100%"))
         self.add_class("kl-dashboard")
-        self._load = load or kdash.load_class
-        self._build_report = report or kdash.class_report
+        self._load = load or classroom.load_class
+        self._build_report = report or classroom.class_report
         self._tries = 0
         self._locked_until = 0.0
-        self.report: kdash.ClassReport | None = None
-        self.access = access or kdash.educator_access()
+        self.report: classroom.ClassReport | None = None
+        self.access = access or classroom.educator_access()
         if self.access.granted:
             self.show_results()
         elif self.access.needs_key:
@@ -185,9 +184,9 @@ class Dashboard(widgets.VBox):
             wait = int(self._locked_until - now) + 1
             self.key_status.value = _live(f"<p>Too many wrong keys. Try again in {wait} s.</p>")
             return False
-        if kdash.key_matches(typed):
+        if classroom.key_matches(typed):
             self.key.value = ""
-            self.access = kdash.Access(True, "key", "", "Unlocked with the educator key.")
+            self.access = classroom.Access(True, "key", "", "Unlocked with the educator key.")
             self.show_results()
             return True
         self._tries += 1
@@ -217,7 +216,7 @@ class Dashboard(widgets.VBox):
             return
         self.children = self._results_view(records, self.report)
 
-    def _results_view(self, records: kdash.ClassRecords, report: kdash.ClassReport) -> list[widgets.Widget]:
+    def _results_view(self, records: classroom.ClassRecords, report: classroom.ClassReport) -> list[widgets.Widget]:
         n = len(report.learners)
         summary = widgets.HTML(
             _STYLE + _live(
@@ -237,11 +236,11 @@ class Dashboard(widgets.VBox):
 
         downloads = widgets.HTML(
             "<p><strong>Download:</strong> "
-            + download_link(kdash.gradebook_csv(report), "katlearn-class-results.csv",
+            + download_link(classroom.gradebook_csv(report), "katlearn-class-results.csv",
                             "Class results (CSV, one row per learner)")
-            + download_link(kdash.items_csv(report), "katlearn-question-analysis.csv",
+            + download_link(classroom.items_csv(report), "katlearn-question-analysis.csv",
                             "Question analysis (CSV)")
-            + download_link(kdash.events_csv(records), "katlearn-progress-log.csv", "Every answer (CSV)")
+            + download_link(classroom.events_csv(records), "katlearn-progress-log.csv", "Every answer (CSV)")
             + "</p>")
         downloads.add_class("kl-dash-downloads")
 
@@ -249,7 +248,7 @@ class Dashboard(widgets.VBox):
                                                     layout=widgets.Layout(justify_content="space-between",
                                                                           align_items="flex-start")),
                                        downloads]
-        if self.access.how == "hub" and not os.environ.get(kdash.CLASS_STORES_ENV):
+        if self.access.how == "hub" and not os.environ.get(classroom.CLASS_STORES_ENV):
             notice = widgets.HTML(_live(
                 '<div class="kl-note" role="note"><strong>Only your own progress is shown.</strong> '
                 "Your server was started without the class folder (for example before you became an "
@@ -279,7 +278,7 @@ class Dashboard(widgets.VBox):
         return parts
 
     @staticmethod
-    def _modules_table(report: kdash.ClassReport) -> str:
+    def _modules_table(report: classroom.ClassReport) -> str:
         rows = [[m.title, m.mastered, m.in_progress, m.not_started, _pct(
             None if m.mean_best_score is None else 100 * m.mean_best_score)] for m in report.modules]
         return table_html("Learners per module", ["Module", "Mastered", "In progress", "Not started",
@@ -287,7 +286,7 @@ class Dashboard(widgets.VBox):
                           collapsed="Table: learners per module")
 
     @staticmethod
-    def _objectives_table(report: kdash.ClassReport) -> str:
+    def _objectives_table(report: classroom.ClassReport) -> str:
         rows = [[o.objective, _short(o.text), o.learners, o.mastered, _pct(o.percent_mastered)]
                 for o in report.objectives if o.learners]
         return table_html("Objectives (learners who answered any of their questions)",
@@ -296,10 +295,10 @@ class Dashboard(widgets.VBox):
                           collapsed="Table: every objective")
 
     @staticmethod
-    def _items_table(report: kdash.ClassReport) -> str:
+    def _items_table(report: classroom.ClassReport) -> str:
         answered = sorted((i for i in report.items if i.learners),
                           key=lambda i: (i.percent_correct or 0.0, i.module, i.question_id))
-        rows = [[i.question_id, Cell(_short(i.prompt), title=to_text(i.prompt)), i.learners, _pct(i.percent_correct),
+        rows = [[i.question_id, Cell(_short(i.prompt), title=markdown_to_text(i.prompt)), i.learners, _pct(i.percent_correct),
                  i.attempts, f"{_short(i.common_wrong, 80)} ({i.common_wrong_learners})" if i.common_wrong else "–"]
                 for i in answered]
         unanswered = sum(1 for i in report.items if not i.learners)
@@ -311,9 +310,9 @@ class Dashboard(widgets.VBox):
                           collapsed=f"Table: all {len(answered)} answered questions")
 
     @staticmethod
-    def _learners_table(report: kdash.ClassReport) -> str:
+    def _learners_table(report: classroom.ClassReport) -> str:
         """Learner × module: ✓ mastered, … in progress, · not started, with the best score."""
-        marks = {progress.MASTERED: "✓", progress.IN_PROGRESS: "…", progress.NOT_STARTED: "·"}
+        marks = {learning.MASTERED: "✓", learning.IN_PROGRESS: "…", learning.NOT_STARTED: "·"}
         header: list[Any] = ["Learner"]
         for n, m in enumerate(report.modules):
             header.append(Cell(m.module.split("_", 1)[0] if m.module[:2].isdigit() else str(n + 1),
@@ -323,7 +322,7 @@ class Dashboard(widgets.VBox):
         for r in report.per_learner:
             row: list[Any] = [r.learner]
             for m in report.modules:
-                status = r.status.get(m.module, progress.NOT_STARTED)
+                status = r.status.get(m.module, learning.NOT_STARTED)
                 best = r.best_score.get(m.module)
                 text = marks[status] + (f" {100 * best:.0f}" if best is not None else "")
                 row.append(Cell(text, css=f"kl-cell-{status.replace(' ', '-')}",

@@ -21,7 +21,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from katlearn import course, markdown
+from katlearn import content
 from katlearn.content import ContentError, GlossaryTerm, load_glossary
 from katlearn.widgets import page
 from katlearn.widgets.scenario import style_widget
@@ -48,8 +48,8 @@ def matches(term: GlossaryTerm, query: str) -> bool:
 
 def _module_titles() -> dict[str, str]:
     try:
-        return {m.slug: m.title for m in course.modules()}
-    except (course.NotebookMetaError, OSError):
+        return {m.slug: m.title for m in content.modules()}
+    except (content.NotebookMetaError, OSError):
         return {}
 
 
@@ -66,7 +66,7 @@ def entry_html(term: GlossaryTerm, names: dict[str, str], titles: dict[str, str]
     more = f'<br><small>{" ".join(extra)}</small>' if extra else ""
     return (f'<div id="{escape(anchor)}" class="kl-glossary-entry" style="margin:0 0 0.9em 0">'
             f'<p style="margin:0"><strong>{escape(term.term)}</strong>{aliases}</p>'
-            f'<p style="margin:0.15em 0 0 0">{markdown.render(term.definition, inline=True)}{more}</p></div>')
+            f'<p style="margin:0.15em 0 0 0">{content.render_markdown(term.definition, inline=True)}{more}</p></div>')
 
 
 def list_html(terms: Sequence[GlossaryTerm], query: str = "", titles: dict[str, str] | None = None) -> tuple[str, int]:

@@ -6,18 +6,18 @@ from html import escape
 
 import ipywidgets as widgets
 
-from katlearn import course, progress
+from katlearn import content, learning
 from katlearn.widgets.live import deferred
 
 
-def course_map_html(modules: tuple[course.ModuleMeta, ...] | None = None, learner: str | None = None) -> str:
+def course_map_html(modules: tuple[content.ModuleMeta, ...] | None = None, learner: str | None = None) -> str:
     """An ordered list linking every module (not the home page itself) to its Voila page,
     each with the learner's status (not started / in progress / mastered) from the store."""
-    pages = course.learner_modules() if modules is None else [
+    pages = content.learner_modules() if modules is None else [
         m for m in modules if m.order > 0 and m.audience == "learner"
     ]
-    learner = learner or progress.current_learner()
-    status = progress.module_status(learner, [m.slug for m in pages])
+    learner = learner or learning.current_learner()
+    status = learning.module_status(learner, [m.slug for m in pages])
     items = []
     for meta in pages:
         state = status[meta.slug]

@@ -15,7 +15,7 @@ import sqlite3
 
 import ipywidgets as widgets
 
-from katlearn import progress
+from katlearn import learning
 from katlearn.widgets.live import deferred
 
 __all__ = ["NameEntry", "name_entry"]
@@ -28,7 +28,7 @@ def _live(inner: str) -> str:
 
 
 class NameEntry(widgets.VBox):
-    """Name field + Save button + status line; reads and writes :mod:`katlearn.progress`."""
+    """Name field + Save button + status line; reads and writes :mod:`katlearn.learning`."""
 
     def __init__(self) -> None:
         self.name = widgets.Text(description=LABEL, placeholder="e.g. Sam", style={"description_width": "initial"},
@@ -42,7 +42,7 @@ class NameEntry(widgets.VBox):
         self.add_class("kl-learner")
         self.save_button.on_click(lambda _b: self.save())
 
-        hub = progress.hub_user()
+        hub = learning.hub_user()
         if hub:
             self.name.value = hub
             self.name.disabled = True
@@ -51,8 +51,8 @@ class NameEntry(widgets.VBox):
                                       "your progress is saved under this name.</p>")
             return
         try:
-            current = progress.local_name()
-        except (sqlite3.Error, OSError, progress.ProgressError):
+            current = learning.local_name()
+        except (sqlite3.Error, OSError, learning.ProgressError):
             current = None
         if current:
             self.name.value = current
@@ -60,16 +60,16 @@ class NameEntry(widgets.VBox):
                                       "Change the name to keep separate progress for someone else.</p>")
         else:
             self.status.value = _live(f"<p>Not signed in: progress is saved as "
-                                      f"<strong>{progress.GUEST}</strong> until you save a name.</p>")
+                                      f"<strong>{learning.GUEST}</strong> until you save a name.</p>")
 
     def save(self) -> str | None:
         """Validate and store the typed name; returns it, or None with a message shown."""
         try:
-            name = progress.set_local_name(self.name.value)
+            name = learning.set_local_name(self.name.value)
         except ValueError as exc:
             self.status.value = _live(f"<p><strong>Please check the name:</strong> {html.escape(str(exc))}</p>")
             return None
-        except (sqlite3.Error, OSError, progress.ProgressError) as exc:
+        except (sqlite3.Error, OSError, learning.ProgressError) as exc:
             self.status.value = _live(f"<p>The name could not be saved ({html.escape(str(exc))}).</p>")
             return None
         self.name.value = name

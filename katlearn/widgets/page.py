@@ -27,7 +27,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from katlearn import content, course, markdown, paths, progress
+from katlearn import content, learning, paths
 from katlearn.widgets import live
 from katlearn.widgets.live import deferred
 
@@ -56,7 +56,7 @@ def cited_keys(slug: str) -> list[str]:
         if cell.get("cell_type") == "markdown":
             source = "".join(cell.get("source", ""))
             keys.extend(CITATION.findall(source))
-    meta = course.module(slug)
+    meta = content.module(slug)
     if meta.quiz:
         for q in content.load_bank(meta.quiz).questions:
             keys.extend(q.references)
@@ -64,10 +64,10 @@ def cited_keys(slug: str) -> list[str]:
 
 
 def header_html(slug: str, learner: str | None = None) -> str:
-    modules = list(course.learner_modules())
-    meta = course.module(slug)
-    learner = learner or progress.current_learner()
-    status = progress.module_status(learner, [slug])[slug]
+    modules = list(content.learner_modules())
+    meta = content.module(slug)
+    learner = learner or learning.current_learner()
+    status = learning.module_status(learner, [slug])[slug]
     idx = next((i for i, m in enumerate(modules) if m.slug == slug), None)
     prev_link = next_link = ""
     status_html = (
@@ -194,7 +194,7 @@ def references(slug: str) -> widgets.HTML:
 def key_terms_html(slug: str) -> str:
     terms = [t for t in content.load_glossary().terms if t.module == slug]
     rows = "".join(
-        f'<dt id="term-{escape(t.id)}">{escape(t.term)}</dt><dd>{markdown.render(t.definition, inline=True)}</dd>'
+        f'<dt id="term-{escape(t.id)}">{escape(t.term)}</dt><dd>{content.render_markdown(t.definition, inline=True)}</dd>'
         for t in terms
     )
     return f'<dl class="kl-key-terms">{rows}</dl>'

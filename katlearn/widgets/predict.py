@@ -10,7 +10,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from katlearn import markdown, progress
+from katlearn import content, learning
 from katlearn.widgets.live import deferred
 
 
@@ -22,10 +22,10 @@ class Predict(widgets.VBox):
         if not 0 <= answer < len(options):
             raise ValueError(f"answer must index options (0..{len(options) - 1}), got {answer}")
         self.module, self.key, self.answer = module, key, answer
-        self.learner = learner or progress.current_learner()
+        self.learner = learner or learning.current_learner()
         self.options = list(options)
         self.explanation = explanation
-        self.prompt = widgets.HTML(f'<p class="kl-predict-prompt"><strong>Predict:</strong> {markdown.render(prompt, inline=True)}</p>')
+        self.prompt = widgets.HTML(f'<p class="kl-predict-prompt"><strong>Predict:</strong> {content.render_markdown(prompt, inline=True)}</p>')
         self.choice = widgets.RadioButtons(options=[(o, i) for i, o in enumerate(options)], value=None,
                                            description="Your prediction", style={"description_width": "initial"},
                                            layout=widgets.Layout(width="auto"))
@@ -38,7 +38,7 @@ class Predict(widgets.VBox):
         self.add_class("kl-predict")
         self.button.add_class("kl-predict-check")
         self.result.add_class("kl-predict-result")
-        previous = progress.latest_choices(self.learner, module).get(key)
+        previous = learning.latest_choices(self.learner, module).get(key)
         if isinstance(previous, int) and 0 <= previous < len(options):
             self.choice.value = previous
             self._reveal(previous)
@@ -48,7 +48,7 @@ class Predict(widgets.VBox):
         if chosen is None:
             self.result.value = '<div role="status" class="kl-feedback">Choose a prediction first, then check it.</div>'
             return
-        progress.record_choice(self.learner, self.module, self.key, chosen)
+        learning.record_choice(self.learner, self.module, self.key, chosen)
         self._reveal(chosen)
 
     def _reveal(self, chosen: int) -> None:
@@ -57,7 +57,7 @@ class Predict(widgets.VBox):
         )
         self.result.value = (
             f'<div role="status" aria-live="polite" class="kl-feedback">'
-            f"<p><strong>{verdict}</strong></p>{markdown.render(self.explanation)}</div>"
+            f"<p><strong>{verdict}</strong></p>{content.render_markdown(self.explanation)}</div>"
         )
 
 

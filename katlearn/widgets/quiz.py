@@ -1,5 +1,5 @@
-"""The quiz view: any question bank as ipywidgets, graded by :mod:`katlearn.quiz`, kept by
-:mod:`katlearn.progress`.
+"""The quiz view: any question bank as ipywidgets, graded by :mod:`katlearn.learning`, kept by
+:mod:`katlearn.learning`.
 
 ``quiz(module)`` in a notebook shows that module's bank. Practice mode checks each question on
 its own (feedback, explanation with sources, "Try again"); exam mode shows nothing until "Submit
@@ -29,7 +29,7 @@ class                  element
 =====================  =========================================================================
 
 Learner-entered and content text reaches the page only escaped or through the Markdown
-sanitizer (:mod:`katlearn.markdown`).
+sanitizer (:mod:`katlearn.content`).
 """
 
 from __future__ import annotations
@@ -46,8 +46,7 @@ from ipywidgets.widgets.widget_bool import CheckboxStyle
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLMathStyle, HTMLStyle, TextStyle
 
-from katlearn import content, progress
-from katlearn import quiz as grading
+from katlearn import content, learning
 from katlearn.content import (
     Bank,
     ContentError,
@@ -59,8 +58,8 @@ from katlearn.content import (
     Reference,
     SingleChoice,
     TrueFalse,
+    render_markdown,
 )
-from katlearn.markdown import render
 from katlearn.widgets.live import deferred
 
 __all__ = ["Quiz", "QuestionView", "quiz", "css_id"]
@@ -147,7 +146,7 @@ class QuestionView(widgets.VBox):
 
         hint = _esc(_TYPE_NAMES[question.type])
         heading = f"<p><strong>Question {number} of {total}</strong> <small>({hint})</small></p>"
-        self.prompt = widgets.HTMLMath(value=heading + render(question.prompt), layout=_WIDE, style=_HTMLMATH_STYLE)
+        self.prompt = widgets.HTMLMath(value=heading + render_markdown(question.prompt), layout=_WIDE, style=_HTMLMATH_STYLE)
         self.prompt.add_class("kl-prompt")
         controls = self._build_controls()
         # one control is its own answer area; several share a box (one widget model fewer per question)
@@ -244,7 +243,7 @@ class QuestionView(widgets.VBox):
         self._refresh_rows()
 
     def answer(self) -> Any:
-        """The current answer, in the shape :func:`katlearn.quiz.grade` takes."""
+        """The current answer, in the shape :func:`katlearn.learning.grade` takes."""
         q = self.question
         if isinstance(q, (SingleChoice, TrueFalse)):
             return self.radio.value
@@ -319,7 +318,7 @@ class QuestionView(widgets.VBox):
         self.feedback.add_class("kl-error")
         self.feedback.value = _live(f'<p><strong>Please check your answer:</strong> {_esc(message)}</p>')
 
-    def show_result(self, result: grading.Result) -> None:
+    def show_result(self, result: learning.Result) -> None:
         """Verdict, per-option feedback, explanation and its sources."""
         if not result.graded:
             self.show_error(result.error or "")
@@ -332,11 +331,11 @@ class QuestionView(widgets.VBox):
         items = []
         for fb in result.feedback:
             mark = "✓ right" if fb.correct else "✗ not right"
-            text = f": {render(fb.text, inline=True)}" if fb.text else ""
+            text = f": {render_markdown(fb.text, inline=True)}" if fb.text else ""
             items.append(f"<li><strong>{_esc(fb.label)}</strong> <em>({mark})</em>{text}</li>")
         if items:
             parts.append(f"<ul>{''.join(items)}</ul>")
-        parts.append(f"<div><strong>Why:</strong> {render(result.explanation)}</div>")
+        parts.append(f"<div><strong>Why:</strong> {render_markdown(result.explanation)}</div>")
         parts.append(f"<p><small>Sources: {cite(self.question.references, self.references)}</small></p>")
         self.feedback.value = _live("".join(parts))
 
@@ -351,8 +350,8 @@ class Quiz(widgets.VBox):
             raise ValueError(f"mode must be 'practice' or 'exam', not {mode!r}")
         self.module = module
         self.mode = mode
-        self.learner = learner or progress.current_learner()
-        self.results: dict[str, grading.Result] = {}
+        self.learner = learner or learning.current_learner()
+        self.results: dict[str, learning.Result] = {}
         self.submitted = False
         self.views: list[QuestionView] = []
         self.summary = widgets.HTMLMath(value="", layout=_WIDE, style=_HTMLMATH_STYLE)
@@ -387,7 +386,7 @@ class Quiz(widgets.VBox):
 
         total = len(self.bank.questions)
         for number, q in enumerate(self.bank.questions, start=1):
-            view = QuestionView(q, number, total, grading.option_order(q, self.learner, seed),
+            view = QuestionView(q, number, total, learning.option_order(q, self.learner, seed),
                                 self.references, mode)
             view.check_button.on_click(lambda _b, v=view: self.check(v))
             view.retry_button.on_click(lambda _b, v=view: self.retry(v))
@@ -407,14 +406,14 @@ class Quiz(widgets.VBox):
                 return v
         raise KeyError(question_id)
 
-    def check(self, view: QuestionView) -> grading.Result:
+    def check(self, view: QuestionView) -> learning.Result:
         """Practice: grade one question, show feedback, save the attempt."""
         answer = view.answer()
-        result = grading.grade(view.question, answer)
+        result = learning.grade(view.question, answer)
         if not result.graded:
             view.show_error(result.error or "")
             return result
-        self._save(lambda: progress.record_attempt(self.learner, self.module, view.question.id, answer,
+        self._save(lambda: learning.record_attempt(self.learner, self.module, view.question.id, answer,
                                                    result.correct, result.score, self.mode))
         self.results[view.question.id] = result
         view.show_result(result)
@@ -426,9 +425,9 @@ class Quiz(widgets.VBox):
         view.clear_feedback()
         view.set_locked(False)
 
-    def submit_all(self) -> dict[str, grading.Result]:
+    def submit_all(self) -> dict[str, learning.Result]:
         """Exam: grade everything at once; nothing is saved unless every answer can be read."""
-        graded = {v.question.id: (v, v.answer(), grading.grade(v.question, v.answer())) for v in self.views}
+        graded = {v.question.id: (v, v.answer(), learning.grade(v.question, v.answer())) for v in self.views}
         unreadable = [v.number for v, _a, r in graded.values() if not r.graded]
         if unreadable:
             for v, _a, r in graded.values():
@@ -442,7 +441,7 @@ class Quiz(widgets.VBox):
                 f"{which} first (see the notes below {'them' if len(unreadable) > 1 else 'it'}).</p>")
             return {}
         for v, answer, r in graded.values():
-            self._save(lambda v=v, answer=answer, r=r: progress.record_attempt(
+            self._save(lambda v=v, answer=answer, r=r: learning.record_attempt(
                 self.learner, self.module, v.question.id, answer, r.correct, r.score, self.mode))
             self.results[v.question.id] = r
             v.show_result(r)
@@ -468,15 +467,15 @@ class Quiz(widgets.VBox):
     def _save(self, write: Any) -> None:
         try:
             write()
-        except (sqlite3.Error, OSError, progress.ProgressError) as exc:
+        except (sqlite3.Error, OSError, learning.ProgressError) as exc:
             self.notice.value = _live(f"<p><strong>Your progress could not be saved</strong> "
                                       f"({_esc(exc)}). Your answers still count on this page.</p>")
 
     def _resume(self) -> None:
         try:
-            latest = progress.latest_answers(self.learner, self.module, mode=self.mode)
-            done = progress.completions(self.learner, self.module)
-        except (sqlite3.Error, OSError, progress.ProgressError) as exc:
+            latest = learning.latest_answers(self.learner, self.module, mode=self.mode)
+            done = learning.completions(self.learner, self.module)
+        except (sqlite3.Error, OSError, learning.ProgressError) as exc:
             self.notice.value = _live(f"<p>Earlier answers could not be loaded ({_esc(exc)}).</p>")
             return
         if not latest:
@@ -493,7 +492,7 @@ class Quiz(widgets.VBox):
             if attempt is None:
                 continue
             v.set_answer(attempt.answer)
-            result = grading.grade(v.question, attempt.answer)  # re-graded: the bank may have changed
+            result = learning.grade(v.question, attempt.answer)  # re-graded: the bank may have changed
             if result.graded:
                 self.results[v.question.id] = result
                 v.show_result(result)
@@ -503,9 +502,9 @@ class Quiz(widgets.VBox):
             self.submit_button.layout = _HIDDEN
             self.retake_button.layout = _SHOWN
 
-    def current_summary(self) -> grading.Summary:
+    def current_summary(self) -> learning.Summary:
         assert self.bank is not None
-        return grading.summarize(self.bank, self.results, self.objectives)
+        return learning.summarize(self.bank, self.results, self.objectives)
 
     def _update_summary(self, record: bool = False) -> None:
         if self.bank is None:
@@ -513,7 +512,7 @@ class Quiz(widgets.VBox):
         s = self.current_summary()
         finished = s.complete and (self.mode == "practice" or self.submitted)
         if record and finished:
-            self._save(lambda: progress.record_completion(self.learner, self.module, s.score, s.mastered, self.mode))
+            self._save(lambda: learning.record_completion(self.learner, self.module, s.score, s.mastered, self.mode))
         if not finished:
             if self.mode == "exam":
                 self.summary.value = (f"<p>{s.total} questions. Answer them all, then press "
@@ -544,13 +543,13 @@ class Quiz(widgets.VBox):
 
 def _objectives_for(module: str) -> tuple[Any, ...]:
     """The objectives of the notebook whose ``metadata.katlearn.quiz`` names this bank."""
-    from katlearn import course
+
 
     try:
-        for meta in course.modules():
+        for meta in content.modules():
             if meta.quiz == module or meta.slug == module:
                 return tuple(meta.objectives)
-    except (course.NotebookMetaError, OSError):
+    except (content.NotebookMetaError, OSError):
         pass
     return ()
 

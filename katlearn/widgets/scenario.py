@@ -4,8 +4,8 @@
 (consultation → preparation → administration → integration), the situation, the choices. The
 learner picks one and presses "Decide"; feedback says how good the choice was and why; "Continue"
 moves on. At the end a debrief lists every choice with its rating. The play-through is
-:mod:`katlearn.scenario` (pure); every decision is kept with
-:func:`katlearn.progress.record_choice` under the key ``"<scenario id>/<node id>"`` and the value
+:mod:`katlearn.content` (pure); every decision is kept with
+:func:`katlearn.learning.record_choice` under the key ``"<scenario id>/<node id>"`` and the value
 ``{"choice": index, "rating": ..., "text": ...}``; a finished case adds ``"<scenario id>/complete"``
 with the path and the tally.
 
@@ -22,11 +22,10 @@ from html import escape
 
 import ipywidgets as widgets
 
-from katlearn import markdown, progress
-from katlearn import scenario as sc
+from katlearn import content, learning
 from katlearn.content import ContentError, load_references
-from katlearn.widgets.quiz import cite
 from katlearn.widgets.live import deferred
+from katlearn.widgets.quiz import cite
 
 __all__ = ["CaseScenario", "case_scenario", "RATING_COLOURS", "PRACTICE_CSS", "style_widget"]
 
@@ -66,15 +65,15 @@ def _live(inner: str) -> str:
 
 
 def _stepper(phase: str) -> str:
-    current = sc.PHASES.index(phase)
+    current = content.PHASES.index(phase)
     items = []
-    for i, p in enumerate(sc.PHASES):
+    for i, p in enumerate(content.PHASES):
         attrs = ' aria-current="step"' if i == current else ""
         style = ("font-weight:700;border-bottom:3px solid #0072b2" if i == current
                  else "color:#555" if i > current else "color:#00734d")
         mark = "✓ " if i < current else ""
         items.append(f'<li{attrs} style="display:inline-block;margin:0 0.9em 0.3em 0;{style}">'
-                     f"{mark}{escape(sc.PHASE_LABELS[p])}</li>")
+                     f"{mark}{escape(content.PHASE_LABELS[p])}</li>")
     return (f'<nav aria-label="Phase of the case"><ol style="list-style:none;padding:0;margin:0.5em 0">'
             f"{''.join(items)}</ol></nav>")
 
@@ -83,9 +82,9 @@ class CaseScenario(widgets.VBox):
     """One case, played one decision at a time, with feedback and a debrief."""
 
     def __init__(self, scenario_id: str, module: str, learner: str | None = None,
-                 scenario: sc.Scenario | None = None) -> None:
+                 scenario: content.Scenario | None = None) -> None:
         self.module = module
-        self.learner = learner or progress.current_learner()
+        self.learner = learner or learning.current_learner()
         self.header = widgets.HTML()
         self.css = style_widget()
         self.stepper = widgets.HTML()
@@ -115,7 +114,7 @@ class CaseScenario(widgets.VBox):
         super().__init__([], layout=widgets.Layout(width="100%"))
         self.add_class("kl-scenario")
         try:
-            self.scenario = scenario or sc.load_scenario(scenario_id)
+            self.scenario = scenario or content.load_scenario(scenario_id)
         except ContentError as exc:
             self.scenario = None
             problems = "".join(f"<li><code>{escape(str(p))}</code></li>" for p in exc.problems)
@@ -126,7 +125,7 @@ class CaseScenario(widgets.VBox):
         self.add_class(f"kl-scenario-{self.scenario.id}")
         self.header.value = (
             f'<h3 style="margin-bottom:0.2em">{escape(self.scenario.title)}</h3>'
-            f"{markdown.render(self.scenario.summary)}"
+            f"{content.render_markdown(self.scenario.summary)}"
             f'<p><small><em>{escape(self.scenario.note)}</em></small></p>' + self._last_time())
         self.decide_button.on_click(lambda _b: self.decide())
         self.continue_button.on_click(lambda _b: self.proceed())
@@ -134,12 +133,12 @@ class CaseScenario(widgets.VBox):
         self.children = [self.css, self.header, self.stepper, self.situation, self.options,
                          widgets.HBox([self.decide_button, self.continue_button]), self.feedback,
                          self.debrief_box, self.restart_button, self.notice]
-        self.run = sc.start(self.scenario)
+        self.run = learning.start(self.scenario)
         self._show_node()
 
     # -- actions -------------------------------------------------------------------------------
 
-    def decide(self, choice: int | None = None) -> sc.ScenarioChoice | None:
+    def decide(self, choice: int | None = None) -> content.ScenarioChoice | None:
         """Commit to a choice (the selected one unless ``choice`` is given); show its feedback."""
         assert self.scenario is not None
         node = self.scenario.node(self.run.node_id)
@@ -148,10 +147,10 @@ class CaseScenario(widgets.VBox):
             self.feedback.value = _live("<p>Choose what you would do first, then press <strong>Decide</strong>.</p>")
             return None
         picked = node.choices[index]
-        self.run = sc.choose(self.scenario, self.run, index)
+        self.run = learning.choose(self.scenario, self.run, index)
         self._save(f"{self.scenario.id}/{node.id}", {"choice": index, "rating": picked.rating, "text": picked.text})
         colour = RATING_COLOURS[picked.rating]
-        for r in sc.RATINGS:
+        for r in content.RATINGS:
             self.feedback.remove_class(f"kl-rating-{r}")
         self.feedback.add_class(f"kl-rating-{picked.rating}")
         best = [c for c in node.choices if c.rating == "best"]
@@ -164,8 +163,8 @@ class CaseScenario(widgets.VBox):
         self.feedback.value = _live(
             f'<div style="border-left:4px solid {colour};padding:0.5em 0.9em;margin:0.5em 0">'
             f'<p style="color:{colour}"><strong>{RATING_MARKS[picked.rating]} '
-            f"{escape(sc.RATING_LABELS[picked.rating])}</strong></p>"
-            f"{markdown.render(picked.feedback)}{sources}{hint}</div>")
+            f"{escape(content.RATING_LABELS[picked.rating])}</strong></p>"
+            f"{content.render_markdown(picked.feedback)}{sources}{hint}</div>")
         self.options.disabled = True
         self.decide_button.layout.display = "none"
         self.continue_button.layout.display = None
@@ -177,7 +176,7 @@ class CaseScenario(widgets.VBox):
 
     def restart(self) -> None:
         assert self.scenario is not None
-        self.run = sc.start(self.scenario)
+        self.run = learning.start(self.scenario)
         self._show_node()
 
     # -- display -------------------------------------------------------------------------------
@@ -187,9 +186,9 @@ class CaseScenario(widgets.VBox):
         node = self.scenario.node(self.run.node_id)
         self.stepper.value = _stepper(node.phase)
         self.situation.value = (f'<h4 style="margin:0.4em 0">{escape(node.title)}</h4>'
-                                f"{markdown.render(node.situation)}")
+                                f"{content.render_markdown(node.situation)}")
         self.feedback.value = ""
-        for r in sc.RATINGS:
+        for r in content.RATINGS:
             self.feedback.remove_class(f"kl-rating-{r}")
         self.continue_button.layout.display = "none"
         if node.is_end:
@@ -208,22 +207,22 @@ class CaseScenario(widgets.VBox):
 
     def _show_debrief(self) -> None:
         assert self.scenario is not None
-        d = sc.debrief(self.scenario, self.run)
+        d = learning.debrief(self.scenario, self.run)
         rows = []
         for node, choice in d.steps:
             colour = RATING_COLOURS[choice.rating]
-            phase = sc.PHASE_LABELS[node.phase]
+            phase = content.PHASE_LABELS[node.phase]
             where = phase if node.title.casefold() == phase.casefold() else f"{phase}: {node.title}"
             rows.append(
                 f"<li><strong>{escape(where)}.</strong> "
                 f"You chose “{escape(choice.text)}” "
                 f'<span style="color:{colour}">({RATING_MARKS[choice.rating]} '
-                f"{escape(sc.RATING_LABELS[choice.rating].lower())})</span></li>")
-        tally = ", ".join(f"{d.counts[r]} {TALLY_WORDS[r]}" for r in sc.RATINGS)
+                f"{escape(content.RATING_LABELS[choice.rating].lower())})</span></li>")
+        tally = ", ".join(f"{d.counts[r]} {TALLY_WORDS[r]}" for r in content.RATINGS)
         self.debrief_box.value = _live(
             '<div style="border:1px solid #ccc;padding:0.6em 1em;margin-top:0.5em">'
             f"<h4>Debrief</h4><p>You made {len(d.steps)} decisions: {escape(tally)}.</p>"
-            f"<ol>{''.join(rows)}</ol>{markdown.render(self.scenario.debrief)}</div>")
+            f"<ol>{''.join(rows)}</ol>{content.render_markdown(self.scenario.debrief)}</div>")
         self.restart_button.layout.display = None
         self._save(f"{self.scenario.id}/complete",
                    {"path": [[s.node_id, s.choice] for s in self.run.steps], "counts": dict(d.counts)})
@@ -237,8 +236,8 @@ class CaseScenario(widgets.VBox):
     def _last_time(self) -> str:
         assert self.scenario is not None
         try:
-            done = progress.latest_choices(self.learner, self.module).get(f"{self.scenario.id}/complete")
-        except (sqlite3.Error, OSError, progress.ProgressError):
+            done = learning.latest_choices(self.learner, self.module).get(f"{self.scenario.id}/complete")
+        except (sqlite3.Error, OSError, learning.ProgressError):
             return ""
         if not isinstance(done, dict) or not isinstance(done.get("counts"), dict):
             return ""
@@ -248,8 +247,8 @@ class CaseScenario(widgets.VBox):
 
     def _save(self, key: str, value: dict) -> None:
         try:
-            progress.record_choice(self.learner, self.module, key, value)
-        except (sqlite3.Error, OSError, progress.ProgressError) as exc:
+            learning.record_choice(self.learner, self.module, key, value)
+        except (sqlite3.Error, OSError, learning.ProgressError) as exc:
             self.notice.value = _live(f"<p><strong>Your choice could not be saved</strong> ({escape(str(exc))}). "
                                       "You can still play the case.</p>")
 

@@ -4,7 +4,7 @@
 of ``assets/scenarios/<id>.yaml`` with one drop-down per finding ("Label contraindication",
 "Label warning or precaution", "No label concern") and a "Check" button per profile. Feedback
 for each finding paraphrases the label and cites it. Each check is kept with
-:func:`katlearn.progress.record_choice` under ``"screening/<profile id>"`` with
+:func:`katlearn.learning.record_choice` under ``"screening/<profile id>"`` with
 ``{"answers": {finding id: category}, "correct": n, "total": m}``.
 
 Stable CSS classes: ``kl-screening`` (container), ``kl-screening-profile`` (+ ``kl-profile-<id>``),
@@ -19,12 +19,11 @@ from html import escape
 
 import ipywidgets as widgets
 
-from katlearn import markdown, progress
-from katlearn import scenario as sc
+from katlearn import content, learning
 from katlearn.content import ContentError, load_references
+from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import cite
 from katlearn.widgets.scenario import style_widget
-from katlearn.widgets.live import deferred
 
 __all__ = ["ScreeningPractice", "ProfileView", "screening_practice"]
 
@@ -38,16 +37,16 @@ def _live(inner: str) -> str:
 class ProfileView(widgets.VBox):
     """One profile: its summary, a drop-down per finding, a Check button and the feedback."""
 
-    def __init__(self, profile: sc.Profile, number: int, on_check) -> None:
+    def __init__(self, profile: content.Profile, number: int, on_check) -> None:
         self.profile = profile
         self.header = widgets.HTML(f"<h4 style='margin:0.6em 0 0.2em'>Profile {number}: {escape(profile.name)}</h4>"
-                                   f"{markdown.render(profile.summary)}")
+                                   f"{content.render_markdown(profile.summary)}")
         self.dropdowns: dict[str, widgets.Dropdown] = {}
         rows: list[widgets.Widget] = []
         for j, f in enumerate(profile.findings, start=1):
             text = widgets.HTML(f"<p style='margin:0.4em 0 0'><strong>Finding {j}:</strong> {escape(f.text)}</p>")
             dd = widgets.Dropdown(
-                options=[("Choose…", "")] + [(sc.CATEGORY_LABELS[c], c) for c in sc.CATEGORIES], value="",
+                options=[("Choose…", "")] + [(content.CATEGORY_LABELS[c], c) for c in content.CATEGORIES], value="",
                 description=f"Finding {j} is a:", tooltip=f.text, style={"description_width": "initial"},
                 layout=widgets.Layout(width="auto", max_width="100%"))
             dd.add_class("kl-screening-category")
@@ -73,14 +72,14 @@ class ScreeningPractice(widgets.VBox):
     """Every profile of a screening set, checked one profile at a time."""
 
     def __init__(self, set_id: str, module: str, learner: str | None = None,
-                 screening: sc.ScreeningSet | None = None) -> None:
+                 screening: content.ScreeningSet | None = None) -> None:
         self.module = module
-        self.learner = learner or progress.current_learner()
+        self.learner = learner or learning.current_learner()
         self.notice = widgets.HTML()
         super().__init__([], layout=widgets.Layout(width="100%"))
         self.add_class("kl-screening")
         try:
-            self.screening = screening or sc.load_screening(set_id)
+            self.screening = screening or content.load_screening(set_id)
         except ContentError as exc:
             problems = "".join(f"<li><code>{escape(str(p))}</code></li>" for p in exc.problems)
             self.children = [widgets.HTML(f"<p><strong>This exercise could not be loaded.</strong> Run "
@@ -90,7 +89,7 @@ class ScreeningPractice(widgets.VBox):
             self.references = load_references()
         except ContentError:
             self.references = {}
-        intro = widgets.HTML(f"{markdown.render(self.screening.intro)}"
+        intro = widgets.HTML(f"{content.render_markdown(self.screening.intro)}"
                              f"<p><small><em>{escape(self.screening.note)}</em></small></p>")
         self.views = [ProfileView(p, i, self.check) for i, p in enumerate(self.screening.profiles, start=1)]
         self.children = [style_widget(), intro, *self.views, self.notice]
@@ -101,7 +100,7 @@ class ScreeningPractice(widgets.VBox):
                 return v
         raise KeyError(profile_id)
 
-    def check(self, view: ProfileView) -> tuple[sc.FindingResult, ...] | None:
+    def check(self, view: ProfileView) -> tuple[learning.FindingResult, ...] | None:
         answers = view.answers()
         missing = sum(1 for v in answers.values() if v is None)
         view.feedback.remove_class("kl-correct")
@@ -110,26 +109,26 @@ class ScreeningPractice(widgets.VBox):
             view.feedback.value = _live(f"<p>Choose a category for every finding ({missing} still open), "
                                         "then check.</p>")
             return None
-        results = sc.grade_profile(view.profile, answers)
+        results = learning.grade_profile(view.profile, answers)
         right = sum(r.correct for r in results)
         items = []
         for r in results:
             colour = _OK if r.correct else _BAD
-            verdict = "✓ right" if r.correct else (f"✗ you chose {escape(sc.CATEGORY_LABELS[r.chosen].lower())}"
+            verdict = "✓ right" if r.correct else (f"✗ you chose {escape(content.CATEGORY_LABELS[r.chosen].lower())}"
                                                    if r.chosen else "✗ no answer")
             items.append(
                 f"<li><strong>{escape(r.finding.text)}</strong>: "
-                f"{escape(sc.CATEGORY_LABELS[r.finding.answer])} "
+                f"{escape(content.CATEGORY_LABELS[r.finding.answer])} "
                 f'<span style="color:{colour}">({verdict})</span>. '
-                f"{markdown.render(r.finding.feedback, inline=True)} "
+                f"{content.render_markdown(r.finding.feedback, inline=True)} "
                 f"<small>Sources: {cite(r.finding.references, self.references)}</small></li>")
         view.feedback.add_class("kl-correct" if right == len(results) else "kl-incorrect")
         view.feedback.value = _live(f"<p><strong>{right} of {len(results)} right.</strong></p>"
                                     f"<ul>{''.join(items)}</ul>")
         try:
-            progress.record_choice(self.learner, self.module, f"screening/{view.profile.id}",
+            learning.record_choice(self.learner, self.module, f"screening/{view.profile.id}",
                                    {"answers": answers, "correct": right, "total": len(results)})
-        except (sqlite3.Error, OSError, progress.ProgressError) as exc:
+        except (sqlite3.Error, OSError, learning.ProgressError) as exc:
             self.notice.value = _live(f"<p><strong>Your answers could not be saved</strong> ({escape(str(exc))}).</p>")
         return results
 

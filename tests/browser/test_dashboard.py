@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from katlearn import dashboard as kdash
+from katlearn import classroom
 from tests.browser import a11y
 from tests.browser.conftest import ARTIFACTS, start_server
 from tests.browser.helpers import CoursePage
@@ -29,7 +29,7 @@ PAGE = "educator_dashboard.ipynb"
 
 @pytest.fixture(scope="module")
 def seeded_class():
-    modules, banks, _texts, problems = kdash.course_quizzes()
+    modules, banks, _texts, problems = classroom.course_quizzes()
     assert not problems, problems
     done = {name: 1 + i % 4 for i, name in enumerate(LEARNERS)}  # 1 to 4 modules each
     counts = seed_class(banks, LEARNERS, seed=11, modules_done=done)
@@ -39,15 +39,15 @@ def seeded_class():
 @pytest.fixture(scope="module")
 def educator_server(seeded_class):
     """A course server started with an educator key (the session server has none)."""
-    old = os.environ.get(kdash.EDUCATOR_KEY_ENV)
-    os.environ[kdash.EDUCATOR_KEY_ENV] = KEY
+    old = os.environ.get(classroom.EDUCATOR_KEY_ENV)
+    os.environ[classroom.EDUCATOR_KEY_ENV] = KEY
     try:
         srv = start_server(log_name="dashboard-server.log")
     finally:
         if old is None:
-            os.environ.pop(kdash.EDUCATOR_KEY_ENV, None)
+            os.environ.pop(classroom.EDUCATOR_KEY_ENV, None)
         else:
-            os.environ[kdash.EDUCATOR_KEY_ENV] = old
+            os.environ[classroom.EDUCATOR_KEY_ENV] = old
     yield srv
     srv.stop()
 
@@ -80,7 +80,7 @@ def test_learners_see_a_locked_page_and_no_class_data(course, seeded_class):
     course.screenshot("locked")
     text = page.locator("#rendered_cells").inner_text()
     assert "Class results are for educators" in text
-    assert kdash.EDUCATOR_KEY_ENV in text
+    assert classroom.EDUCATOR_KEY_ENV in text
     assert page.locator(".kl-dash-table, .kl-dash-key, .kl-plot").count() == 0
     for name in ("Ada", "Chioma", "Gabriel"):
         assert name not in text

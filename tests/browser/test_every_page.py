@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from katlearn import course as kcourse
+from katlearn import content
 from tests.browser import a11y
 
-PAGES = [m.slug for m in kcourse.modules()]
+PAGES = [m.slug for m in content.modules()]
 
 
 @pytest.mark.parametrize("slug", PAGES)
@@ -58,9 +58,9 @@ def test_phone_width_has_no_horizontal_scroll(chromium, server, slug):
         ctx.close()
 
 
-@pytest.mark.parametrize("slug", [m.slug for m in kcourse.learner_modules()])
+@pytest.mark.parametrize("slug", [m.slug for m in content.learner_modules()])
 def test_navigation_links_lead_to_their_pages(course, slug):
-    modules = list(kcourse.learner_modules())
+    modules = list(content.learner_modules())
     i = next(k for k, m in enumerate(modules) if m.slug == slug)
     page = course.open(f"{slug}.ipynb", ready=".kl-chrome")
     header = page.locator(".kl-chrome")

@@ -1,6 +1,6 @@
 """The course home page as a learner meets it."""
 
-from katlearn import course as kcourse
+from katlearn import content
 
 
 def test_home_shows_course_map_and_first_link_opens_a_module(course):
@@ -12,7 +12,7 @@ def test_home_shows_course_map_and_first_link_opens_a_module(course):
     # no code is shown to learners
     assert page.locator(".jp-InputArea-editor, .jp-CodeMirrorEditor").count() == 0
 
-    modules = list(kcourse.learner_modules())
+    modules = list(content.learner_modules())
     links = page.locator(".kl-course-map a.kl-map-link")
     assert links.count() == len(modules) >= 1
     for i, meta in enumerate(modules):

@@ -1,6 +1,6 @@
 """Module 01 (What is ketamine-assisted therapy?) as a learner meets it."""
 
-from katlearn import course as kcourse
+from katlearn import content
 
 NOTEBOOK = "01_what_is_kat.ipynb"
 EXPLORER = ".kl-onset-explorer"
@@ -24,7 +24,7 @@ def drawn(page, selector: str) -> dict:
 def test_page_renders_with_header_title_and_figure(course):
     page = course.open(NOTEBOOK, ready=EXPLORER + " .kl-plot-ready")
     course.screenshot("module-01")
-    meta = kcourse.module("01_what_is_kat")
+    meta = content.module("01_what_is_kat")
     assert meta.title in page.locator("h1").first.inner_text()
     assert page.locator(".kl-chrome").count() == 1
     assert page.locator(".kl-chrome .kl-next").count() == 1

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from katlearn import course as kcourse
+from katlearn import content
 
 NOTEBOOK = "04_routes_pharmacokinetics.ipynb"
 EXPLORER = ".kl-pk-explorer"
@@ -25,7 +25,7 @@ def drawn(page) -> dict:
 def test_page_renders_with_header_note_figure_and_table(course):
     page = course.open(NOTEBOOK, ready=EXPLORER + " .kl-plot-ready")
     course.screenshot("module-04")
-    meta = kcourse.module("04_routes_pharmacokinetics")
+    meta = content.module("04_routes_pharmacokinetics")
     assert meta.title in page.locator("h1").first.inner_text()
     assert page.locator(".kl-chrome .kl-prev").count() == 1
     assert page.get_by_text("Pharmacology education, not dosing guidance.").is_visible()

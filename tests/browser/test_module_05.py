@@ -2,9 +2,7 @@
 
 from playwright.sync_api import expect
 
-from katlearn import course as kcourse
-from katlearn import progress
-from katlearn import scenario as sc
+from katlearn import content, learning
 
 SLUG = "05_treatment_process"
 NOTEBOOK = f"{SLUG}.ipynb"
@@ -29,20 +27,20 @@ def drawn(page, selector: str) -> dict:
     )
 
 
-def new_choices(before_id: int) -> list[progress.Choice]:
-    learner = progress.current_learner()
-    return [c for c in progress.choices(learner, SLUG) if c.id > before_id]
+def new_choices(before_id: int) -> list[learning.Choice]:
+    learner = learning.current_learner()
+    return [c for c in learning.choices(learner, SLUG) if c.id > before_id]
 
 
 def last_choice_id() -> int:
-    rows = progress.choices(progress.current_learner(), SLUG)
+    rows = learning.choices(learning.current_learner(), SLUG)
     return rows[-1].id if rows else 0
 
 
 def test_page_renders_with_header_both_figures_and_both_cases(course):
     page = course.open(NOTEBOOK, ready=SESSION + " .kl-plot-ready")
     course.screenshot("module-05")
-    meta = kcourse.module(SLUG)
+    meta = content.module(SLUG)
     assert meta.title in page.locator("h1").first.inner_text()
     assert page.locator(".kl-chrome").count() == 1
     assert page.locator(".kl-chrome .kl-prev").count() == 1 and page.locator(".kl-chrome .kl-next").count() == 1
@@ -83,7 +81,7 @@ def test_dose_slider_and_dosing_sessions_redraw_by_keyboard(course):
 
 def play(page, case: str, pick) -> list[tuple[str, int, str]]:
     """Play one case through the UI; ``pick(node)`` returns the choice index. Returns (node, index, rating)."""
-    s = sc.load_scenario(case)
+    s = content.load_scenario(case)
     box = page.locator(f".kl-scenario-{case}")
     path = []
     node = s.node(s.start)
@@ -94,7 +92,7 @@ def play(page, case: str, pick) -> list[tuple[str, int, str]]:
         box.locator(".kl-scenario-decide").click()
         rating = node.choices[index].rating
         box.locator(f".kl-scenario-feedback.kl-rating-{rating}").wait_for()
-        assert sc.RATING_LABELS[rating] in box.locator(".kl-scenario-feedback").inner_text()
+        assert content.RATING_LABELS[rating] in box.locator(".kl-scenario-feedback").inner_text()
         path.append((node.id, index, rating))
         box.locator(".kl-scenario-continue").click()
         node = s.node(node.choices[index].next)
@@ -118,7 +116,7 @@ def test_each_case_can_be_played_to_the_debrief_and_is_recorded(course):
     for case, path in (("trd_maya", best), ("ptsd_sam", other)):
         for node_id, index, rating in path:
             assert recorded[f"{case}/{node_id}"] == {
-                "choice": index, "rating": rating, "text": sc.load_scenario(case).node(node_id).choices[index].text}
+                "choice": index, "rating": rating, "text": content.load_scenario(case).node(node_id).choices[index].text}
         done = recorded[f"{case}/complete"]
         assert done["path"] == [[n, i] for n, i, _ in path]
         assert done["counts"]["best"] == sum(r == "best" for *_, r in path)

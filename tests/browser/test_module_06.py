@@ -1,8 +1,6 @@
 """Module 06 (Safety, concerns and controversies) as a learner meets it."""
 
-from katlearn import course as kcourse
-from katlearn import progress
-from katlearn import scenario as sc
+from katlearn import content, learning
 from katlearn.science import clinical
 
 SLUG = "06_safety_controversies"
@@ -25,13 +23,13 @@ def drawn(page) -> dict:
 def test_page_renders_with_header_chart_table_and_screening(course):
     page = course.open(NOTEBOOK, ready=EVIDENCE + " .kl-plot-ready")
     course.screenshot("module-06")
-    meta = kcourse.module(SLUG)
+    meta = content.module(SLUG)
     assert meta.title in page.locator("h1").first.inner_text()
     assert page.locator(".kl-chrome").count() == 1
     assert page.locator(".kl-plot-ready").count() == page.locator(".kl-plot").count() == 1
     assert drawn(page)["xs"] == [28.0, 52.2, 63.8]
     assert page.locator(".kl-evidence-table tbody tr").count() == len(clinical.TRIALS)
-    assert page.locator(".kl-screening-profile").count() == len(sc.load_screening("screening_practice").profiles)
+    assert page.locator(".kl-screening-profile").count() == len(content.load_screening("screening_practice").profiles)
     for section in (o.section for o in meta.objectives):
         assert page.locator(f"[id='{section}']").count() == 1, section
 
@@ -55,17 +53,17 @@ def test_time_point_and_sort_redraw_the_chart(course):
 
 def test_screening_profile_checked_in_the_page_is_recorded(course):
     page = course.open(NOTEBOOK, ready=".kl-screening-check")
-    learner = progress.current_learner()
-    before = len(progress.choices(learner, SLUG, "screening/r52"))
-    profile = sc.load_screening("screening_practice").profile("r52")
+    learner = learning.current_learner()
+    before = len(learning.choices(learner, SLUG, "screening/r52"))
+    profile = content.load_screening("screening_practice").profile("r52")
     box = page.locator(".kl-profile-r52")
     for i, finding in enumerate(profile.findings):
-        box.locator(".kl-screening-category select").nth(i).select_option(label=sc.CATEGORY_LABELS[finding.answer])
+        box.locator(".kl-screening-category select").nth(i).select_option(label=content.CATEGORY_LABELS[finding.answer])
     box.locator(".kl-screening-check").click()
     feedback = box.locator(".kl-screening-feedback.kl-correct")
     feedback.wait_for()
     assert "3 of 3 right" in feedback.inner_text()
-    rows = progress.choices(learner, SLUG, "screening/r52")
+    rows = learning.choices(learner, SLUG, "screening/r52")
     assert len(rows) == before + 1
     assert rows[-1].value["answers"] == {f.id: f.answer for f in profile.findings}
     course.check()

@@ -7,10 +7,15 @@ import uuid
 
 import pytest
 
-from katlearn import content, progress
-from katlearn import course as kcourse
-from katlearn import quiz as grading
-from katlearn.content import Matching, MultipleChoice, Numeric, Ordering, SingleChoice, TrueFalse
+from katlearn import content, learning
+from katlearn.content import (
+    Matching,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    SingleChoice,
+    TrueFalse,
+)
 from katlearn.widgets import assessment
 from katlearn.widgets.quiz import css_id
 
@@ -21,7 +26,7 @@ NOTEBOOK = f"{SLUG}.ipynb"
 def test_page_renders_with_header_glossary_anchor_and_assessment(course):
     page = course.open(NOTEBOOK, ready=".kl-glossary-search")
     course.screenshot("module-07")
-    meta = kcourse.module(SLUG)
+    meta = content.module(SLUG)
     assert meta.title in page.locator("h1").first.inner_text()
     assert page.locator(".kl-chrome .kl-prev").count() == 1
     heading = page.locator("h2[id='Glossary']")
@@ -61,7 +66,7 @@ def answer(question_box, q, learner: str, seed: str) -> None:
             if o.correct:
                 question_box.get_by_label(o.text, exact=True).check()
     elif isinstance(q, Numeric):
-        question_box.locator(".kl-answer input[type='text']").fill(grading.canonical_answer(q))
+        question_box.locator(".kl-answer input[type='text']").fill(learning.canonical_answer(q))
     elif isinstance(q, Ordering):
         for target, item in enumerate(q.items):
             labels = question_box.locator(".kl-answer .widget-html-content")
@@ -83,17 +88,17 @@ def answer(question_box, q, learner: str, seed: str) -> None:
 def new_learner():
     """A learner with no history: other tests in this run answer module quizzes (some wrongly, on
     purpose) in the same store, and the per-objective summary counts every latest answer."""
-    name = progress.set_local_name(f"final tester {uuid.uuid4().hex[:8]}")
+    name = learning.set_local_name(f"final tester {uuid.uuid4().hex[:8]}")
     yield name
-    progress.forget_local_name()
+    learning.forget_local_name()
 
 
 def test_final_assessment_completed_in_the_page_is_recorded(course, new_learner):
     page = course.open(NOTEBOOK, ready=".kl-assessment .kl-submit-all")
-    learner = progress.current_learner()
+    learner = learning.current_learner()
     assert learner == new_learner
-    done_before = len(progress.completions(learner, assessment.FINAL_KEY))
-    attempts_before = len(progress.attempts(learner, assessment.FINAL_KEY))
+    done_before = len(learning.completions(learner, assessment.FINAL_KEY))
+    attempts_before = len(learning.attempts(learner, assessment.FINAL_KEY))
     bank = assessment.final_bank()
     exam = page.locator(".kl-assessment .kl-quiz")
     for q in bank.questions:
@@ -104,10 +109,10 @@ def test_final_assessment_completed_in_the_page_is_recorded(course, new_learner)
     assert "Your score: 100%" in summary.inner_text()
     assert exam.locator(".kl-feedback.kl-correct").count() == len(bank.questions)
 
-    completions = progress.completions(learner, assessment.FINAL_KEY)
+    completions = learning.completions(learner, assessment.FINAL_KEY)
     assert len(completions) == done_before + 1
     assert completions[-1].mode == "exam" and completions[-1].mastered and completions[-1].score == 1.0
-    assert len(progress.attempts(learner, assessment.FINAL_KEY)) == attempts_before + len(bank.questions)
+    assert len(learning.attempts(learner, assessment.FINAL_KEY)) == attempts_before + len(bank.questions)
 
     completion = page.locator(".kl-completion")
     completion.get_by_text("Your latest final assessment: 100%").wait_for()

@@ -15,7 +15,7 @@ import uuid
 import psutil
 import pytest
 
-from katlearn import content, progress
+from katlearn import content, learning
 from katlearn.content import SingleChoice
 from katlearn.widgets.quiz import css_id
 from tests.browser.conftest import start_server
@@ -75,11 +75,11 @@ def test_prerendered_page_shows_the_learner_who_arrives(chromium, server_with_co
     server = server_with_copies
     offset = server.log_size()
     # after pre-rendering: someone new sits down and has answered one question (e.g. on a phone)
-    name = progress.set_local_name(f"arrives later {uuid.uuid4().hex[:8]}")
+    name = learning.set_local_name(f"arrives later {uuid.uuid4().hex[:8]}")
     try:
         q = next(q for q in content.load_bank("01_what_is_kat").questions if isinstance(q, SingleChoice))
         right = next(i for i, o in enumerate(q.options) if o.correct)
-        progress.record_attempt(name, "01_what_is_kat", q.id, right, True, 1.0, "practice")
+        learning.record_attempt(name, "01_what_is_kat", q.id, right, True, 1.0, "practice")
 
         ctx = chromium.new_context(viewport={"width": 1280, "height": 800})
         page = ctx.new_page()
@@ -100,4 +100,4 @@ def test_prerendered_page_shows_the_learner_who_arrives(chromium, server_with_co
         assert page.locator(".kl-deferred").count() >= 3  # header, prediction, quiz were built on arrival
         ctx.close()
     finally:
-        progress.forget_local_name()
+        learning.forget_local_name()

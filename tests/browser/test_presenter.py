@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from katlearn import course as kcourse
+from katlearn import content
 from tests.browser import a11y
 from tests.browser.conftest import ARTIFACTS, start_server
 from tests.browser.helpers import CoursePage
 
-MODULES = [m.slug for m in kcourse.learner_modules()]
+MODULES = [m.slug for m in content.learner_modules()]
 CURRENT = ".reveal .slides section.present:not(.stack)"
 # what a learner can change next to a figure: a slider, a drop-down, toggle buttons, a checkbox
 CONTROLS = ".noUi-handle, select, .widget-toggle-button, .widget-checkbox input"
@@ -65,7 +65,7 @@ def test_deck_is_offline_accessible_and_advances(deck):
     page = open_deck(deck, slug)
     deck.screenshot("title-slide")
     title = page.locator(CURRENT).inner_text()
-    assert kcourse.module(slug).title.split("?")[0] in title
+    assert content.module(slug).title.split("?")[0] in title
     # the header bar is for pages, not for a projector
     assert page.locator(f"{CURRENT} .kl-chrome").count() == 0
 

@@ -10,8 +10,17 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from katlearn import progress, quiz
-from katlearn.content import Bank, Matching, MultipleChoice, Numeric, Ordering, Question, SingleChoice, TrueFalse
+from katlearn import learning
+from katlearn.content import (
+    Bank,
+    Matching,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    Question,
+    SingleChoice,
+    TrueFalse,
+)
 
 START_TS = 1_740_000_000.0  # 2025-02-19, so timestamps in tests are stable
 DIFFICULTY = {"easy": 0.15, "medium": 0.35, "hard": 0.55}
@@ -60,18 +69,18 @@ def seed_class(banks: Mapping[str, Bank], learners: Sequence[str], seed: int = 7
             results = {}
             for q in bank.questions:
                 p_right = max(0.05, skill - DIFFICULTY[q.difficulty] + 0.25)
-                answer = quiz.canonical_answer(q) if rng.random() < p_right else wrong_answer(q, rng)
+                answer = learning.canonical_answer(q) if rng.random() < p_right else wrong_answer(q, rng)
                 for _try in range(2):
-                    result = quiz.grade(q, answer)
+                    result = learning.grade(q, answer)
                     ts += rng.uniform(5, 40)
-                    progress.record_attempt(learner, module, q.id, answer, result.correct, result.score,
+                    learning.record_attempt(learner, module, q.id, answer, result.correct, result.score,
                                             "practice", ts=ts)
                     attempts += 1
                     results[q.id] = result
                     if result.correct or rng.random() < 0.5:
                         break
-                    answer = quiz.canonical_answer(q)
-            summary = quiz.summarize(bank, results)
-            progress.record_completion(learner, module, summary.score, summary.mastered, "practice", ts=ts + 1)
+                    answer = learning.canonical_answer(q)
+            summary = learning.summarize(bank, results)
+            learning.record_completion(learner, module, summary.score, summary.mastered, "practice", ts=ts + 1)
             completions += 1
     return {"attempts": attempts, "completions": completions}

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from traitlets.config import Config
 
-from katlearn import dashboard, serve
+from katlearn import classroom, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy" / "jupyterhub"
@@ -106,7 +106,7 @@ def test_a_user_name_is_one_safe_folder_that_the_dashboard_maps_back(monkeypatch
     _c, ns = load(monkeypatch)
     folder = ns["store_folder_name"](name)
     assert "/" not in folder and folder not in ("", ".", "..")
-    assert dashboard.owner_of_folder(folder) == name
+    assert classroom.owner_of_folder(folder) == name
 
 
 def test_educator_servers_join_the_class_group_on_systemd(monkeypatch):
@@ -122,11 +122,11 @@ def test_educator_servers_join_the_class_group_on_systemd(monkeypatch):
 
 def test_educators_get_a_custom_scope_that_reaches_their_servers_token(monkeypatch):
     c, _ns = load(monkeypatch)
-    assert dashboard.EDUCATOR_SCOPE in c.JupyterHub.custom_scopes
-    assert dashboard.EDUCATOR_SCOPE in c.Spawner.server_token_scopes
+    assert classroom.EDUCATOR_SCOPE in c.JupyterHub.custom_scopes
+    assert classroom.EDUCATOR_SCOPE in c.Spawner.server_token_scopes
     assert "read:users!user" in c.Spawner.server_token_scopes
     roles = {r["name"]: r for r in c.JupyterHub.load_roles}
-    assert roles["katlearn-educator"]["scopes"] == [dashboard.EDUCATOR_SCOPE]
+    assert roles["katlearn-educator"]["scopes"] == [classroom.EDUCATOR_SCOPE]
     assert roles["katlearn-educator"]["groups"] == ["educators"]
 
 

@@ -21,8 +21,7 @@ from pathlib import Path
 import pytest
 
 from katlearn import browser as kbrowser
-from katlearn import content
-from katlearn import dashboard as kdash
+from katlearn import classroom, content
 from tests.hub.hub import ADMIN_PASSWORD, LEARNER_PASSWORD, HubUnavailable, start_hub
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -168,14 +167,14 @@ def test_a_workshop_with_two_learners_and_an_educator(hub, browser):
         # -- every learner's rows are in their own store, keyed by their hub name -------------
         stores = {name: hub.class_dir / name / "progress.sqlite" for name in ("alice", "bob")}
         for name, path in stores.items():
-            records = kdash.load_class(str(path))
+            records = classroom.load_class(str(path))
             assert records.learners == (name,), (name, records)
-        a = kdash.load_class(str(stores["alice"])).attempts
-        b = kdash.load_class(str(stores["bob"])).attempts
+        a = classroom.load_class(str(stores["alice"])).attempts
+        b = classroom.load_class(str(stores["bob"])).attempts
         assert [(x.question_id, x.correct) for x in a] == [("m00.kat-combines", True), ("m00.effect-lasts", True)]
         assert [(x.question_id, x.correct) for x in b] == [("m00.kat-combines", False)]
         assert not (hub.class_dir / "edna" / "progress.sqlite").exists() or \
-            kdash.load_class(str(hub.class_dir / "edna" / "progress.sqlite")).learners == ()
+            classroom.load_class(str(hub.class_dir / "edna" / "progress.sqlite")).learners == ()
 
         # -- after a reload, each page shows its own learner's answers and status ------------
         for person in (alice, bob):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from katlearn import content, paths
+from katlearn import cli, content, paths
 from katlearn.content import ContentError
 from tests.unit.test_quiz_fixtures import (
     BANK,
@@ -37,7 +37,7 @@ def test_valid_course_loads_every_question_type(tmp_path):
 
 def test_cli_check_ok_prints_one_summary_line(tmp_path, capsys):
     root = make_course(tmp_path)
-    assert content.cli_check(root) == 0
+    assert cli.main(["check", "--root", str(root)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and out[0].startswith("OK: 6 questions in 1 quiz bank")
 
@@ -46,14 +46,14 @@ def test_cli_check_reads_katlearn_root(tmp_path, monkeypatch, capsys):
     root = make_course(tmp_path)
     monkeypatch.setenv("KATLEARN_ROOT", str(root))
     assert paths.root() == root.resolve()
-    assert content.cli_check() == 0
+    assert cli.main(["check"]) == 0
 
 
 def test_malformed_yaml_names_the_line(tmp_path, capsys):
     root = make_course(tmp_path)
     broken = BANK.replace("    difficulty: medium\n", "    difficulty: medium\n  oops: [unclosed\n", 1)
     write(root, BANK_PATH, broken)
-    assert content.cli_check(root) == 1
+    assert cli.main(["check", "--root", str(root)]) == 1
     out = capsys.readouterr().out
     line = line_of(broken, "oops: [unclosed")
     (problem,) = [p for p in out.splitlines() if p.startswith(BANK_PATH)]

@@ -1,4 +1,4 @@
-"""katlearn.course: the course map comes from the notebooks; a notebook that is not a course page
+"""katlearn.content: the course map comes from the notebooks; a notebook that is not a course page
 (no or malformed ``metadata.katlearn``, not even JSON) is left out, never breaks the others."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from katlearn import content, course, serve
+from katlearn import content, serve
 from tests.unit.test_quiz_fixtures import make_course, notebook, write, write_notebook
 
 
@@ -34,8 +34,8 @@ def course_with_strays(tmp_path):
 
 def test_notebooks_without_valid_metadata_are_left_out_of_the_course(course_with_strays):
     folder = course_with_strays / "notebooks"
-    assert [m.slug for m in course.modules(folder)] == ["09_demo"]
-    reasons = {str(e).split(": ", 1)[0].rsplit("/", 1)[-1]: str(e) for e in course.left_out(folder)}
+    assert [m.slug for m in content.modules(folder)] == ["09_demo"]
+    reasons = {str(e).split(": ", 1)[0].rsplit("/", 1)[-1]: str(e) for e in content.left_out(folder)}
     assert sorted(reasons) == ["12_bad_minutes.ipynb", "13_odd.ipynb", "extra.ipynb", "half_saved.ipynb"]
     assert "metadata.katlearn: missing" in reasons["extra.ipynb"]
     assert "not a readable notebook" in reasons["half_saved.ipynb"]
@@ -45,10 +45,10 @@ def test_notebooks_without_valid_metadata_are_left_out_of_the_course(course_with
 
 def test_the_course_map_follows_the_folder(course_with_strays):
     folder = course_with_strays / "notebooks"
-    assert len(course.left_out(folder)) == 4
+    assert len(content.left_out(folder)) == 4
     (folder / "extra.ipynb").unlink()
-    assert len(course.left_out(folder)) == 3
-    assert [m.slug for m in course.modules(folder)] == ["09_demo"]
+    assert len(content.left_out(folder)) == 3
+    assert [m.slug for m in content.modules(folder)] == ["09_demo"]
 
 
 def test_check_still_fails_on_each_left_out_notebook(course_with_strays):

@@ -1,4 +1,4 @@
-"""katlearn.dashboard: reading class stores, the aggregations, the CSV tables, who may see them."""
+"""katlearn.classroom: reading class stores, the aggregations, the CSV tables, who may see them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from katlearn import content, dashboard, progress, quiz
+from katlearn import classroom, cli, content, learning
+from katlearn.classroom import _access
 from katlearn.content import Bank
 
 BANK = Bank.model_validate({
@@ -52,25 +53,25 @@ def store(tmp_path, monkeypatch):
     """A fresh progress store at KATLEARN_DB; yields its path."""
     path = tmp_path / "progress.sqlite"
     monkeypatch.setenv("KATLEARN_DB", str(path))
-    monkeypatch.delenv(dashboard.CLASS_STORES_ENV, raising=False)
-    progress.close()
+    monkeypatch.delenv(classroom.CLASS_STORES_ENV, raising=False)
+    learning.close()
     yield path
-    progress.close()
+    learning.close()
 
 
 def _answer(learner: str, qid: str, answer, module: str = "m1", ts: float = 1_740_000_000.0) -> None:
     q = BANK.question(qid)
-    r = quiz.grade(q, answer)
-    progress.record_attempt(learner, module, qid, answer, r.correct, r.score, ts=ts)
+    r = learning.grade(q, answer)
+    learning.record_attempt(learner, module, qid, answer, r.correct, r.score, ts=ts)
 
 
 def _write_store(path: Path, rows: list[tuple[str, str, object]]) -> None:
     """(learner, question id, answer) rows into the store at ``path``."""
     os.environ["KATLEARN_DB"] = str(path)
-    progress.close()
+    learning.close()
     for n, (learner, qid, answer) in enumerate(rows):
         _answer(learner, qid, answer, ts=1_740_000_000.0 + n)
-    progress.close()
+    learning.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,9 +80,9 @@ def _write_store(path: Path, rows: list[tuple[str, str, object]]) -> None:
 
 def test_without_class_stores_the_dashboard_reads_this_computers_store(store):
     _answer("sam", "q.tf", True)
-    sources = dashboard.store_paths()
+    sources = classroom.store_paths()
     assert [s.path for s in sources] == [store] and sources[0].owner is None
-    records = dashboard.load_class()
+    records = classroom.load_class()
     assert records.learners == ("sam",)
     assert [a.question_id for a in records.attempts] == ["q.tf"]
 
@@ -94,10 +95,10 @@ def test_a_class_folder_holds_shared_stores_and_one_folder_per_learner(tmp_path,
     _write_store(class_dir / "shared.sqlite", [("kim", "q.tf", True), ("lee", "q.tf", False)])
     _write_store(class_dir / "alex" / "progress.sqlite", [("alex", "q.tf", True)])
     _write_store(class_dir / "jo%20ann" / "progress.sqlite", [("jo ann", "q.single", 0)])
-    sources = dashboard.store_paths(str(class_dir))
+    sources = classroom.store_paths(str(class_dir))
     assert [(s.path.relative_to(class_dir).as_posix(), s.owner) for s in sources] == [
         ("shared.sqlite", None), ("alex/progress.sqlite", "alex"), ("jo%20ann/progress.sqlite", "jo ann")]
-    records = dashboard.load_class(str(class_dir))
+    records = classroom.load_class(str(class_dir))
     assert records.learners == ("alex", "jo ann", "kim", "lee")
     assert records.problems == ()
 
@@ -107,7 +108,7 @@ def test_rows_in_someone_elses_store_do_not_count(tmp_path, store):
     class_dir = tmp_path / "class"
     (class_dir / "alex").mkdir(parents=True)
     _write_store(class_dir / "alex" / "progress.sqlite", [("alex", "q.tf", False), ("bo", "q.tf", True)])
-    records = dashboard.load_class(str(class_dir))
+    records = classroom.load_class(str(class_dir))
     assert records.learners == ("alex",)
     assert len(records.problems) == 1 and "'bo'" in records.problems[0] and "belongs to 'alex'" in records.problems[0]
 
@@ -116,11 +117,11 @@ def test_stores_are_read_from_a_copy_without_touching_the_learners_folder(tmp_pa
     """Reading in place would leave -wal/-shm files owned by the reader in the learner's folder,
     which could lock the learner out of their own store; a copy needs only read access."""
     _answer("sam", "q.tf", True)
-    progress.close()
+    learning.close()
     _answer("sam", "q.single", 0)  # the writer stays open: this answer is only in the WAL file
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     assert store.name + "-wal" in before
-    records = dashboard.load_class(str(store))
+    records = classroom.load_class(str(store))
     assert [a.question_id for a in records.attempts] == ["q.tf", "q.single"]
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     assert after == before
@@ -129,8 +130,8 @@ def test_stores_are_read_from_a_copy_without_touching_the_learners_folder(tmp_pa
 def test_a_store_that_keeps_changing_while_copied_is_reported(tmp_path, store, monkeypatch):
     _answer("sam", "q.tf", True)
     ticks = iter(range(1000))
-    monkeypatch.setattr(dashboard, "_fingerprint", lambda path: next(ticks))
-    records = dashboard.load_class(str(store))
+    monkeypatch.setattr("katlearn.classroom._records._fingerprint", lambda path: next(ticks))
+    records = classroom.load_class(str(store))
     assert records.attempts == () and "kept changing" in records.problems[0]
 
 
@@ -139,11 +140,11 @@ def test_unreadable_newer_or_missing_stores_become_problems_not_errors(tmp_path,
     bad.write_bytes(b"this is not a database" * 100)
     newer = tmp_path / "newer.sqlite"
     with sqlite3.connect(newer) as conn:
-        conn.execute(f"PRAGMA user_version = {len(progress.MIGRATIONS) + 1}")
+        conn.execute(f"PRAGMA user_version = {len(learning.MIGRATIONS) + 1}")
     conn.close()
     empty = tmp_path / "empty.sqlite"
     empty.touch()
-    records = dashboard.load_class(os.pathsep.join(str(p) for p in (bad, newer, empty, tmp_path / "gone.sqlite")))
+    records = classroom.load_class(os.pathsep.join(str(p) for p in (bad, newer, empty, tmp_path / "gone.sqlite")))
     text = "\n".join(records.problems)
     assert "bad.sqlite: cannot be" in text
     assert "newer katlearn" in text
@@ -156,9 +157,9 @@ def test_unreadable_newer_or_missing_stores_become_problems_not_errors(tmp_path,
 # Aggregation
 
 
-def _records() -> dashboard.ClassRecords:
-    A = progress.Attempt
-    C = progress.Completion
+def _records() -> classroom.ClassRecords:
+    A = learning.Attempt
+    C = learning.Completion
     t = 1_740_000_000.0
     attempts = (
         # sam: single wrong then right; tf right
@@ -176,11 +177,11 @@ def _records() -> dashboard.ClassRecords:
     completions = (C(1, "sam", "m1", 0.9, True, "practice", t + 10), C(2, "alex", "m1", 0.3, False, "practice", t + 11),
                    C(3, "alex", "m1", 0.5, False, "practice", t + 12))
     touched = frozenset({("lee", "m2")})  # lee only made a scenario choice in module two
-    return dashboard.ClassRecords(attempts, completions, touched)
+    return classroom.ClassRecords(attempts, completions, touched)
 
 
 def test_module_progress_counts_each_learner_once_by_status():
-    rows = dashboard.module_progress(_records(), MODULES)
+    rows = classroom.module_progress(_records(), MODULES)
     m1, m2 = rows
     assert (m1.mastered, m1.in_progress, m1.not_started) == (1, 2, 1)  # sam / alex, kim / lee
     assert (m2.mastered, m2.in_progress, m2.not_started) == (0, 1, 3)
@@ -190,13 +191,13 @@ def test_module_progress_counts_each_learner_once_by_status():
 
 
 def test_modules_only_the_records_know_are_listed_after_the_course_ones():
-    rows = dashboard.module_progress(_records(), [("m2", "Module two")])
+    rows = classroom.module_progress(_records(), [("m2", "Module two")])
     assert [r.module for r in rows] == ["m2", "m1"]
     assert rows[1].title == "m1"
 
 
 def test_objective_mastery_uses_latest_scores_of_learners_who_answered():
-    rows = {r.objective: r for r in dashboard.objective_mastery(_records(), BANKS, {"o1": "Choose well"})}
+    rows = {r.objective: r for r in classroom.objective_mastery(_records(), BANKS, {"o1": "Choose well"})}
     o1 = rows["o1"]  # q.single + q.multi; nobody answered q.multi, so at best 50 %
     assert o1.text == "Choose well"
     assert (o1.learners, o1.mastered) == (3, 0)
@@ -204,12 +205,12 @@ def test_objective_mastery_uses_latest_scores_of_learners_who_answered():
     o2 = rows["o2"]  # q.tf, q.num, q.order, q.match: sam 1/4, alex 0/4
     assert (o2.learners, o2.mastered) == (2, 0)
     assert o2.percent_mastered == 0.0
-    full = dashboard.objective_mastery(_records(), BANKS, threshold=0.5)
+    full = classroom.objective_mastery(_records(), BANKS, threshold=0.5)
     assert {r.objective: r.mastered for r in full}["o1"] == 2  # sam and kim reach 50 %
 
 
 def test_item_analysis_judges_first_attempts_and_finds_the_commonest_wrong_answer():
-    items = {i.question_id: i for i in dashboard.item_analysis(_records(), BANKS)}
+    items = {i.question_id: i for i in classroom.item_analysis(_records(), BANKS)}
     single = items["q.single"]
     assert (single.learners, single.first_correct, single.attempts) == (3, 1, 4)
     assert single.percent_correct == pytest.approx(100 / 3)
@@ -235,22 +236,22 @@ def test_item_analysis_judges_first_attempts_and_finds_the_commonest_wrong_answe
     ("q.single", 99, []),
 ])
 def test_wrong_parts_name_what_was_wrong(qid, answer, parts):
-    assert dashboard.wrong_parts(BANK.question(qid), answer) == parts
+    assert classroom.wrong_parts(BANK.question(qid), answer) == parts
 
 
 def test_learner_results_list_status_best_score_and_first_try_record():
-    rows = {r.learner: r for r in dashboard.learner_results(_records(), MODULES)}
+    rows = {r.learner: r for r in classroom.learner_results(_records(), MODULES)}
     assert set(rows) == {"alex", "kim", "lee", "sam"}
     sam = rows["sam"]
-    assert sam.status == {"m1": progress.MASTERED, "m2": progress.NOT_STARTED}
+    assert sam.status == {"m1": learning.MASTERED, "m2": learning.NOT_STARTED}
     assert sam.best_score == {"m1": 0.9}
     assert (sam.answered, sam.first_correct, sam.mastered) == (2, 1, 1)
     assert sam.last_active == 1_740_000_010.0
-    assert rows["lee"].status["m2"] == progress.IN_PROGRESS and rows["lee"].last_active is None
+    assert rows["lee"].status["m2"] == learning.IN_PROGRESS and rows["lee"].last_active is None
 
 
 def test_class_report_uses_the_courses_own_quizzes_by_default():
-    report = dashboard.class_report(dashboard.ClassRecords())
+    report = classroom.class_report(classroom.ClassRecords())
     slugs = [m.module for m in report.modules]
     assert slugs[0] == "00_start_here"
     assert len(report.items) == sum(len(b.questions) for b in content.load_banks().values())
@@ -266,8 +267,8 @@ def _rows(text: str) -> list[list[str]]:
 
 
 def test_gradebook_has_one_row_per_learner_with_status_and_best_score():
-    report = dashboard.class_report(_records(), MODULES, BANKS, {})
-    rows = _rows(dashboard.gradebook_csv(report))
+    report = classroom.class_report(_records(), MODULES, BANKS, {})
+    rows = _rows(classroom.gradebook_csv(report))
     header, body = rows[0], rows[1:]
     assert header[:6] == ["learner", "modules_mastered", "modules_in_progress", "questions_answered",
                           "first_try_correct", "last_active_utc"]
@@ -279,11 +280,11 @@ def test_gradebook_has_one_row_per_learner_with_status_and_best_score():
 
 
 def test_items_table_and_event_log():
-    report = dashboard.class_report(_records(), MODULES, BANKS, {})
-    items = _rows(dashboard.items_csv(report))
+    report = classroom.class_report(_records(), MODULES, BANKS, {})
+    items = _rows(classroom.items_csv(report))
     single = next(r for r in items if r[1] == "q.single")
     assert single[4:10] == ["3", "33.3", "33.3", "4", "Wrong", "2"]
-    events = _rows(dashboard.events_csv(_records(), BANKS))
+    events = _rows(classroom.events_csv(_records(), BANKS))
     assert events[0] == ["timestamp_utc", "learner", "event", "module", "question_id", "objective", "mode",
                          "correct", "score", "answer"]
     assert [e[2] for e in events[1:]].count("completed") == 3
@@ -294,14 +295,14 @@ def test_items_table_and_event_log():
 
 @pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx"])
 def test_cells_a_spreadsheet_would_run_are_defused(value):
-    assert dashboard.csv_cell(value) == "'" + value
-    assert dashboard.csv_cell("plain") == "plain" and dashboard.csv_cell(-1.5) == "-1.5"
+    assert classroom.csv_cell(value) == "'" + value
+    assert classroom.csv_cell("plain") == "plain" and classroom.csv_cell(-1.5) == "-1.5"
 
 
 def test_learner_names_cannot_inject_formulas_into_the_gradebook():
-    A = progress.Attempt
-    records = dashboard.ClassRecords((A(1, "=cmd|' /C calc'!A0", "m1", "q.tf", True, True, 1.0, "practice", 1.0),))
-    rows = _rows(dashboard.gradebook_csv(dashboard.class_report(records, MODULES, BANKS, {})))
+    A = learning.Attempt
+    records = classroom.ClassRecords((A(1, "=cmd|' /C calc'!A0", "m1", "q.tf", True, True, 1.0, "practice", 1.0),))
+    rows = _rows(classroom.gradebook_csv(classroom.class_report(records, MODULES, BANKS, {})))
     assert rows[1][0] == "'=cmd|' /C calc'!A0"
 
 
@@ -311,51 +312,51 @@ def test_learner_names_cannot_inject_formulas_into_the_gradebook():
 
 @pytest.fixture
 def no_hub(monkeypatch):
-    for var in ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_API_URL", dashboard.EDUCATOR_KEY_ENV):
+    for var in ("JUPYTERHUB_API_TOKEN", "JUPYTERHUB_API_URL", classroom.EDUCATOR_KEY_ENV):
         monkeypatch.delenv(var, raising=False)
 
 
 def test_off_a_hub_without_a_key_the_page_stays_locked(no_hub):
-    access = dashboard.educator_access()
+    access = classroom.educator_access()
     assert not access.granted and not access.needs_key
-    assert dashboard.EDUCATOR_KEY_ENV in access.message
+    assert classroom.EDUCATOR_KEY_ENV in access.message
 
 
 def test_an_educator_key_is_asked_for_and_compared_exactly(no_hub, monkeypatch):
-    monkeypatch.setenv(dashboard.EDUCATOR_KEY_ENV, "correct-horse-battery")
-    access = dashboard.educator_access()
+    monkeypatch.setenv(classroom.EDUCATOR_KEY_ENV, "correct-horse-battery")
+    access = classroom.educator_access()
     assert access.needs_key and not access.granted
-    assert dashboard.key_matches("correct-horse-battery")
+    assert classroom.key_matches("correct-horse-battery")
     for wrong in ("", "correct-horse-batter", "correct-horse-battery ", "CORRECT-HORSE-BATTERY", None):
-        assert not dashboard.key_matches(wrong)
+        assert not classroom.key_matches(wrong)
 
 
 def test_a_short_key_keeps_the_page_locked(no_hub, monkeypatch):
-    monkeypatch.setenv(dashboard.EDUCATOR_KEY_ENV, "1234")
-    access = dashboard.educator_access()
+    monkeypatch.setenv(classroom.EDUCATOR_KEY_ENV, "1234")
+    access = classroom.educator_access()
     assert not access.granted and not access.needs_key and "too short" in access.message
-    assert not dashboard.key_matches("1234")
+    assert not classroom.key_matches("1234")
 
 
 def test_the_key_comparison_is_constant_time(monkeypatch):
     calls = []
-    real = dashboard.hmac.compare_digest
-    monkeypatch.setattr(dashboard.hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b))
-    assert dashboard.key_matches("correct-horse-battery", key="correct-horse-battery")
+    real = _access.hmac.compare_digest
+    monkeypatch.setattr(_access.hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b))
+    assert classroom.key_matches("correct-horse-battery", key="correct-horse-battery")
     assert calls == [(b"correct-horse-battery", b"correct-horse-battery")]
 
 
 @pytest.mark.parametrize("model, granted", [
     ({"name": "edna", "admin": True, "scopes": []}, True),
-    ({"name": "edna", "admin": False, "scopes": ["access:servers!server=edna/", dashboard.EDUCATOR_SCOPE]}, True),
+    ({"name": "edna", "admin": False, "scopes": ["access:servers!server=edna/", classroom.EDUCATOR_SCOPE]}, True),
     ({"name": "sam", "admin": False, "scopes": ["access:servers!server=sam/"]}, False),
     ({"name": "sam", "scopes": ["custom:katlearn:class-results-not"]}, False),
     ({"name": "sam", "admin": "true"}, False),
 ])
 def test_on_a_hub_the_hub_decides(no_hub, monkeypatch, model, granted):
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "secret")
-    monkeypatch.setenv(dashboard.EDUCATOR_KEY_ENV, "correct-horse-battery")  # not offered on a hub
-    access = dashboard.educator_access(model)
+    monkeypatch.setenv(classroom.EDUCATOR_KEY_ENV, "correct-horse-battery")  # not offered on a hub
+    access = classroom.educator_access(model)
     assert access.granted is granted and access.how == ("hub" if granted else "")
     assert not access.needs_key
 
@@ -388,10 +389,10 @@ def fake_hub():
 
 
 def test_the_hub_is_asked_with_the_servers_own_token(no_hub, monkeypatch, fake_hub):
-    _FakeHub.model = {"name": "edna", "admin": False, "scopes": [dashboard.EDUCATOR_SCOPE]}
+    _FakeHub.model = {"name": "edna", "admin": False, "scopes": [classroom.EDUCATOR_SCOPE]}
     monkeypatch.setenv("JUPYTERHUB_API_URL", fake_hub)
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "secret")
-    access = dashboard.educator_access()
+    access = classroom.educator_access()
     assert access.granted and access.who == "edna"
     assert _FakeHub.seen == [("/hub/api/user", "token secret")]
 
@@ -400,9 +401,9 @@ def test_when_the_hub_refuses_or_is_down_the_page_stays_locked(no_hub, monkeypat
     _FakeHub.model = {"name": "edna", "admin": True}
     monkeypatch.setenv("JUPYTERHUB_API_URL", fake_hub)
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "wrong")
-    assert not dashboard.educator_access().granted  # 403 from the hub
+    assert not classroom.educator_access().granted  # 403 from the hub
     monkeypatch.setenv("JUPYTERHUB_API_URL", "http://127.0.0.1:9/hub/api")  # nothing listens there
-    access = dashboard.educator_access()
+    access = classroom.educator_access()
     assert not access.granted and "could not be asked" in access.message
 
 
@@ -415,12 +416,12 @@ def test_progress_export_writes_each_table(store, tmp_path, fmt, first_cell):
     bank = content.load_bank("00_start_here")
     for learner in ("sam", "alex"):
         for q in bank.questions:
-            answer = quiz.canonical_answer(q)
-            progress.record_attempt(learner, "00_start_here", q.id, answer, True, 1.0)
-        progress.record_completion(learner, "00_start_here", 1.0, True)
-    progress.close()
+            answer = learning.canonical_answer(q)
+            learning.record_attempt(learner, "00_start_here", q.id, answer, True, 1.0)
+        learning.record_completion(learner, "00_start_here", 1.0, True)
+    learning.close()
     out = tmp_path / f"{fmt}.csv"
-    assert dashboard.cli_progress_export(fmt, str(out)) == 0
+    assert cli.main(["progress-export", "--format", fmt, "-o", str(out)]) == 0
     rows = _rows(out.read_text(encoding="utf-8"))
     assert rows[0][0] == first_cell
     if fmt == "gradebook":
@@ -433,15 +434,18 @@ def test_progress_export_writes_each_table(store, tmp_path, fmt, first_cell):
 def test_progress_export_for_one_learner_only(store, tmp_path):
     _answer("sam", "q.tf", True)
     _answer("alex", "q.tf", False)
-    progress.close()
+    learning.close()
     out = tmp_path / "sam.csv"
-    assert dashboard.cli_progress_export("csv", str(out), learner="sam") == 0
+    assert cli.main(["progress-export", "--format", "csv", "-o", str(out), "--learner", "sam"]) == 0
     assert {r[1] for r in _rows(out.read_text(encoding="utf-8"))[1:]} == {"sam"}
 
 
 def test_progress_export_reports_problems_and_bad_formats(store, tmp_path, capsys):
-    assert dashboard.cli_progress_export("pdf", str(tmp_path / "x")) == 1
-    assert "unknown format" in capsys.readouterr().err
-    code = dashboard.cli_progress_export("csv", str(tmp_path / "x.csv"), stores=[str(tmp_path / "gone.sqlite")])
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["progress-export", "--format", "pdf", "-o", str(tmp_path / "x")])
+    assert refused.value.code == 2
+    assert "invalid choice: 'pdf'" in capsys.readouterr().err
+    code = cli.main(["progress-export", "--format", "csv", "-o", str(tmp_path / "x.csv"),
+                     "--store", str(tmp_path / "gone.sqlite")])
     assert code == 0
     assert "gone.sqlite: no such file" in capsys.readouterr().err

@@ -10,8 +10,7 @@ import re
 
 import pytest
 
-from katlearn import dashboard as kdash
-from katlearn import progress
+from katlearn import classroom, learning
 from katlearn.figures import dashboard as figs
 from katlearn.figures.base import PALETTE
 from katlearn.widgets import dashboard as wdash
@@ -21,8 +20,8 @@ from tests.unit.test_dashboard import BANKS, MODULES, _records
 XSS = "<img src=x onerror=alert(1)>"
 
 
-def _report(records=None) -> kdash.ClassReport:
-    return kdash.class_report(records or _records(), MODULES, BANKS, {"o1": "Choose <b>well</b>"})
+def _report(records=None) -> classroom.ClassReport:
+    return classroom.class_report(records or _records(), MODULES, BANKS, {"o1": "Choose <b>well</b>"})
 
 
 def _walk(widget):
@@ -35,9 +34,9 @@ def _html(widget) -> str:
     return "\n".join(w.value for w in _walk(widget) if hasattr(w, "value") and isinstance(w.value, str))
 
 
-GRANTED = kdash.Access(True, "hub", "edna", "Signed in as an educator on this hub.")
-LOCKED = kdash.Access(False, "", "sam", "This page is for educators.")
-KEYED = kdash.Access(False, "key", "", "Type the educator key to see class results.")
+GRANTED = classroom.Access(True, "hub", "edna", "Signed in as an educator on this hub.")
+LOCKED = classroom.Access(False, "", "sam", "This page is for educators.")
+KEYED = classroom.Access(False, "key", "", "Type the educator key to see class results.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -76,7 +75,7 @@ def test_figure_labels_are_escaped_and_shortened_for_plotly():
 
 
 def test_empty_class_figures_say_so():
-    empty = kdash.class_report(kdash.ClassRecords(), MODULES, BANKS, {})
+    empty = classroom.class_report(classroom.ClassRecords(), MODULES, BANKS, {})
     assert figs.module_progress_chart(empty.modules).description == "No learner has started any module yet."
     assert figs.item_chart(empty.items).description == "No quiz question has been answered yet."
     assert "no objective can be judged" in figs.objective_chart(empty.objectives).description
@@ -116,18 +115,18 @@ def test_download_links_carry_the_csv_tables():
     links = dict(re.findall(r'download="([^"]+)" href="data:text/csv;charset=utf-8;base64,([^"]+)"', _html(view)))
     assert set(links) == {"katlearn-class-results.csv", "katlearn-question-analysis.csv", "katlearn-progress-log.csv"}
     gradebook = base64.b64decode(links["katlearn-class-results.csv"]).decode("utf-8")
-    assert gradebook == kdash.gradebook_csv(view.report)
+    assert gradebook == classroom.gradebook_csv(view.report)
     rows = list(csv.reader(io.StringIO(gradebook)))
     assert sorted(r[0] for r in rows[1:]) == ["alex", "kim", "lee", "sam"]
 
 
 def test_learner_names_and_content_are_escaped_everywhere_they_are_shown():
     records = _records()
-    attempts = tuple(a if a.learner != "sam" else progress.Attempt(
+    attempts = tuple(a if a.learner != "sam" else learning.Attempt(
         a.id, XSS, a.module, a.question_id, a.answer, a.correct, a.score, a.mode, a.ts) for a in records.attempts)
-    completions = tuple(c if c.learner != "sam" else progress.Completion(
+    completions = tuple(c if c.learner != "sam" else learning.Completion(
         c.id, XSS, c.module, c.score, c.mastered, c.mode, c.ts) for c in records.completions)
-    hostile = kdash.ClassRecords(attempts, completions, records.touched)
+    hostile = classroom.ClassRecords(attempts, completions, records.touched)
     view = wdash.Dashboard(access=GRANTED, load=lambda: hostile, report=_report)
     text = _html(view)
     assert XSS not in text
@@ -144,7 +143,7 @@ def test_a_store_that_fails_shows_a_message_not_a_traceback():
 
 
 def test_an_empty_class_says_what_to_expect():
-    view = wdash.Dashboard(access=GRANTED, load=kdash.ClassRecords, report=_report)
+    view = wdash.Dashboard(access=GRANTED, load=classroom.ClassRecords, report=_report)
     assert "No learner has saved any progress yet" in _html(view)
 
 
@@ -161,7 +160,7 @@ def test_refresh_reads_the_stores_again():
 
 
 def test_the_right_key_unlocks_and_wrong_keys_are_limited(monkeypatch):
-    monkeypatch.setenv(kdash.EDUCATOR_KEY_ENV, "correct-horse-battery")
+    monkeypatch.setenv(classroom.EDUCATOR_KEY_ENV, "correct-horse-battery")
     now = [1000.0]
     monkeypatch.setattr(wdash.time, "monotonic", lambda: now[0])
     view = wdash.Dashboard(access=KEYED, load=_records, report=_report)
@@ -193,12 +192,12 @@ def test_table_html_escapes_cells_headers_and_tooltips():
 
 
 def test_an_educator_whose_server_has_no_class_folder_is_told_how_to_get_it(monkeypatch):
-    monkeypatch.delenv(kdash.CLASS_STORES_ENV, raising=False)
+    monkeypatch.delenv(classroom.CLASS_STORES_ENV, raising=False)
     view = wdash.Dashboard(access=GRANTED, load=_records, report=_report)
     assert "Only your own progress is shown" in _html(view)
-    monkeypatch.setenv(kdash.CLASS_STORES_ENV, "/srv/katlearn/progress")
+    monkeypatch.setenv(classroom.CLASS_STORES_ENV, "/srv/katlearn/progress")
     view = wdash.Dashboard(access=GRANTED, load=_records, report=_report)
     assert "Only your own progress is shown" not in _html(view)
-    monkeypatch.delenv(kdash.CLASS_STORES_ENV)
-    keyed = wdash.Dashboard(access=kdash.Access(True, "key", "", ""), load=_records, report=_report)
+    monkeypatch.delenv(classroom.CLASS_STORES_ENV)
+    keyed = wdash.Dashboard(access=classroom.Access(True, "key", "", ""), load=_records, report=_report)
     assert "Only your own progress is shown" not in _html(keyed)  # one computer: its store is the class

@@ -1,4 +1,4 @@
-"""katlearn.export: GIFT, QTI 2.1 and CSV exports parse back to the same questions."""
+"""katlearn.classroom: GIFT, QTI 2.1 and CSV exports parse back to the same questions."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import zipfile
 
 import pytest
 
-from katlearn import content, export
+from katlearn import classroom, cli, content
+from katlearn.classroom import _export
 from tests.unit.test_quiz_fixtures import BANK, make_course, write
 
 QTI = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"
@@ -97,12 +98,12 @@ def parse_gift(text: str) -> list[dict]:
 
 
 def test_gift_escape_rules():
-    assert export.gift_escape("a~b=c#d{e}f:g\\h") == "a\\~b\\=c\\#d\\{e\\}f\\:g\\\\h"
-    assert export.gift_escape("line one\nline two") == "line one\\nline two"
+    assert _export.gift_escape("a~b=c#d{e}f:g\\h") == "a\\~b\\=c\\#d\\{e\\}f\\:g\\\\h"
+    assert _export.gift_escape("line one\nline two") == "line one\\nline two"
 
 
 def test_gift_round_trips_every_type_and_special_characters(bank, refs):
-    parsed = {q["name"]: q for q in parse_gift(export.to_gift([bank], refs))}
+    parsed = {q["name"]: q for q in parse_gift(classroom.to_gift([bank], refs))}
     assert set(parsed) == {q.id for q in bank.questions}
 
     single = parsed["demo.single"]
@@ -140,7 +141,7 @@ def test_gift_weights_use_moodle_fractions(tmp_path):
     text = BANK.replace("      - text: Dopamine\n        feedback: Not needed.\n",
                         "      - text: Dopamine\n        correct: true\n        feedback: Needed too.\n")
     root = make_course(tmp_path, bank=text)
-    gift = export.to_gift([content.load_bank("09_demo", root)], {})
+    gift = classroom.to_gift([content.load_bank("09_demo", root)], {})
     (multiple,) = [q for q in parse_gift(gift) if q["name"] == "demo.multiple"]
     assert [c["weight"] for c in multiple["choices"]] == [33.33333, 33.33333, -33.33333, 33.33333]
 
@@ -158,7 +159,7 @@ def qti_items(data: bytes) -> tuple[ET.Element, dict[str, ET.Element]]:
 
 
 def test_qti_package_has_manifest_and_one_item_per_question(bank, refs):
-    manifest, items = qti_items(export.to_qti([bank], refs))
+    manifest, items = qti_items(classroom.to_qti([bank], refs))
     resources = manifest.findall(f"{CP}resources/{CP}resource")
     assert {r.get("href") for r in resources} == set(items)
     assert all(r.get("type") == "imsqti_item_xmlv2p1" for r in resources)
@@ -186,7 +187,7 @@ def test_qti_package_has_manifest_and_one_item_per_question(bank, refs):
     ],
 )
 def test_qti_items_have_the_right_interaction_and_correct_response(bank, refs, qid, interaction, cardinality, correct):
-    _manifest, items = qti_items(export.to_qti([bank], refs))
+    _manifest, items = qti_items(classroom.to_qti([bank], refs))
     item = items[f"items/{qid}.xml"]
     decl = item.find(f"{QTI}responseDeclaration")
     assert decl.get("cardinality") == cardinality
@@ -201,21 +202,21 @@ def test_qti_items_have_the_right_interaction_and_correct_response(bank, refs, q
 def test_qti_escapes_markup_in_text(tmp_path):
     text = BANK.replace("prompt: Put the phases in order.", "prompt: 'Order <these> & \"those\" </itemBody>'")
     root = make_course(tmp_path, bank=text)
-    _m, items = qti_items(export.to_qti([content.load_bank("09_demo", root)], {}))
+    _m, items = qti_items(classroom.to_qti([content.load_bank("09_demo", root)], {}))
     prompt = next(items["items/demo.order.xml"].iter(f"{QTI}prompt"))
     assert prompt.text == 'Order <these> & "those" </itemBody>'
 
 
 def test_qti_identifiers_are_ncnames():
-    assert export.qti_identifier("m02.block") == "m02.block"
-    assert export.qti_identifier("2nd q/α") == "Q_2nd_q__"
+    assert _export.qti_identifier("m02.block") == "m02.block"
+    assert _export.qti_identifier("2nd q/α") == "Q_2nd_q__"
 
 
 # -- CSV ---------------------------------------------------------------------------------------------
 
 
 def test_csv_has_one_row_per_question_with_options_in_columns(bank):
-    rows = list(csv.DictReader(io.StringIO(export.to_csv([bank]))))
+    rows = list(csv.DictReader(io.StringIO(classroom.to_csv([bank]))))
     assert [r["id"] for r in rows] == [q.id for q in bank.questions]
     single, multiple, tf, numeric, order, match = rows
     assert single["prompt"] == bank.question("demo.single").prompt
@@ -237,7 +238,7 @@ def test_csv_has_one_row_per_question_with_options_in_columns(bank):
 def test_cli_export_writes_each_format(course, tmp_path, monkeypatch, capsys, fmt):
     monkeypatch.setenv("KATLEARN_ROOT", str(course))
     out = tmp_path / f"out.{fmt}"
-    assert export.cli_export(fmt, None, str(out)) == 0
+    assert cli.main(["export", "--format", fmt, "-o", str(out)]) == 0
     assert out.stat().st_size > 0
     assert "wrote 6 questions from 1 module" in capsys.readouterr().out
     if fmt == "qti":
@@ -246,16 +247,16 @@ def test_cli_export_writes_each_format(course, tmp_path, monkeypatch, capsys, fm
 
 def test_cli_export_to_stdout_and_one_module(course, monkeypatch, capsys):
     monkeypatch.setenv("KATLEARN_ROOT", str(course))
-    assert export.cli_export("gift", "09_demo", "-") == 0
+    assert cli.main(["export", "--format", "gift", "--module", "09_demo", "-o", "-"]) == 0
     assert "::demo.single::" in capsys.readouterr().out
 
 
 def test_cli_export_refuses_unknown_module_and_broken_content(course, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("KATLEARN_ROOT", str(course))
-    assert export.cli_export("csv", "99_nope", str(tmp_path / "x.csv")) == 1
+    assert cli.main(["export", "--format", "csv", "--module", "99_nope", "-o", str(tmp_path / "x.csv")]) == 1
     assert "no quiz bank for module '99_nope' (known: 09_demo)" in capsys.readouterr().err
     write(course, "assets/quizzes/09_demo.yaml", "questions: []\n")
-    assert export.cli_export("csv", None, str(tmp_path / "x.csv")) == 1
+    assert cli.main(["export", "--format", "csv", "-o", str(tmp_path / "x.csv")]) == 1
     err = capsys.readouterr().err
     assert "assets/quizzes/09_demo.yaml:1: questions: at least 1 needed" in err
     assert not (tmp_path / "x.csv").exists()
@@ -264,5 +265,5 @@ def test_cli_export_refuses_unknown_module_and_broken_content(course, tmp_path, 
 def test_the_starter_bank_exports(monkeypatch):
     monkeypatch.delenv("KATLEARN_ROOT", raising=False)
     bank = content.load_bank("00_start_here")
-    parsed = parse_gift(export.to_gift([bank], content.load_references()))
+    parsed = parse_gift(classroom.to_gift([bank], content.load_references()))
     assert [q["name"] for q in parsed] == [q.id for q in bank.questions]

@@ -1,11 +1,11 @@
 """Writer processes for the concurrency tests of test_progress.py (no tests in here).
 
-Kept apart so spawned children import only this file and katlearn.progress, not pytest.
+Kept apart so spawned children import only this file and katlearn.learning, not pytest.
 """
 
 from __future__ import annotations
 
-from katlearn import progress
+from katlearn import learning
 
 ATTEMPTS_PER_WRITER = 200
 
@@ -14,4 +14,4 @@ def write_attempts(index: int, start, count: int = ATTEMPTS_PER_WRITER) -> None:
     """Wait for the start signal, then save ``count`` attempts, one commit each."""
     start.wait(30)
     for i in range(count):
-        progress.record_attempt(f"learner{index}", "m1", f"q{i}", i, i % 2 == 0, float(i % 2 == 0))
+        learning.record_attempt(f"learner{index}", "m1", f"q{i}", i, i % 2 == 0, float(i % 2 == 0))

@@ -1,11 +1,18 @@
-"""katlearn.quiz: grading is pure, friendly with bad input, and shuffles deterministically."""
+"""katlearn.learning: grading is pure, friendly with bad input, and shuffles deterministically."""
 
 from __future__ import annotations
 
 import pytest
 
-from katlearn import quiz
-from katlearn.quiz import AnswerError, canonical_answer, grade, option_order, parse_numeric, summarize
+from katlearn import learning
+from katlearn.learning import (
+    AnswerError,
+    canonical_answer,
+    grade,
+    option_order,
+    parse_numeric,
+    summarize,
+)
 from tests.unit.test_quiz_fixtures import OBJECTIVES, demo_bank
 
 
@@ -196,7 +203,7 @@ def test_mastery_threshold_is_inclusive(bank):
     results["demo.single"] = grade(q(bank, "demo.single"), 1)
     s = summarize(bank, results, threshold=5 / 6)
     assert s.mastered
-    assert quiz.MASTERY_THRESHOLD == 0.8
+    assert learning.MASTERY_THRESHOLD == 0.8
 
 
 class _Obj:

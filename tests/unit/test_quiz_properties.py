@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 from katlearn.content import Question
-from katlearn.quiz import canonical_answer, grade, option_order, parse_numeric
+from katlearn.learning import canonical_answer, grade, option_order, parse_numeric
 
 QUESTION = TypeAdapter(Question)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

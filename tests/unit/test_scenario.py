@@ -1,4 +1,4 @@
-"""katlearn.scenario: loading and checking case files, and playing a case (pure)."""
+"""katlearn.content: loading and checking case files, and playing a case (pure)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from katlearn import content
-from katlearn import scenario as sc
+from katlearn import content, learning
 
 CASES = ("trd_maya", "ptsd_sam")
 
@@ -81,41 +80,41 @@ debrief: What you practised.
 
 def problems_of(tmp_path: Path, text: str, name: str = "case") -> list[content.Problem]:
     write(tmp_path, name, text)
-    return sc.check(tmp_path)
+    return content.check_cases(tmp_path)
 
 
 # -- the real files ----------------------------------------------------------------------------
 
 
 def test_course_scenario_files_are_valid_and_cite_known_references():
-    assert sc.check(references=content.load_references()) == []
-    assert set(CASES) <= set(sc.scenario_ids())
+    assert content.check_cases(references=content.load_references()) == []
+    assert set(CASES) <= set(content.scenario_ids())
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_each_case_offers_a_best_choice_at_every_decision_and_covers_all_phases(case):
-    s = sc.load_scenario(case)
+    s = content.load_scenario(case)
     assert s.start == "consult"
     for node in s.nodes:
         if not node.is_end:
             assert any(c.rating == "best" for c in node.choices), node.id
             assert len(node.choices) >= 2 or node.id == "review"
-    assert {n.phase for n in s.nodes} == set(sc.PHASES)
+    assert {n.phase for n in s.nodes} == set(content.PHASES)
 
 
 def test_screening_set_covers_all_three_categories_with_label_references():
-    s = sc.load_screening("screening_practice")
+    s = content.load_screening("screening_practice")
     answers = {f.answer for p in s.profiles for f in p.findings}
-    assert answers == set(sc.CATEGORIES)
+    assert answers == set(content.CATEGORIES)
     cited = {k for p in s.profiles for f in p.findings for k in f.references}
     assert {"spravato_label", "ketalar_label"} <= cited
 
 
 def test_loading_the_wrong_kind_is_an_error():
     with pytest.raises(content.ContentError, match="not 'branching'"):
-        sc.load_scenario("screening_practice")
+        content.load_scenario("screening_practice")
     with pytest.raises(content.ContentError, match="not 'screening'"):
-        sc.load_screening("trd_maya")
+        content.load_screening("trd_maya")
 
 
 # -- validation --------------------------------------------------------------------------------
@@ -176,7 +175,7 @@ def test_duplicate_node_ids_and_unknown_references(tmp_path):
     (tmp_path / "assets/scenarios/case.yaml").unlink()
     text = GOOD.format(id="case").replace("        feedback: Done.\n", "        feedback: Done.\n        references: [nope2020]\n")
     write(tmp_path, "case", text)
-    (p,) = sc.check(tmp_path, references={"zarate2006"})
+    (p,) = content.check_cases(tmp_path, references={"zarate2006"})
     assert "nope2020" in p.message and p.line > 1
 
 
@@ -192,34 +191,34 @@ def test_invalid_yaml_and_unknown_type(tmp_path):
 
 def test_start_choose_and_debrief(tmp_path):
     write(tmp_path, "case", GOOD.format(id="case"))
-    s = sc.load_scenario("case", root=tmp_path)
-    run = sc.start(s)
+    s = content.load_scenario("case", root=tmp_path)
+    run = learning.start(s)
     assert run.node_id == "a" and run.steps == ()
-    run = sc.choose(s, run, 1)
-    assert run.node_id == "b" and run.steps == (sc.Step("a", 1),)
+    run = learning.choose(s, run, 1)
+    assert run.node_id == "b" and run.steps == (learning.Step("a", 1),)
     for _ in range(3):
-        run = sc.choose(s, run, 0)
-    d = sc.debrief(s, run)
+        run = learning.choose(s, run, 0)
+    d = learning.debrief(s, run)
     assert d.finished and len(d.steps) == 4
     assert dict(d.counts) == {"best": 2, "acceptable": 1, "risky": 1}
     assert d.best_share == 0.5
     with pytest.raises(ValueError, match="ended"):
-        sc.choose(s, run, 0)
+        learning.choose(s, run, 0)
 
 
 def test_choose_refuses_bad_indices():
-    s = sc.load_scenario("trd_maya")
-    run = sc.start(s)
+    s = content.load_scenario("trd_maya")
+    run = learning.start(s)
     for bad in (-1, 3, True, "0", None):
         with pytest.raises(ValueError):
-            sc.choose(s, run, bad)
+            learning.choose(s, run, bad)
 
 
 def test_grade_profile():
-    p = sc.load_screening("screening_practice").profile("r52")
+    p = content.load_screening("screening_practice").profile("r52")
     right = {f.id: f.answer for f in p.findings}
-    assert all(r.correct for r in sc.grade_profile(p, right))
-    results = sc.grade_profile(p, {"aneurysm": "warning"})
+    assert all(r.correct for r in learning.grade_profile(p, right))
+    results = learning.grade_profile(p, {"aneurysm": "warning"})
     assert [r.correct for r in results] == [False, False, False]
     assert results[0].chosen == "warning" and results[1].chosen is None
 
@@ -227,15 +226,15 @@ def test_grade_profile():
 @settings(max_examples=60, deadline=None)
 @given(case=st.sampled_from(CASES), picks=st.lists(st.integers(min_value=0, max_value=10), min_size=12, max_size=12))
 def test_any_walk_ends_after_visiting_every_phase_in_order(case, picks):
-    s = sc.load_scenario(case)
-    run = sc.start(s)
+    s = content.load_scenario(case)
+    run = learning.start(s)
     phases = [s.node(run.node_id).phase]
     for pick in picks:
         node = s.node(run.node_id)
         if node.is_end:
             break
-        run = sc.choose(s, run, pick % len(node.choices))
+        run = learning.choose(s, run, pick % len(node.choices))
         phases.append(s.node(run.node_id).phase)
     assert s.node(run.node_id).is_end
-    order = [sc.PHASES.index(p) for p in phases]
-    assert order == sorted(order) and set(phases) == set(sc.PHASES)
+    order = [content.PHASES.index(p) for p in phases]
+    assert order == sorted(order) and set(phases) == set(content.PHASES)

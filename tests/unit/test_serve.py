@@ -100,16 +100,16 @@ def test_warmup_imports_what_notebooks_import_and_nothing_else(tmp_path):
 
 
 def test_warmup_reads_the_content_files_into_the_caches():
-    from katlearn import content
+    from katlearn.content import _load
 
-    content._bank_cached.cache_clear()
-    content._glossary_cached.cache_clear()
-    content._references_cached.cache_clear()
+    _load._bank_cached.cache_clear()
+    _load._glossary_cached.cache_clear()
+    _load._references_cached.cache_clear()
     exec(serve.warmup_code([]), {})  # noqa: S102
-    banks = sorted((content._root(None) / "assets" / "quizzes").glob("*.yaml"))
-    assert content._bank_cached.cache_info().currsize == len(banks) > 0
-    assert content._glossary_cached.cache_info().currsize == 1
-    assert content._references_cached.cache_info().currsize == 1
+    banks = sorted((_load._root(None) / "assets" / "quizzes").glob("*.yaml"))
+    assert _load._bank_cached.cache_info().currsize == len(banks) > 0
+    assert _load._glossary_cached.cache_info().currsize == 1
+    assert _load._references_cached.cache_info().currsize == 1
 
 
 @pytest.mark.parametrize(("name", "hashed"), [

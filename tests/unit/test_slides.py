@@ -7,7 +7,7 @@ import json
 import nbformat
 import pytest
 
-from katlearn import course, paths
+from katlearn import content, paths
 from katlearn.slides import SlidesPreprocessor, slide_type
 
 
@@ -44,7 +44,7 @@ def test_preprocessor_sets_metadata_on_every_cell():
     assert [c.metadata["slideshow"]["slide_type"] for c in out.cells] == ["skip", "slide", "-", "slide"]
 
 
-@pytest.mark.parametrize("slug", [m.slug for m in course.modules() if m.audience == "learner"])
+@pytest.mark.parametrize("slug", [m.slug for m in content.modules() if m.audience == "learner"])
 def test_every_module_makes_a_deck_of_short_slides(slug):
     nb = json.loads((paths.notebooks() / f"{slug}.ipynb").read_text())
     kinds = [slide_type(c) for c in nb["cells"]]

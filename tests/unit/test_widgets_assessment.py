@@ -10,8 +10,7 @@ import uuid
 
 import pytest
 
-from katlearn import content, course, progress
-from katlearn import quiz as grading
+from katlearn import content, learning
 from katlearn.content import Bank
 from katlearn.widgets import assessment as wa
 
@@ -40,7 +39,7 @@ def test_final_bank_draws_from_every_other_module_in_course_order():
     assert final.module == wa.FINAL_KEY
     owner = {q.id: m for m, b in banks.items() for q in b.questions}
     modules = [owner[q.id] for q in final.questions]
-    expected = [m.quiz for m in course.modules() if m.order > 0 and m.quiz and m.slug != wa.HOST_SLUG
+    expected = [m.quiz for m in content.modules() if m.order > 0 and m.quiz and m.slug != wa.HOST_SLUG
                 and m.quiz in banks]
     assert list(dict.fromkeys(modules)) == expected
     assert wa.HOST_SLUG not in modules
@@ -48,12 +47,12 @@ def test_final_bank_draws_from_every_other_module_in_course_order():
         assert modules.count(m) == min(wa.PER_MODULE, len(banks[m].questions))
 
 
-def attempt(qid: str, score: float, ts: float, module: str = "x") -> progress.Attempt:
-    return progress.Attempt(0, "ana", module, qid, None, score == 1.0, score, "practice", ts)
+def attempt(qid: str, score: float, ts: float, module: str = "x") -> learning.Attempt:
+    return learning.Attempt(0, "ana", module, qid, None, score == 1.0, score, "practice", ts)
 
 
 def test_objective_status_uses_the_latest_attempt_per_question():
-    meta = course.module("05_treatment_process")
+    meta = content.module("05_treatment_process")
     bank = content.load_bank("05_treatment_process")
     session_qs = [q.id for q in bank.questions if q.objective == "m05.session"]
     attempts = [attempt(session_qs[0], 0.0, 1), attempt(session_qs[0], 1.0, 2, wa.FINAL_KEY)]
@@ -69,7 +68,7 @@ def test_objective_status_uses_the_latest_attempt_per_question():
 
 
 def test_csv_and_html_downloads_round_trip():
-    meta = course.module("05_treatment_process")
+    meta = content.module("05_treatment_process")
     bank = content.load_bank("05_treatment_process")
     rows = wa.objective_statuses([attempt(bank.questions[0].id, 1.0, 1)], [meta], {meta.quiz: bank})
     text = wa.summary_csv(rows, "Ana, B.")
@@ -95,11 +94,11 @@ def test_exam_submission_is_recorded_and_updates_the_summary(learner):
     assert "kl-mode-exam" in w.quiz._dom_classes
     assert "not submitted the final assessment yet" in w.summary.table.value
     for view in w.quiz.views:
-        view.set_answer(grading.canonical_answer(view.question))
+        view.set_answer(learning.canonical_answer(view.question))
     w.quiz.submit_button.click()
-    (done,) = progress.completions(learner, wa.FINAL_KEY)
+    (done,) = learning.completions(learner, wa.FINAL_KEY)
     assert done.mode == "exam" and done.mastered and done.score == 1.0
-    assert len(progress.attempts(learner, wa.FINAL_KEY)) == len(w.bank.questions)
+    assert len(learning.attempts(learner, wa.FINAL_KEY)) == len(w.bank.questions)
     assert "Your latest final assessment: <strong>100%</strong>" in w.summary.table.value
     met = {r.objective for r in w.summary.rows if r.status == wa.MET}
     assert {q.objective for q in w.bank.questions} <= met
@@ -113,5 +112,5 @@ def test_exam_submission_is_recorded_and_updates_the_summary(learner):
 def test_an_incomplete_exam_is_not_submitted(learner):
     w = wa.FinalAssessment(learner=learner)
     w.quiz.submit_button.click()
-    assert progress.completions(learner, wa.FINAL_KEY) == []
+    assert learning.completions(learner, wa.FINAL_KEY) == []
     assert "Not submitted yet" in w.quiz.summary.value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pytest
 
-from katlearn import progress
+from katlearn import learning
 from katlearn.widgets import live, page, predict, quiz
 
 
@@ -30,7 +30,7 @@ def test_outside_prerendering_factories_run_at_once(monkeypatch):
 
 
 def test_prerendered_page_builds_learner_parts_when_the_learner_arrives(prerendering, monkeypatch):
-    progress.set_local_name("Early Bird")
+    learning.set_local_name("Early Bird")
     header = page.setup("01_what_is_kat")
     q = quiz.quiz("01_what_is_kat")
     p = predict.predict("01_what_is_kat", "live-test", "Which?", ["a", "b"], 0, "Because.")
@@ -39,9 +39,9 @@ def test_prerendered_page_builds_learner_parts_when_the_learner_arrives(prerende
     assert live.pending() == 3
 
     # between pre-rendering and the request, the learner changes name and answers a question
-    progress.set_local_name("Ada")
+    learning.set_local_name("Ada")
     bank_q = quiz.content.load_bank("01_what_is_kat").questions[0]
-    progress.record_attempt("Ada", "01_what_is_kat", bank_q.id, None, True, 1.0, "practice")
+    learning.record_attempt("Ada", "01_what_is_kat", bank_q.id, None, True, 1.0, "practice")
 
     page.ready()
     assert prerendering == ["request"]

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
-from katlearn import content, course, paths
+from katlearn import content, paths
 from katlearn.widgets import home, page
 
 
 def test_header_of_a_module_says_where_the_learner_is_and_links_both_ways():
-    modules = course.learner_modules()
+    modules = content.learner_modules()
     second = modules[1]
     html = page.header_html(second.slug, learner="tester")
     assert f"Module 2 of {len(modules)}" in html
@@ -25,7 +23,7 @@ def test_header_of_a_module_says_where_the_learner_is_and_links_both_ways():
 def test_header_of_the_home_page_points_to_the_first_module():
     html = page.header_html("00_start_here", learner="tester")
     assert 'aria-current="page"' in html and "Module" not in html
-    assert f'href="{course.learner_modules()[0].filename}" rel="next"' in html
+    assert f'href="{content.learner_modules()[0].filename}" rel="next"' in html
 
 
 def test_references_list_every_cited_key_once_with_an_anchor():
@@ -42,7 +40,7 @@ def test_references_list_every_cited_key_once_with_an_anchor():
 
 def test_every_citation_in_every_notebook_is_a_known_reference():
     known = content.load_references()
-    for meta in course.modules():
+    for meta in content.modules():
         nb = json.loads((paths.notebooks() / meta.filename).read_text())
         prose = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
         unknown = set(re.findall(r"\(#ref-([a-z0-9_]+)\)", prose)) - set(known)
@@ -57,10 +55,10 @@ def test_key_terms_render_markdown_but_no_markup_from_the_glossary():
 
 def test_course_map_lists_learner_modules_only_with_status():
     html = home.course_map_html(learner="tester")
-    for meta in course.learner_modules():
+    for meta in content.learner_modules():
         assert f'href="{meta.filename}"' in html
     assert "educator_dashboard" not in html
-    assert html.count("not started") == len(course.learner_modules())
+    assert html.count("not started") == len(content.learner_modules())
 
 
 def test_error_handler_is_only_installed_under_voila(monkeypatch):

@@ -8,7 +8,7 @@ import sqlite3
 import ipywidgets as widgets
 import pytest
 
-from katlearn import content, progress
+from katlearn import content, learning
 from katlearn.widgets import learner as learner_widget
 from katlearn.widgets import quiz as quiz_widget
 from katlearn.widgets.quiz import Quiz, css_id
@@ -21,9 +21,9 @@ def course(tmp_path, monkeypatch):
     monkeypatch.setenv("KATLEARN_ROOT", str(root))
     monkeypatch.setenv("KATLEARN_DB", str(tmp_path / "progress.sqlite"))
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
-    progress.close()
+    learning.close()
     yield root
-    progress.close()
+    learning.close()
 
 
 def make(mode="practice", learner="ana") -> Quiz:
@@ -31,7 +31,7 @@ def make(mode="practice", learner="ana") -> Quiz:
 
 
 def rows(table="attempts"):
-    conn = progress.connection()
+    conn = learning.connection()
     return conn.execute(f"SELECT * FROM {table}").fetchall()
 
 
@@ -125,7 +125,7 @@ def test_practice_wrong_then_right_with_feedback_explanation_sources_and_rows(co
     assert "kl-correct" in classes(fb) and "kl-incorrect" not in classes(fb)
     assert "Yes, magnesium = the plug." in fb.value
 
-    stored = progress.attempts("ana", "09_demo")
+    stored = learning.attempts("ana", "09_demo")
     assert [(a.question_id, a.answer, a.correct, a.mode) for a in stored] == [
         ("demo.single", 1, False, "practice"), ("demo.single", 0, True, "practice")]
 
@@ -185,9 +185,9 @@ def test_finishing_below_mastery_lists_objectives_to_review_with_links(course):
     assert '<a href="#In-the-clinic">Describe the clinical picture.</a>' in s
     assert "#The-magnesium-plug" not in s
     assert "kl-summary" in classes(q.summary)
-    (completion,) = progress.completions("ana", "09_demo")
+    (completion,) = learning.completions("ana", "09_demo")
     assert completion.score == pytest.approx(4 / 6) and not completion.mastered
-    assert progress.module_status("ana", ["09_demo"]) == {"09_demo": "in progress"}
+    assert learning.module_status("ana", ["09_demo"]) == {"09_demo": "in progress"}
 
 
 def test_finishing_with_mastery_records_completion(course):
@@ -197,7 +197,7 @@ def test_finishing_with_mastery_records_completion(course):
         v.check_button.click()
         assert "kl-correct" in classes(v.feedback), v.question.id
     assert "Mastered" in q.summary.value and "100%" in q.summary.value
-    assert progress.module_status("ana", ["09_demo"]) == {"09_demo": "mastered"}
+    assert learning.module_status("ana", ["09_demo"]) == {"09_demo": "mastered"}
     assert len(rows()) == 6
 
 
@@ -239,9 +239,9 @@ def test_exam_shows_nothing_until_submit_all_then_scores(course):
     q.submit_button.click()
     assert "Your score: 94%" in q.summary.value and "Mastered" in q.summary.value
     assert "kl-incorrect" in classes(q.view("demo.match").feedback)
-    assert all(a.mode == "exam" for a in progress.attempts("ana", "09_demo"))
+    assert all(a.mode == "exam" for a in learning.attempts("ana", "09_demo"))
     assert len(rows()) == 6
-    (done,) = progress.completions("ana", "09_demo")
+    (done,) = learning.completions("ana", "09_demo")
     assert done.mode == "exam" and done.mastered
     assert q.submit_button.layout.display == "none" and q.retake_button.layout.display is None
 
@@ -284,7 +284,7 @@ def test_a_store_failure_is_reported_but_feedback_still_shows(course, monkeypatc
         raise sqlite3.OperationalError("disk I/O error")
 
     q = make()
-    monkeypatch.setattr(progress, "record_attempt", boom)
+    monkeypatch.setattr(learning, "record_attempt", boom)
     v = q.view("demo.single")
     v.radio.value = 0
     v.check_button.click()
@@ -301,7 +301,7 @@ def test_learner_name_is_escaped_in_the_summary(course):
 
 
 def test_quiz_uses_the_current_learner_by_default(course):
-    progress.set_local_name("Sam")
+    learning.set_local_name("Sam")
     q = quiz_widget.quiz("09_demo")
     assert q.learner == "Sam"
 
@@ -315,7 +315,7 @@ def test_name_entry_saves_a_valid_name(course):
     assert "guest" in form.status.value
     form.name.value = "  Ana  "
     form.save_button.click()
-    assert progress.current_learner() == "Ana" and form.name.value == "Ana"
+    assert learning.current_learner() == "Ana" and form.name.value == "Ana"
     assert "Learning as <strong>Ana</strong>" in form.status.value
     assert learner_widget.name_entry().name.value == "Ana"
 
@@ -326,7 +326,7 @@ def test_name_entry_rejects_and_escapes_bad_input(course):
     form.save_button.click()
     assert "Please check the name" in form.status.value
     assert "<img" not in form.status.value and "&lt;" in form.status.value
-    assert progress.current_learner() == "guest"
+    assert learning.current_learner() == "guest"
 
 
 def test_name_entry_is_read_only_on_a_hub(course, monkeypatch):

@@ -6,8 +6,7 @@ import uuid
 
 import pytest
 
-from katlearn import progress
-from katlearn import scenario as sc
+from katlearn import content, learning
 from katlearn.widgets import scenario as ws
 
 MODULE = "05_treatment_process"
@@ -32,7 +31,7 @@ def play_best(w: ws.CaseScenario) -> list[str]:
 
 def test_first_node_is_shown_with_its_phase_and_choices(learner):
     w = ws.CaseScenario("trd_maya", MODULE, learner=learner)
-    s = sc.load_scenario("trd_maya")
+    s = content.load_scenario("trd_maya")
     assert "kl-scenario-trd_maya" in w._dom_classes
     assert 'aria-current="step"' in w.stepper.value and "Initial consultation" in w.stepper.value
     assert [label for label, _ in w.options.options] == [c.text for c in s.node("consult").choices]
@@ -43,7 +42,7 @@ def test_deciding_without_a_choice_asks_for_one_and_saves_nothing(learner):
     w = ws.CaseScenario("trd_maya", MODULE, learner=learner)
     w.decide_button.click()
     assert "Choose what you would do" in w.feedback.value
-    assert progress.choices(learner, MODULE) == []
+    assert learning.choices(learner, MODULE) == []
     assert w.run.node_id == "consult"
 
 
@@ -55,7 +54,7 @@ def test_a_decision_shows_rated_feedback_and_is_recorded(learner):
     assert "kl-rating-risky" in w.feedback._dom_classes
     assert "Risky choice" in w.feedback.value and "A stronger choice here" in w.feedback.value
     assert w.options.disabled and w.continue_button.layout.display is None
-    (c,) = progress.choices(learner, MODULE)
+    (c,) = learning.choices(learner, MODULE)
     assert c.key == "trd_maya/consult" and c.value["choice"] == risky and c.value["rating"] == "risky"
 
 
@@ -66,7 +65,7 @@ def test_a_full_branch_ends_in_a_debrief_and_records_every_step(case, learner):
     assert w.scenario.node(w.run.node_id).is_end
     assert "Debrief" in w.debrief_box.value and f"{len(visited)} strong" in w.debrief_box.value
     assert w.restart_button.layout.display is None
-    latest = progress.latest_choices(learner, MODULE)
+    latest = learning.latest_choices(learner, MODULE)
     for node_id in visited:
         assert latest[f"{case}/{node_id}"]["rating"] == "best"
     done = latest[f"{case}/complete"]

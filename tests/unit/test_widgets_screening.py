@@ -6,8 +6,7 @@ import uuid
 
 import pytest
 
-from katlearn import progress
-from katlearn import scenario as sc
+from katlearn import content, learning
 from katlearn.widgets import screening as wsc
 
 MODULE = "06_safety_controversies"
@@ -19,7 +18,7 @@ def practice():
 
 
 def test_one_dropdown_per_finding(practice):
-    s = sc.load_screening("screening_practice")
+    s = content.load_screening("screening_practice")
     assert [v.profile.id for v in practice.views] == [p.id for p in s.profiles]
     v = practice.view("r52")
     assert list(v.dropdowns) == [f.id for f in s.profile("r52").findings]
@@ -33,7 +32,7 @@ def test_checking_with_open_findings_asks_for_answers(practice):
     v.dropdowns["psychosis"].value = "warning"
     v.check_button.click()
     assert "2 still open" in v.feedback.value
-    assert progress.choices(practice.learner, MODULE) == []
+    assert learning.choices(practice.learner, MODULE) == []
 
 
 def test_all_right_is_marked_correct_and_recorded(practice):
@@ -43,7 +42,7 @@ def test_all_right_is_marked_correct_and_recorded(practice):
     v.check_button.click()
     assert "kl-correct" in v.feedback._dom_classes and "3 of 3 right" in v.feedback.value
     assert "SPRAVATO" in v.feedback.value and "Sources:" in v.feedback.value  # the label is cited
-    (c,) = progress.choices(practice.learner, MODULE)
+    (c,) = learning.choices(practice.learner, MODULE)
     assert c.key == "screening/r52" and c.value["correct"] == 3 and c.value["answers"]["aneurysm"] == "contraindication"
 
 

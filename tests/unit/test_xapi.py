@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from katlearn import content, dashboard, progress, quiz, xapi
+from katlearn import classroom, cli, content, learning
+from katlearn.classroom import _xapi
 from tests.unit.test_dashboard import ANSWERS, BANK
 
 BASE = "https://learn.example.org/katlearn"
@@ -311,9 +312,9 @@ def _valid_statement() -> dict[str, Any]:
     return {
         "id": str(uuid.uuid4()),
         "actor": {"objectType": "Agent", "account": {"homePage": HOME, "name": "sam"}},
-        "verb": {"id": xapi.ANSWERED, "display": {"en-US": "answered"}},
+        "verb": {"id": _xapi.ANSWERED, "display": {"en-US": "answered"}},
         "object": {"objectType": "Activity", "id": f"{BASE}/q", "definition": {
-            "type": xapi.INTERACTION, "interactionType": "choice",
+            "type": _xapi.INTERACTION, "interactionType": "choice",
             "choices": [{"id": "a", "description": {"en-US": "A"}}, {"id": "b", "description": {"en-US": "B"}}],
             "correctResponsesPattern": ["a"]}},
         "result": {"success": True, "response": "a", "score": {"scaled": 1, "raw": 1, "min": 0, "max": 1}},
@@ -348,19 +349,19 @@ def test_validator_rejects_what_an_lrs_would(break_it, expected):
 # ---------------------------------------------------------------------------------------------
 # Exports
 
-def _records(learner: str = "sam") -> dashboard.ClassRecords:
+def _records(learner: str = "sam") -> classroom.ClassRecords:
     attempts = []
     for n, q in enumerate(BANK.questions):
         answer, _ok = ANSWERS[q.id]
-        r = quiz.grade(q, answer)
-        attempts.append(progress.Attempt(n + 1, learner, "m1", q.id, answer, r.correct, r.score, "practice",
+        r = learning.grade(q, answer)
+        attempts.append(learning.Attempt(n + 1, learner, "m1", q.id, answer, r.correct, r.score, "practice",
                                          1_740_000_000.0 + n))
-    completions = (progress.Completion(1, learner, "m1", 0.6, False, "practice", 1_740_000_100.0),)
-    return dashboard.ClassRecords(tuple(attempts), completions)
+    completions = (learning.Completion(1, learner, "m1", 0.6, False, "practice", 1_740_000_100.0),)
+    return classroom.ClassRecords(tuple(attempts), completions)
 
 
 def test_every_exported_statement_is_valid_xapi():
-    statements = xapi.statements(_records(), {"m1": BANK}, BASE, HOME, titles={"m1": "Module one"})
+    statements = classroom.xapi_statements(_records(), {"m1": BANK}, BASE, HOME, titles={"m1": "Module one"})
     assert len(statements) == len(BANK.questions) + 1
     for s in statements:
         assert validate_statement(s) == [], (s["object"]["id"], validate_statement(s))
@@ -368,7 +369,7 @@ def test_every_exported_statement_is_valid_xapi():
 
 
 def test_answered_statement_carries_actor_verb_result_and_context():
-    s = xapi.statements(_records(), {"m1": BANK}, BASE, HOME)[0]
+    s = classroom.xapi_statements(_records(), {"m1": BANK}, BASE, HOME)[0]
     assert s["actor"] == {"objectType": "Agent", "account": {"homePage": HOME, "name": "sam"}}
     assert s["verb"]["id"] == "http://adlnet.gov/expapi/verbs/answered"
     assert s["object"]["id"] == f"{BASE}/modules/m1/questions/q.single"
@@ -382,10 +383,10 @@ def test_answered_statement_carries_actor_verb_result_and_context():
 
 
 def test_completed_statement_says_whether_the_module_was_mastered():
-    s = xapi.statements(_records(), {"m1": BANK}, BASE, HOME, titles={"m1": "Module one"})[-1]
+    s = classroom.xapi_statements(_records(), {"m1": BANK}, BASE, HOME, titles={"m1": "Module one"})[-1]
     assert s["verb"]["id"] == "http://adlnet.gov/expapi/verbs/completed"
     assert s["object"] == {"objectType": "Activity", "id": f"{BASE}/modules/m1",
-                           "definition": {"name": {"en-US": "Module one"}, "type": xapi.MODULE}}
+                           "definition": {"name": {"en-US": "Module one"}, "type": _xapi.MODULE}}
     assert s["result"]["completion"] is True and s["result"]["success"] is False
     assert s["result"]["score"]["scaled"] == 0.6
 
@@ -396,25 +397,25 @@ def test_completed_statement_says_whether_the_module_was_mastered():
 ])
 def test_responses_use_the_pattern_syntax_of_each_interaction_type(qid, response):
     q = BANK.question(qid)
-    assert xapi.response_text(q, ANSWERS[qid][0]) == response
+    assert _xapi.response_text(q, ANSWERS[qid][0]) == response
 
 
 def test_numeric_tolerance_becomes_a_range_pattern():
-    assert xapi.interaction_definition(BANK.question("q.num"))["correctResponsesPattern"] == ["0.45[:]0.55"]
+    assert _xapi.interaction_definition(BANK.question("q.num"))["correctResponsesPattern"] == ["0.45[:]0.55"]
 
 
 def test_statement_ids_are_stable_so_reexports_are_idempotent_and_distinct_per_record():
-    first = xapi.statements(_records(), {"m1": BANK}, BASE, HOME)
-    again = xapi.statements(_records(), {"m1": BANK}, BASE, HOME)
+    first = classroom.xapi_statements(_records(), {"m1": BANK}, BASE, HOME)
+    again = classroom.xapi_statements(_records(), {"m1": BANK}, BASE, HOME)
     assert [s["id"] for s in first] == [s["id"] for s in again]
     assert len({s["id"] for s in first}) == len(first)
-    other = xapi.statements(_records("alex"), {"m1": BANK}, BASE, HOME)
+    other = classroom.xapi_statements(_records("alex"), {"m1": BANK}, BASE, HOME)
     assert not {s["id"] for s in first} & {s["id"] for s in other}
 
 
 def test_a_question_no_longer_in_the_bank_still_exports_validly():
-    stale = progress.Attempt(9, "sam", "m1", "q.removed", 2, False, 0.0, "exam", 1_740_000_000.0)
-    s = xapi.statements(dashboard.ClassRecords((stale,)), {"m1": BANK}, BASE, HOME)[0]
+    stale = learning.Attempt(9, "sam", "m1", "q.removed", 2, False, 0.0, "exam", 1_740_000_000.0)
+    s = classroom.xapi_statements(classroom.ClassRecords((stale,)), {"m1": BANK}, BASE, HOME)[0]
     assert validate_statement(s) == []
     assert "response" not in s["result"]
     assert s["context"]["extensions"][f"{BASE}/extensions/mode"] == "exam"
@@ -422,7 +423,7 @@ def test_a_question_no_longer_in_the_bank_still_exports_validly():
 
 def test_odd_learner_names_stay_data_in_the_account_name():
     name = "<img src=x onerror=alert(1)>"
-    s = xapi.statements(_records(name), {"m1": BANK}, BASE, HOME)[0]
+    s = classroom.xapi_statements(_records(name), {"m1": BANK}, BASE, HOME)[0]
     assert s["actor"]["account"]["name"] == name
     assert validate_statement(s) == []
 
@@ -432,9 +433,9 @@ def test_every_question_of_the_course_has_a_valid_interaction_definition():
     assert banks
     for module, bank in banks.items():
         for q in bank.questions:
-            attempt = progress.Attempt(1, "sam", module, q.id, quiz.canonical_answer(q), True, 1.0, "practice",
+            attempt = learning.Attempt(1, "sam", module, q.id, learning.canonical_answer(q), True, 1.0, "practice",
                                        1_740_000_000.0)
-            s = xapi.answered_statement(attempt, q, BASE, HOME)
+            s = _xapi.answered_statement(attempt, q, BASE, HOME)
             assert validate_statement(s) == [], (q.id, validate_statement(s))
             # the correct answer's response matches the correct pattern exactly
             assert s["result"]["response"] in s["object"]["definition"]["correctResponsesPattern"] or q.type == "numeric"
@@ -442,33 +443,33 @@ def test_every_question_of_the_course_has_a_valid_interaction_definition():
 
 @pytest.mark.parametrize("value", ["", "learn.example.org", "ftp://learn.example.org", "https://"])
 def test_iri_base_must_be_an_http_url_and_the_error_says_what_to_do(value, monkeypatch):
-    monkeypatch.delenv(xapi.IRI_BASE_ENV, raising=False)
+    monkeypatch.delenv(classroom.IRI_BASE_ENV, raising=False)
     with pytest.raises(ValueError, match="--iri-base"):
-        xapi.resolve_iri_base(value)
+        classroom.resolve_iri_base(value)
 
 
 def test_iri_base_and_home_page_come_from_the_environment(monkeypatch):
-    monkeypatch.setenv(xapi.IRI_BASE_ENV, "https://learn.example.org/katlearn/")
-    monkeypatch.delenv(xapi.HOME_PAGE_ENV, raising=False)
+    monkeypatch.setenv(classroom.IRI_BASE_ENV, "https://learn.example.org/katlearn/")
+    monkeypatch.delenv(classroom.HOME_PAGE_ENV, raising=False)
     monkeypatch.setenv("JUPYTERHUB_PUBLIC_HUB_URL", "https://hub.example.org/hub/")
-    assert xapi.resolve_iri_base() == "https://learn.example.org/katlearn"
-    assert xapi.resolve_home_page() == "https://hub.example.org/hub/"
+    assert classroom.resolve_iri_base() == "https://learn.example.org/katlearn"
+    assert classroom.resolve_home_page() == "https://hub.example.org/hub/"
     monkeypatch.delenv("JUPYTERHUB_PUBLIC_HUB_URL")
     with pytest.raises(ValueError, match="--home-page"):
-        xapi.resolve_home_page()
+        classroom.resolve_home_page()
 
 
 def test_cli_writes_valid_statements(tmp_path, monkeypatch):
     db = tmp_path / "progress.sqlite"
     monkeypatch.setenv("KATLEARN_DB", str(db))
-    progress.close()
+    learning.close()
     bank = content.load_bank("00_start_here")
     q = bank.questions[0]
-    progress.record_attempt("sam", "00_start_here", q.id, quiz.canonical_answer(q), True, 1.0)
-    progress.record_completion("sam", "00_start_here", 1.0, True)
-    progress.close()
+    learning.record_attempt("sam", "00_start_here", q.id, learning.canonical_answer(q), True, 1.0)
+    learning.record_completion("sam", "00_start_here", 1.0, True)
+    learning.close()
     out = tmp_path / "statements.json"
-    code = dashboard.cli_progress_export("xapi", str(out), iri_base=BASE, home_page=HOME)
+    code = cli.main(["progress-export", "--format", "xapi", "-o", str(out), "--iri-base", BASE, "--home-page", HOME])
     assert code == 0
     statements = json.loads(out.read_text(encoding="utf-8"))
     assert [s["verb"]["display"]["en-US"] for s in statements] == ["answered", "completed"]
@@ -478,12 +479,12 @@ def test_cli_writes_valid_statements(tmp_path, monkeypatch):
 
 def test_cli_refuses_xapi_without_an_iri_base(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("KATLEARN_DB", str(tmp_path / "progress.sqlite"))
-    monkeypatch.delenv(xapi.IRI_BASE_ENV, raising=False)
-    assert dashboard.cli_progress_export("xapi", str(tmp_path / "x.json"), home_page=HOME) == 1
+    monkeypatch.delenv(classroom.IRI_BASE_ENV, raising=False)
+    assert cli.main(["progress-export", "--format", "xapi", "-o", str(tmp_path / "x.json"), "--home-page", HOME]) == 1
     assert "--iri-base" in capsys.readouterr().err
     assert not (tmp_path / "x.json").exists()
 
 
 def test_prompts_are_plain_text_in_activity_names():
-    definition = xapi.interaction_definition(BANK.question("q.single"))
+    definition = _xapi.interaction_definition(BANK.question("q.single"))
     assert definition["name"] == {"en-US": "Pick one."}

@@ -9,9 +9,7 @@ fresh store takes its place.
 
 The connection is this package's only global mutable state; it is opened on first use.
 
-Learners are plain strings: ``JUPYTERHUB_USER`` on a hub, else the name typed once on the home
-page (kept in this store), else ``"guest"``. Learner-entered text is validated here
-(:func:`normalise_name`) and must still be escaped wherever it is shown.
+Who the learner is: :mod:`katlearn.learning._learner`.
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ import os
 import sqlite3
 import threading
 import time
-import unicodedata
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,7 +30,6 @@ from typing import Any, TypeVar
 log = logging.getLogger(__name__)
 
 GUEST = "guest"
-NAME_MAX_CHARS = 40
 NOT_STARTED, IN_PROGRESS, MASTERED = "not started", "in progress", "mastered"
 MODES = ("practice", "exam")
 BUSY_TIMEOUT_MS = 30_000
@@ -47,7 +43,7 @@ MIGRATIONS: tuple[str, ...] = (
         learner TEXT NOT NULL,
         module TEXT NOT NULL,
         question_id TEXT NOT NULL,
-        answer TEXT NOT NULL,             -- JSON, in the shape katlearn.quiz.grade takes
+        answer TEXT NOT NULL,             -- JSON, in the shape katlearn.learning.grade takes
         correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
         score REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
         mode TEXT NOT NULL,               -- 'practice' or 'exam'
@@ -384,7 +380,7 @@ def module_status(learner: str, modules: Iterable[str] | None = None) -> dict[st
     """``{module: "not started" | "in progress" | "mastered"}``.
 
     Mastered once any completion reached mastery; in progress once anything was attempted or
-    completed. ``modules`` (e.g. the course's, from :mod:`katlearn.course`) are all listed,
+    completed. ``modules`` (e.g. the course's, from :mod:`katlearn.content`) are all listed,
     untouched ones as not started; without it, only modules the store has seen are listed.
     """
     def query(c: sqlite3.Connection) -> tuple[set[str], set[str]]:
@@ -443,66 +439,3 @@ def get_setting(learner: str, key: str, default: Any = None) -> Any:
     row = _run(lambda c: c.execute(
         "SELECT value FROM settings WHERE learner = ? AND key = ?", (learner, key)).fetchone())
     return json.loads(row[0]) if row else default
-
-
-# ---------------------------------------------------------------------------------------------
-# Learner identity
-
-_NAME_PUNCTUATION = set(" -_.'’")
-
-
-def normalise_name(text: str) -> str:
-    """A learner-typed name, tidied (Unicode NFC, spaces collapsed) and checked.
-
-    Letters of any script, digits, spaces and ``- _ . '`` are allowed, up to 40 characters.
-    Raises ValueError with a message for the learner (which quotes their input: escape it).
-    """
-    if not isinstance(text, str):
-        raise ValueError("Type a name.")
-    name = " ".join(unicodedata.normalize("NFC", text).split())
-    if not name:
-        raise ValueError("Type a name (letters, digits or spaces).")
-    if len(name) > NAME_MAX_CHARS:
-        raise ValueError(f"Please keep the name to {NAME_MAX_CHARS} characters or fewer.")
-    bad = sorted({ch for ch in name if not (unicodedata.category(ch)[0] in "LMN" or ch in _NAME_PUNCTUATION)})
-    if bad:
-        shown = " ".join(bad[:5])
-        raise ValueError(f"Use letters, digits, spaces and - _ . ' only (not {shown}).")
-    if not any(unicodedata.category(ch)[0] in "LN" for ch in name):
-        raise ValueError("A name needs at least one letter or digit.")
-    return name
-
-
-def local_name() -> str | None:
-    """The name typed on this computer's home page, if any."""
-    value = get_setting(_DEVICE, "learner_name")
-    return value if isinstance(value, str) and value else None
-
-
-def set_local_name(text: str) -> str:
-    """Validate and keep the name a learner typed; returns the stored form."""
-    name = normalise_name(text)
-    set_setting(_DEVICE, "learner_name", name)
-    set_setting(name, "display_name", name)
-    return name
-
-
-def forget_local_name() -> None:
-    _run(lambda c: c.execute("DELETE FROM settings WHERE learner = ? AND key = 'learner_name'", (_DEVICE,)))
-
-
-def hub_user() -> str | None:
-    user = os.environ.get("JUPYTERHUB_USER", "").strip()
-    return user or None
-
-
-def current_learner() -> str:
-    """``JUPYTERHUB_USER`` when set, else the name typed on this computer, else ``"guest"``."""
-    user = hub_user()
-    if user:
-        return user
-    try:
-        return local_name() or GUEST
-    except (sqlite3.Error, ProgressError, OSError) as exc:
-        log.warning("progress store unavailable, learning as %s: %s", GUEST, exc)
-        return GUEST

@@ -38,16 +38,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from katlearn import content, paths
+from katlearn import content
 from katlearn.content import (
     Bank,
-    ContentError,
     Matching,
     MultipleChoice,
     Numeric,
@@ -57,12 +55,7 @@ from katlearn.content import (
     SingleChoice,
     TrueFalse,
 )
-from katlearn.quiz import canonical_answer
-
-__all__ = [
-    "CSV_COLUMNS", "FORMATS", "cli_export", "gift_escape", "qti_identifier", "qti_item", "to_csv", "to_gift",
-    "to_qti", "write_qti",
-]
+from katlearn.learning import canonical_answer
 
 FORMATS = ("gift", "qti", "csv")
 
@@ -358,6 +351,13 @@ def _option_cells(q: Question) -> list[tuple[str, str, str]]:
     return []
 
 
+def select_banks(module: str | None = None, root: str | Path | None = None) -> list[Bank]:
+    """The quiz banks to export: one module's, or every module's in course order."""
+    if module is None:
+        return [bank for _m, bank in sorted(content.load_banks(root).items())]
+    return [content.load_bank(module, root)]
+
+
 def to_csv(banks: Iterable[Bank]) -> str:
     """One row per question. ``option_N_answer`` holds: for single/multiple/true_false TRUE or
     FALSE (is this option correct?); for ordering the item's position (1 = first); for
@@ -384,64 +384,3 @@ def to_csv(banks: Iterable[Bank]) -> str:
         row += [""] * (len(header) - len(row))
         writer.writerow(row)
     return out.getvalue()
-
-
-# ---------------------------------------------------------------------------------------------
-# Command line
-
-
-def _select(module: str | None, root: str | Path | None) -> list[Bank]:
-    if module is None:
-        return [bank for _m, bank in sorted(content.load_banks(root).items())]
-    return [content.load_bank(module, root)]
-
-
-def cli_export(fmt: str, module: str | None, output: str, root: str | Path | None = None) -> int:
-    """``python -m katlearn export``: write one format to ``output``; 0 on success, 1 otherwise."""
-    if fmt not in FORMATS:
-        print(f"export: unknown format {fmt!r}; use one of {', '.join(FORMATS)}", file=sys.stderr)
-        return 1
-    if module is not None:
-        bank_path = (Path(root) if root else paths.root()) / "assets" / "quizzes" / f"{module}.yaml"
-        if not bank_path.exists():
-            known = ", ".join(sorted(p.stem for p in bank_path.parent.glob("*.yaml"))) or "none"
-            print(f"export: no quiz bank for module {module!r} (known: {known})", file=sys.stderr)
-            return 1
-    try:
-        banks = _select(module, root)
-        try:
-            references = content.load_references(root)
-        except ContentError as exc:
-            print("export: references could not be loaded; citations will show keys only", file=sys.stderr)
-            for problem in exc.problems:
-                print(f"  {problem}", file=sys.stderr)
-            references = {}
-    except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print("export: fix the content first (python -m katlearn check)", file=sys.stderr)
-        return 1
-    count = sum(len(b.questions) for b in banks)
-    if fmt == "qti":
-        if output == "-":
-            print("export: a QTI package is a zip file; give a file name with -o", file=sys.stderr)
-            return 1
-        data: bytes | str = to_qti(banks, references)
-    elif fmt == "gift":
-        data = to_gift(banks, references)
-    else:
-        data = to_csv(banks)
-    try:
-        if output == "-":
-            sys.stdout.write(data if isinstance(data, str) else data.decode())
-        elif isinstance(data, bytes):
-            Path(output).write_bytes(data)
-        else:
-            Path(output).write_text(data, encoding="utf-8", newline="")
-    except OSError as exc:
-        print(f"export: cannot write {output}: {exc}", file=sys.stderr)
-        return 1
-    if output != "-":
-        print(f"wrote {count} questions from {len(banks)} module{'s' if len(banks) != 1 else ''} to {output} ({fmt})")
-    return 0
-

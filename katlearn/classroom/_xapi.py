@@ -25,10 +25,20 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from katlearn import progress
-from katlearn.content import Bank, Matching, MultipleChoice, Numeric, Ordering, Question, SingleChoice, TrueFalse
-from katlearn.dashboard import ClassRecords, iso_time
-from katlearn.markdown import to_text
+from katlearn import learning
+from katlearn.classroom._records import ClassRecords
+from katlearn.classroom._tables import iso_time
+from katlearn.content import (
+    Bank,
+    Matching,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    Question,
+    SingleChoice,
+    TrueFalse,
+)
+from katlearn.content import markdown_to_text
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -102,8 +112,8 @@ def _num(value: float) -> str:
 def interaction_definition(question: Question) -> dict[str, Any]:
     """The activity definition of a question: type, interaction type, components, correct pattern."""
     definition: dict[str, Any] = {
-        "name": _lang(_short(to_text(question.prompt))),
-        "description": _lang(" ".join(to_text(question.prompt).split())),
+        "name": _lang(_short(markdown_to_text(question.prompt))),
+        "description": _lang(" ".join(markdown_to_text(question.prompt).split())),
         "type": INTERACTION,
         "interactionType": _INTERACTION_TYPES[question.type],
     }
@@ -143,9 +153,7 @@ def response_text(question: Question, answer: Any) -> str | None:
         if isinstance(question, TrueFalse):
             return ("true" if answer else "false") if isinstance(answer, bool) else None
         if isinstance(question, Numeric):
-            from katlearn.quiz import parse_numeric
-
-            return _num(parse_numeric(answer, question.unit))
+            return _num(learning.parse_numeric(answer, question.unit))
         if isinstance(question, Ordering):
             return "[,]".join(f"item-{int(i)}" for i in answer)
         if isinstance(question, Matching):
@@ -182,7 +190,7 @@ def _score(score: float) -> dict[str, float]:
     return {"scaled": value, "raw": value, "min": 0, "max": 1}
 
 
-def answered_statement(attempt: progress.Attempt, question: Question | None, base: str, home_page: str) -> dict[str, Any]:
+def answered_statement(attempt: learning.Attempt, question: Question | None, base: str, home_page: str) -> dict[str, Any]:
     object_id = question_iri(base, attempt.module, attempt.question_id)
     definition = interaction_definition(question) if question is not None else {
         "name": _lang(attempt.question_id), "type": INTERACTION}
@@ -201,7 +209,7 @@ def answered_statement(attempt: progress.Attempt, question: Question | None, bas
     }
 
 
-def completed_statement(completion: progress.Completion, title: str, base: str, home_page: str) -> dict[str, Any]:
+def completed_statement(completion: learning.Completion, title: str, base: str, home_page: str) -> dict[str, Any]:
     object_id = module_iri(base, completion.module)
     return {
         "id": statement_id(home_page, completion.learner, COMPLETED, object_id, completion.ts, completion.id),

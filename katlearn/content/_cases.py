@@ -13,32 +13,34 @@ must be acyclic, every node reachable, phases may only move forward, and every p
 contraindication", "label warning or precaution" or "no label concern"; each finding carries the
 answer, feedback tied to the label text, and its references.
 
-The play-through itself is pure (:func:`start`, :func:`choose`, :func:`debrief`), so widgets only
-show it and the progress store only keeps it. Problems are reported like the rest of the course
-content (``assets/scenarios/x.yaml:12: nodes[2].choices[0].next: ...``), via
-:class:`katlearn.content.Problem`; :func:`check` lists them for ``python -m katlearn check``.
+Playing a case is a rule about a learner (:mod:`katlearn.learning`); here are the files and their
+checks. Problems are reported like the rest of the course content
+(``assets/scenarios/x.yaml:12: nodes[2].choices[0].next: ...``); :func:`check` lists them for
+``python -m katlearn check``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import Field, ValidationError
 
 from katlearn import paths
-from katlearn.content import ContentError, Problem
-
-__all__ = [
-    "PHASES", "PHASE_LABELS", "RATINGS", "RATING_LABELS", "CATEGORIES", "CATEGORY_LABELS",
-    "ScenarioChoice", "ScenarioNode", "Scenario", "Finding", "Profile", "ScreeningSet",
-    "Step", "Run", "Debrief", "start", "choose", "debrief", "grade_profile",
-    "load_scenario", "load_screening", "scenario_ids", "check",
-]
+from katlearn.content._questions import Key, Text, _Model
+from katlearn.content._yaml import (
+    ContentError,
+    Problem,
+    expect_mapping,
+    field_path,
+    line_of,
+    load_yaml,
+    mtime_ns,
+    problems_from,
+    rel_path,
+)
 
 PHASES: tuple[str, ...] = ("consultation", "preparation", "administration", "integration")
 PHASE_LABELS: Mapping[str, str] = {
@@ -60,15 +62,9 @@ CATEGORY_LABELS: Mapping[str, str] = {
     "none": "No label concern",
 }
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Key = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 Phase = Literal["consultation", "preparation", "administration", "integration"]
 Rating = Literal["best", "acceptable", "risky"]
 Category = Literal["contraindication", "warning", "none"]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,161 +238,35 @@ def _screening_problems(s: ScreeningSet) -> list[tuple[tuple[Any, ...], str]]:
     return out
 
 
-@dataclass(frozen=True)
-class FindingResult:
-    finding: Finding
-    chosen: str | None
-    correct: bool
-
-
-def grade_profile(profile: Profile, answers: Mapping[str, str | None]) -> tuple[FindingResult, ...]:
-    """Compare the learner's category per finding id with the answer (missing = not correct)."""
-    return tuple(FindingResult(f, answers.get(f.id), answers.get(f.id) == f.answer) for f in profile.findings)
-
-
 # ---------------------------------------------------------------------------------------------
-# Playing a case
-
-
-@dataclass(frozen=True)
-class Step:
-    node_id: str
-    choice: int
-
-
-@dataclass(frozen=True)
-class Run:
-    """Where the learner is in a case and how they got there."""
-
-    scenario_id: str
-    node_id: str
-    steps: tuple[Step, ...] = ()
-
-
-def start(s: Scenario) -> Run:
-    return Run(s.id, s.start)
-
-
-def choose(s: Scenario, run: Run, choice: int) -> Run:
-    """Take choice ``choice`` (an index into the current node's choices); returns the new run."""
-    if run.scenario_id != s.id:
-        raise ValueError(f"this run belongs to {run.scenario_id!r}, not {s.id!r}")
-    node = s.node(run.node_id)
-    if node.is_end:
-        raise ValueError(f"the case has ended at {node.id!r}; start again to play another branch")
-    if isinstance(choice, bool) or not isinstance(choice, int) or not 0 <= choice < len(node.choices):
-        raise ValueError(f"choice must be 0..{len(node.choices) - 1} at {node.id!r}, got {choice!r}")
-    return Run(s.id, node.choices[choice].next, (*run.steps, Step(node.id, choice)))
-
-
-@dataclass(frozen=True)
-class Debrief:
-    """A finished (or partial) run, summarised: what was chosen at each step, and the tally."""
-
-    steps: tuple[tuple[ScenarioNode, ScenarioChoice], ...]
-    counts: Mapping[str, int]
-    finished: bool
-
-    @property
-    def best_share(self) -> float:
-        return self.counts.get("best", 0) / len(self.steps) if self.steps else 0.0
-
-
-def debrief(s: Scenario, run: Run) -> Debrief:
-    pairs = tuple((s.node(st.node_id), s.node(st.node_id).choices[st.choice]) for st in run.steps)
-    counts = {r: sum(1 for _n, c in pairs if c.rating == r) for r in RATINGS}
-    return Debrief(pairs, counts, s.node(run.node_id).is_end)
-
-
-# ---------------------------------------------------------------------------------------------
-# Loading with line numbers
-
-
-def _line_of(node: yaml.Node | None, loc: Sequence[Any]) -> int:
-    """1-based line of the deepest part of ``loc`` found in a composed YAML node tree."""
-    if node is None:
-        return 1
-    line = node.start_mark.line + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if getattr(key, "value", None) == part:
-                    line = key.start_mark.line + 1
-                    node = value
-                    break
-            else:
-                break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return line
-
-
-def _field(loc: Sequence[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
-def _message(error: Mapping[str, Any]) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return "required field missing"
-    if kind == "extra_forbidden":
-        return "unknown field; check the spelling (see katlearn/scenario.py)"
-    if kind == "literal_error":
-        return f"must be one of {(error.get('ctx') or {}).get('expected')}, got {error.get('input')!r}"
-    if kind == "too_short":
-        return f"at least {(error.get('ctx') or {}).get('min_length')} needed"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "string_pattern_mismatch":
-        return f"{error.get('input')!r} may use only letters, digits, '.', '_' or '-'"
-    return str(error["msg"]).removeprefix("Value error, ")
+# Loading
 
 
 _MODELS: Mapping[str, type[_Model]] = {"branching": Scenario, "screening": ScreeningSet}
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+# every field name a case file may use, for "did you mean ...?"
+_FIELDS: frozenset[str] = frozenset(
+    name for model in (ScenarioChoice, ScenarioNode, Scenario, Finding, Profile, ScreeningSet)
+    for name in model.model_fields
+)
 
 
 def _parse(path: Path, root: Path) -> Scenario | ScreeningSet:
-    rel = _rel(path, root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ContentError([Problem(rel, 1, "file", "missing")]) from None
-    try:
-        tree = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise ContentError([Problem(rel, mark.line + 1 if mark else 1, "yaml", f"not valid YAML: {exc.problem}")]) from None
-    if not isinstance(data, dict):
-        raise ContentError([Problem(rel, 1, "(top level)", "expected a mapping with 'type:' and 'id:'")])
+    rel = rel_path(path, root)
+    data = expect_mapping(load_yaml(path, rel), rel, "a mapping with 'type:' and 'id:'")
     kind = data.get("type")
     if kind not in _MODELS:
-        raise ContentError([Problem(rel, _line_of(tree, ("type",)), "type",
+        raise ContentError([Problem(rel, line_of(data, ("type",)), "type",
                                     f"must be one of {sorted(_MODELS)}, got {kind!r}")])
     try:
         model = _MODELS[kind].model_validate(data)
     except ValidationError as exc:
-        raise ContentError([Problem(rel, _line_of(tree, e["loc"]), _field(e["loc"]), _message(e))
-                            for e in exc.errors()]) from None
+        raise ContentError(problems_from(exc, data, rel, fields=_FIELDS)) from None
     problems: list[tuple[tuple[Any, ...], str]] = []
     if model.id != path.stem:
         problems.append((("id",), f"is {model.id!r} but the file is named for {path.stem!r}; make them match"))
     problems += _graph_problems(model) if isinstance(model, Scenario) else _screening_problems(model)
     if problems:
-        raise ContentError([Problem(rel, _line_of(tree, loc), _field(loc), msg) for loc, msg in problems])
+        raise ContentError([Problem(rel, line_of(data, loc), field_path(data, loc), msg) for loc, msg in problems])
     return model
 
 
@@ -412,11 +282,7 @@ def _cached(path: str, root: str, _mtime: int) -> Scenario | ScreeningSet:
 def _load(scenario_id: str, root: str | Path | None) -> Scenario | ScreeningSet:
     base = Path(root) if root is not None else paths.root()
     path = _folder(base) / f"{scenario_id}.yaml"
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        mtime = -1
-    return _cached(str(path), str(base), mtime)
+    return _cached(str(path), str(base), mtime_ns(path))
 
 
 def load_scenario(scenario_id: str, root: str | Path | None = None) -> Scenario:

@@ -1,0 +1,78 @@
+"""Rules about a class: the records of every learner (read from their progress stores), class
+results, who may see them, and what leaves the course for other platforms: CSV tables, a gradebook,
+xAPI statements, and quiz banks as GIFT, QTI 2.1 or CSV.
+
+Data flows one way::
+
+    store files ──read-only──► ClassRecords ──pure functions──► ClassReport ──► figures / widgets / CSV
+
+Everything here is plain data; learner names are shown by the caller and must be escaped there.
+"""
+
+from katlearn.classroom._access import (
+    EDUCATOR_KEY_ENV,
+    EDUCATOR_SCOPE,
+    MIN_KEY_CHARS,
+    Access,
+    educator_access,
+    educator_key,
+    hub_grants,
+    hub_user_model,
+    key_matches,
+)
+from katlearn.classroom._export import FORMATS as QUIZ_FORMATS
+from katlearn.classroom._export import select_banks, to_csv, to_gift, to_qti, write_qti
+from katlearn.classroom._records import (
+    CLASS_STORES_ENV,
+    ClassRecords,
+    StoreSource,
+    load_class,
+    merge,
+    only_learner,
+    owner_of_folder,
+    read_store,
+    snapshot,
+    store_paths,
+)
+from katlearn.classroom._report import (
+    ClassReport,
+    ItemResult,
+    LearnerResult,
+    ModuleProgress,
+    ObjectiveResult,
+    class_report,
+    course_quizzes,
+    item_analysis,
+    learner_results,
+    module_progress,
+    objective_mastery,
+    statuses,
+    wrong_parts,
+)
+from katlearn.classroom._tables import (
+    csv_cell,
+    events_csv,
+    gradebook_csv,
+    iso_time,
+    items_csv,
+)
+from katlearn.classroom._xapi import (
+    HOME_PAGE_ENV,
+    IRI_BASE_ENV,
+    resolve_home_page,
+    resolve_iri_base,
+)
+from katlearn.classroom._xapi import statements as xapi_statements
+
+PROGRESS_FORMATS = ("csv", "gradebook", "items", "xapi")
+
+__all__ = [
+    "Access", "CLASS_STORES_ENV", "ClassRecords", "ClassReport", "EDUCATOR_KEY_ENV", "EDUCATOR_SCOPE",
+    "HOME_PAGE_ENV", "IRI_BASE_ENV", "ItemResult", "LearnerResult", "MIN_KEY_CHARS", "ModuleProgress",
+    "ObjectiveResult", "PROGRESS_FORMATS", "QUIZ_FORMATS", "StoreSource", "class_report", "course_quizzes",
+    "csv_cell", "educator_access", "educator_key", "events_csv", "gradebook_csv", "hub_grants", "hub_user_model",
+    "item_analysis", "items_csv", "iso_time", "key_matches", "learner_results", "load_class", "merge",
+    "module_progress", "objective_mastery", "only_learner", "owner_of_folder", "read_store",
+    "resolve_home_page", "resolve_iri_base", "select_banks", "snapshot", "statuses", "store_paths", "to_csv",
+    "to_gift", "to_qti", "write_qti", "wrong_parts", "xapi_statements",
+]
