@@ -1,7 +1,8 @@
 # katlearn: two commands on a fresh machine with Python 3.10+ and make.
 #   make serve   set up .venv, then serve the course with Voila on http://127.0.0.1:8866
 #   make test    set up .venv with the test extra, make sure a Chromium exists, run every test
-# Other targets: make check (content only), make test-hub (a real JupyterHub), make bench
+# Other targets: make test-fast (no browser: architecture contracts, content, unit tests; the
+# inner loop), make check (content only), make test-hub (a real JupyterHub), make bench
 # (benchmarks), make clean.
 
 PYTHON ?= python3
@@ -15,7 +16,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 HUB_STAMP := $(VENV)/.katlearn-hub-installed
 CHP := $(VENV)/katlearn-node/node_modules/.bin/configurable-http-proxy
 
-.PHONY: serve test test-hub check bench chromium clean
+.PHONY: serve test test-fast test-hub check contracts bench chromium clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' || \
@@ -50,8 +51,15 @@ chromium: $(TEST_STAMP)
 check: $(STAMP)
 	$(PY) -m katlearn check
 
-test: $(TEST_STAMP) chromium check
+# The import rules of ../shared/STYLE.md (layers, no cycles), as contracts in pyproject.toml.
+contracts: $(TEST_STAMP)
+	$(VENV)/bin/lint-imports --no-cache
+
+test: $(TEST_STAMP) chromium contracts check
 	$(PY) -m pytest
+
+test-fast: $(TEST_STAMP) contracts check
+	$(PY) -m pytest tests/unit
 
 # A real JupyterHub on loopback: two learners and an educator in headless Chromium.
 test-hub: $(HUB_STAMP) $(CHP) chromium

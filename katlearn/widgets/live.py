@@ -24,6 +24,8 @@ from typing import Any, Callable, TypeVar
 
 import ipywidgets as widgets
 
+from katlearn.widgets._failures import FRIENDLY_ERROR, record_failure
+
 log = logging.getLogger("katlearn")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -112,7 +114,5 @@ def fill() -> None:
         try:
             box.children = (factory(*args, **kwargs),)
         except Exception as exc:  # noqa: BLE001 - one broken part must not blank the page
-            from katlearn.widgets.page import FRIENDLY_ERROR, record_failure  # (page imports this module)
-
             record_failure(f"a part built by {getattr(factory, '__qualname__', 'a factory')}()", exc)
             box.children = (widgets.HTML(FRIENDLY_ERROR),)

@@ -20,8 +20,6 @@ import json
 import logging
 import os
 import re
-import sys
-import traceback
 from html import escape
 from pathlib import Path
 
@@ -29,15 +27,10 @@ import ipywidgets as widgets
 
 from katlearn import content, learning, paths
 from katlearn.widgets import live
+from katlearn.widgets._failures import FRIENDLY_ERROR, record_failure
 from katlearn.widgets.live import deferred
 
 log = logging.getLogger("katlearn")
-
-FRIENDLY_ERROR = (
-    '<div class="kl-cell-error" role="alert"><strong>This part of the page could not be shown.</strong> '
-    "The rest of the page still works. If you are in a workshop, please tell your facilitator; the "
-    "problem has been recorded on the course server.</div>"
-)
 
 GLOSSARY_PAGE = "07_future_resources.ipynb"
 GLOSSARY_ANCHOR = "Glossary"
@@ -116,14 +109,6 @@ def _friendly_errors(shell, etype, value, tb, tb_offset=None):  # noqa: ARG001
     record_failure("a cell", value, tb)
     display(HTML(FRIENDLY_ERROR))
     return None
-
-
-def record_failure(what: str, exc: BaseException, tb=None) -> None:
-    """The full traceback of a failure on a learner's page to the kernel's stderr (the course
-    server's log) and the ``katlearn`` logger; the learner is shown :data:`FRIENDLY_ERROR`."""
-    detail = "".join(traceback.format_exception(type(exc), exc, tb if tb is not None else exc.__traceback__))
-    print(f"ERROR katlearn: {what} failed on a learner's page\n{detail}", file=sys.__stderr__, flush=True)
-    log.error("%s failed: %s: %s", what, type(exc).__name__, exc)
 
 
 def install_error_handler() -> bool:
