@@ -13,7 +13,7 @@ from katlearn.learning import (
     parse_numeric,
     summarize,
 )
-from tests.unit.test_quiz_fixtures import OBJECTIVES, demo_bank
+from tests.unit.fixtures import OBJECTIVES, demo_bank
 
 
 @pytest.fixture

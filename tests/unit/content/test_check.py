@@ -6,7 +6,7 @@ import pytest
 
 from katlearn import cli, content, paths
 from katlearn.content import ContentError
-from tests.unit.test_quiz_fixtures import (
+from tests.unit.fixtures import (
     BANK,
     make_course,
     notebook,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from katlearn import learning
-from tests.unit.test_progress_worker import ATTEMPTS_PER_WRITER, write_attempts
+from tests.unit.learning.store_worker import ATTEMPTS_PER_WRITER, write_attempts
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from katlearn import content, serve
-from tests.unit.test_quiz_fixtures import make_course, notebook, write, write_notebook
+from tests.unit.fixtures import make_course, notebook, write, write_notebook
 
 
 def _plain_notebook() -> dict:

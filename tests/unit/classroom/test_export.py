@@ -12,7 +12,7 @@ import pytest
 
 from katlearn import classroom, cli, content
 from katlearn.classroom import _export
-from tests.unit.test_quiz_fixtures import BANK, make_course, write
+from tests.unit.fixtures import BANK, make_course, write
 
 QTI = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"
 CP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"

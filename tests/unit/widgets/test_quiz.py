@@ -12,7 +12,7 @@ from katlearn import content, learning
 from katlearn.widgets import learner as learner_widget
 from katlearn.widgets import quiz as quiz_widget
 from katlearn.widgets.quiz import Quiz, css_id
-from tests.unit.test_quiz_fixtures import BANK, make_course, write
+from tests.unit.fixtures import BANK, make_course, write
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from katlearn.figures import dashboard as figs
 from katlearn.figures.base import PALETTE
 from katlearn.widgets import dashboard as wdash
 from katlearn.widgets.plot import PlotView
-from tests.unit.test_dashboard import BANKS, MODULES, _records
+from tests.unit.classroom.test_records_report import BANKS, MODULES, _records
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -16,7 +16,7 @@ import pytest
 
 from katlearn import classroom, cli, content, learning
 from katlearn.classroom import _xapi
-from tests.unit.test_dashboard import ANSWERS, BANK
+from tests.unit.classroom.test_records_report import ANSWERS, BANK
 
 BASE = "https://learn.example.org/katlearn"
 HOME = "https://hub.example.org/"
