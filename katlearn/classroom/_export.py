@@ -54,6 +54,7 @@ from katlearn.content import (
     Reference,
     SingleChoice,
     TrueFalse,
+    format_number,
 )
 from katlearn.learning import canonical_answer
 
@@ -70,10 +71,6 @@ def gift_escape(text: str) -> str:
     escaped = _GIFT_SPECIAL.sub(r"\\\1", text.strip())
     return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
-
-def _num(value: float) -> str:
-    """A number without float noise or needless exponent: 0.5, 1234567, 1e-06."""
-    return f"{value:.15g}"
 
 
 def _percent(value: float) -> str:
@@ -113,7 +110,7 @@ def _gift_question(q: Question, references: Mapping[str, Reference]) -> str:
         right_fb = gift_escape(q.feedback.get(q.answer, ""))
         lines.append(f"\t{'TRUE' if q.answer else 'FALSE'}#{wrong_fb}#{right_fb}")
     elif isinstance(q, Numeric):
-        lines.append(f"\t#{_num(q.answer)}:{_num(q.tolerance)}")
+        lines.append(f"\t#{format_number(q.answer)}:{format_number(q.tolerance)}")
     elif isinstance(q, Ordering):
         for pos, item in enumerate(q.items, start=1):
             lines.append(f"\t={gift_escape(item.replace('->', '→'))} -> Position {pos}")
@@ -226,12 +223,12 @@ def qti_item(q: Question, references: Mapping[str, Reference]) -> ET.Element:
     elif isinstance(q, Numeric):
         rd.set("cardinality", "single")
         rd.set("baseType", "float")
-        _sub(cr, "value", _num(q.answer))
+        _sub(cr, "value", format_number(q.answer))
         prompt = q.prompt + (f" (Answer in {q.unit}.)" if q.unit else "")
         _sub(body_el, "p", prompt)
         p = _sub(body_el, "p")
         _sub(p, "textEntryInteraction", responseIdentifier="RESPONSE", expectedLength="12")
-        tolerance = f"{_num(q.tolerance)} {_num(q.tolerance)}"  # below and above the answer
+        tolerance = f"{format_number(q.tolerance)} {format_number(q.tolerance)}"  # below and above the answer
         condition = ET.Element(_q("equal"), {"toleranceMode": "absolute", "tolerance": tolerance})
         _sub(condition, "variable", identifier="RESPONSE")
         _sub(condition, "correct", identifier="RESPONSE")
@@ -329,7 +326,7 @@ def _answer_text(q: Question) -> str:
     if isinstance(q, TrueFalse):
         return "TRUE" if q.answer else "FALSE"
     if isinstance(q, Numeric):
-        return _num(q.answer)
+        return format_number(q.answer)
     if isinstance(q, Ordering):
         return " > ".join(q.items)
     if isinstance(q, Matching):
@@ -377,7 +374,7 @@ def to_csv(banks: Iterable[Bank]) -> str:
     writer.writerow(header)
     for bank, q, cells in rows:
         row = [bank.module, q.id, q.type, q.objective, q.difficulty, q.prompt, _answer_text(q),
-               getattr(q, "unit", ""), _num(q.tolerance) if isinstance(q, Numeric) else "",
+               getattr(q, "unit", ""), format_number(q.tolerance) if isinstance(q, Numeric) else "",
                q.explanation, ";".join(q.references)]
         for cell in cells:
             row += list(cell)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from katlearn import content, learning
+from katlearn.classroom._records import ClassRecords
 from katlearn.content import (
     Bank,
     ContentError,
@@ -25,7 +26,6 @@ from katlearn.content import (
     SingleChoice,
     TrueFalse,
 )
-from katlearn.classroom._records import ClassRecords
 
 log = logging.getLogger("katlearn.classroom")
 
@@ -184,10 +184,6 @@ def objective_mastery(records: ClassRecords, banks: Mapping[str, Bank],
     return tuple(out)
 
 
-def _fmt_number(value: float) -> str:
-    return f"{value:g}"
-
-
 def wrong_parts(question: Question, answer: Any) -> list[str]:
     """Plain-text labels of what was wrong in one answer (empty if nothing can be said).
 
@@ -208,9 +204,9 @@ def wrong_parts(question: Question, answer: Any) -> list[str]:
             return [] if answer is question.answer else ["True" if answer else "False"]
         if isinstance(question, Numeric):
             value = learning.parse_numeric(answer, question.unit)
-            if abs(value - question.answer) <= question.tolerance + 1e-9 * max(1.0, abs(question.answer)):
+            if question.accepts(value):
                 return []
-            return [f"{_fmt_number(value)} {question.unit}".strip()]
+            return [f"{content.format_number(value)} {question.unit}".strip()]
         if isinstance(question, Ordering):
             order = [int(i) for i in answer]
             return [f"{question.items[item]} (out of place)" for pos, item in enumerate(order) if pos != item]

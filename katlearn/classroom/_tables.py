@@ -12,11 +12,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 from katlearn import learning
+from katlearn.classroom._records import ClassRecords
+from katlearn.classroom._report import ClassReport
 from katlearn.content import (
     Bank,
 )
-from katlearn.classroom._records import ClassRecords
-from katlearn.classroom._report import ClassReport
 
 log = logging.getLogger("katlearn.classroom")
 

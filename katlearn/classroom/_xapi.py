@@ -37,8 +37,9 @@ from katlearn.content import (
     Question,
     SingleChoice,
     TrueFalse,
+    format_number,
+    markdown_to_text,
 )
-from katlearn.content import markdown_to_text
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -105,9 +106,6 @@ def _short(text: str) -> str:
     return text if len(text) <= NAME_MAX_CHARS else text[: NAME_MAX_CHARS - 1].rstrip() + "…"
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
-
 
 def interaction_definition(question: Question) -> dict[str, Any]:
     """The activity definition of a question: type, interaction type, components, correct pattern."""
@@ -127,9 +125,9 @@ def interaction_definition(question: Question) -> dict[str, Any]:
     elif isinstance(question, Numeric):
         if question.tolerance:
             low, high = question.answer - question.tolerance, question.answer + question.tolerance
-            definition["correctResponsesPattern"] = [f"{_num(low)}[:]{_num(high)}"]
+            definition["correctResponsesPattern"] = [f"{format_number(low)}[:]{format_number(high)}"]
         else:
-            definition["correctResponsesPattern"] = [_num(question.answer)]
+            definition["correctResponsesPattern"] = [format_number(question.answer)]
     elif isinstance(question, Ordering):
         definition["choices"] = [{"id": f"item-{i}", "description": _lang(t)} for i, t in enumerate(question.items)]
         definition["correctResponsesPattern"] = ["[,]".join(f"item-{i}" for i in range(len(question.items)))]
@@ -153,7 +151,7 @@ def response_text(question: Question, answer: Any) -> str | None:
         if isinstance(question, TrueFalse):
             return ("true" if answer else "false") if isinstance(answer, bool) else None
         if isinstance(question, Numeric):
-            return _num(learning.parse_numeric(answer, question.unit))
+            return format_number(learning.parse_numeric(answer, question.unit))
         if isinstance(question, Ordering):
             return "[,]".join(f"item-{int(i)}" for i in answer)
         if isinstance(question, Matching):

@@ -44,6 +44,8 @@ from katlearn.content._load import (
     load_glossary,
     load_references,
     preload,
+    short_citation,
+    short_citations,
 )
 from katlearn.content._markdown import render as render_markdown
 from katlearn.content._markdown import to_text as markdown_to_text
@@ -60,6 +62,7 @@ from katlearn.content._questions import (
     Question,
     SingleChoice,
     TrueFalse,
+    format_number,
 )
 from katlearn.content._sources import Glossary, GlossaryTerm, Reference
 from katlearn.content._yaml import ContentError, Problem
@@ -69,8 +72,8 @@ __all__ = [
     "GlossaryTerm", "Matching", "ModuleMeta", "MultipleChoice", "NotebookMetaError", "Numeric", "Objective",
     "Option", "Ordering", "PHASES", "PHASE_LABELS", "Pair", "Problem", "Profile", "QUESTION_TYPES",
     "Question", "RATINGS", "RATING_LABELS", "Reference", "Scenario", "ScenarioChoice", "ScenarioNode",
-    "ScreeningSet", "SingleChoice", "TrueFalse", "check", "check_cases", "iter_questions", "learner_modules", "left_out",
+    "ScreeningSet", "SingleChoice", "TrueFalse", "check", "check_cases", "format_number", "iter_questions", "learner_modules", "left_out",
     "load_bank", "load_banks", "load_glossary", "load_references", "load_scenario", "load_screening",
     "markdown_to_text", "module", "modules", "plural", "preload", "read_module_meta", "render_markdown",
-    "scenario_ids", "summary",
+    "scenario_ids", "short_citation", "short_citations", "summary",
 ]

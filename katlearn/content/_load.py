@@ -158,6 +158,27 @@ def _references_cached(path: str, root: str, _mtime: int) -> tuple[dict[str, Ref
     return _references_from_file(Path(path), Path(root))
 
 
+@lru_cache(maxsize=8)
+def _short_cached(path: str, root: str, _mtime: int) -> dict[str, str]:
+    return {key: ref.short() for key, ref in _references_cached(path, root, _mtime)[0].items()}
+
+
+def short_citations(root: str | Path | None = None) -> dict[str, str]:
+    """``{key: "Zarate et al. 2006"}`` for every reference, the one lookup figures, captions and
+    exports cite by; empty while ``assets/references.yaml`` does not load (keys are shown then)."""
+    base = _root(root)
+    path = base / "assets" / "references.yaml"
+    try:
+        return dict(_short_cached(str(path), str(base), mtime_ns(path)))
+    except ContentError:
+        return {}
+
+
+def short_citation(key: str, root: str | Path | None = None) -> str:
+    """The short citation of ``key``, or the key itself when it is unknown or cannot be loaded."""
+    return short_citations(root).get(key, key)
+
+
 def load_references(root: str | Path | None = None) -> dict[str, Reference]:
     """``assets/references.yaml`` as ``{key: Reference}``."""
     base = _root(root)

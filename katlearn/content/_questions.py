@@ -43,6 +43,11 @@ class _QuestionBase(_Model):
     difficulty: Difficulty
 
 
+def format_number(value: float) -> str:
+    """A number as people read it, without float noise or a needless exponent: 0.5, 1234567, 1e-06."""
+    return f"{value:.15g}"
+
+
 def _unique(values: Iterable[str], what: str) -> None:
     seen: set[str] = set()
     for value in values:
@@ -109,6 +114,11 @@ class Numeric(_QuestionBase):
     answer: float
     tolerance: float = Field(default=0.0, ge=0)
     unit: str = ""
+
+    def accepts(self, value: float) -> bool:
+        """Is ``value`` right? Within the tolerance, plus a relative epsilon so float noise
+        (0.1 + 0.2) never turns a right answer wrong."""
+        return abs(value - self.answer) <= self.tolerance + 1e-9 * max(1.0, abs(self.answer))
 
     @field_validator("answer", "tolerance", mode="before")
     @classmethod

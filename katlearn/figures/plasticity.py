@@ -8,11 +8,12 @@ Li 2010, Moghaddam 1997). Curves are each normalised to their own peak, as the m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from html import escape
 
 import numpy as np
 
-from katlearn.content import load_references
 from katlearn.figures.base import PALETTE, Described, Figure, base_layout, scatter
 from katlearn.science import plasticity
 
@@ -65,19 +66,12 @@ def _lower_first(text: str) -> str:
     return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
-def findings_html() -> str:
+def findings_html(citations: Mapping[str, str]) -> str:
     """The cited findings the figure marks, as a list with links to the page's reference list."""
     items = "".join(
-        f'<li>{escape(f.text)} (<a href="#ref-{escape(f.ref)}">{escape(_cite(f.ref))}</a>)</li>'
+        f'<li>{escape(f.text)} (<a href="#ref-{escape(f.ref)}">{escape(citations.get(f.ref, f.ref))}</a>)</li>'
         for f in plasticity.FINDINGS)
     return f'<ul class="kl-findings">{items}</ul>'
-
-
-def _cite(key: str) -> str:
-    try:
-        return load_references()[key].short()
-    except Exception:  # noqa: BLE001 - the figure must draw even while the reference file is being edited
-        return key
 
 
 DRAWN_POINTS = 400  # per curve, evenly spaced on the log time axis
@@ -88,9 +82,12 @@ def _finding_for(stage: str) -> list[plasticity.Finding]:
 
 
 def cascade_figure(result: plasticity.PlasticityResult,
-                   reference: plasticity.PlasticityResult | None = None) -> Described:
+                   reference: plasticity.PlasticityResult | None = None,
+                   citations: Mapping[str, str] | None = None) -> Described:
     """The cascade's stages over time (log axis) with cited findings; ``reference`` (the unblocked run) is
-    drawn faintly when ``result`` has a blocker."""
+    drawn faintly when ``result`` has a blocker. ``citations`` maps reference keys to short citations
+    ("Moda-Sava et al. 2019"; see :func:`katlearn.content.short_citations`); keys show without it."""
+    citations = citations or {}
     keep = result.t_h >= T_MIN_H
     t_end = float(result.t_h[-1])
     # Drawn on a log axis: the model's even time grid (thousands of points, most of them in the last
@@ -114,19 +111,19 @@ def cascade_figure(result: plasticity.PlasticityResult,
                                 (altered, "changed", altered.t_high_h, "left")):
         fig.add_annotation(x=float(np.log10(x)), y=107, text=label, showarrow=False, xanchor=anchor,
                            yanchor="middle", font={"size": 13, "color": "#333333"},
-                           hovertext=f"{f.text} ({_cite(f.ref)})")
+                           hovertext=f"{f.text} ({citations.get(f.ref, f.ref)})")
     fig.add_trace(scatter(
         x=[not_yet.t_low_h, not_yet.t_high_h, None, altered.t_low_h, altered.t_high_h],
         y=[107, 107, None, 107, 107], mode="lines", line={"color": PALETTE["blue"], "width": 5}, showlegend=False,
-        name=f"Formation timing ({_cite(altered.ref)})",
-        hovertemplate=f"{altered.text}; {not_yet.text.lower()} ({_cite(altered.ref)})<extra></extra>"))
+        name=f"Formation timing ({citations.get(altered.ref, altered.ref)})",
+        hovertemplate=f"{altered.text}; {not_yet.text.lower()} ({citations.get(altered.ref, altered.ref)})<extra></extra>"))
     x_lo = T_MIN_H
     fig.add_trace(scatter(
         x=[x_lo, lasting.t_high_h], y=[117, 117], mode="lines+markers", showlegend=False,
         marker={"symbol": "line-ns", "size": 12, "line": {"width": 2, "color": PALETTE["black"]}},
         line={"color": PALETTE["black"], "width": 2},
-        name=f"Density raised ({_cite(lasting.ref)})",
-        hovertemplate=f"{lasting.text} ({_cite(lasting.ref)})<extra></extra>"))
+        name=f"Density raised ({citations.get(lasting.ref, lasting.ref)})",
+        hovertemplate=f"{lasting.text} ({citations.get(lasting.ref, lasting.ref)})<extra></extra>"))
     fig.add_annotation(x=float(np.log10(lasting.t_high_h)), y=117, text=f"raised up to {lasting.t_high_h / 168:.0f} weeks",
                        showarrow=False, xanchor="right", yanchor="bottom", font={"size": 13})
 
@@ -148,7 +145,7 @@ def cascade_figure(result: plasticity.PlasticityResult,
         if y.max() > 0:
             i = int(np.argmax(y))
             peaks[stage] = float(t[i])
-            hover = "; ".join(f"{f.text} ({_cite(f.ref)})" for f in findings if f.t_low_h is None) or \
+            hover = "; ".join(f"{f.text} ({citations.get(f.ref, f.ref)})" for f in findings if f.t_low_h is None) or \
                 f"{style['label']} peaks"
             fig.add_trace(scatter(x=[t[i]], y=[y[i]], mode="markers", showlegend=False, legendgroup=stage,
                                      name=f"{style['label']} peak",
@@ -183,6 +180,6 @@ def cascade_figure(result: plasticity.PlasticityResult,
             f"{altered.t_high_h:g} h; extra spines are still {result.at('spine_density', lasting.t_high_h) * 100:.0f}% "
             f"of their peak at {lasting.t_high_h / 24:.0f} days. ")
     parts.append(f"Marked: formation not changed at {not_yet.t_low_h:g}–{not_yet.t_high_h:g} h but changed at "
-                 f"{altered.t_low_h:g}–{altered.t_high_h:g} h ({_cite(altered.ref)}); density raised up to "
-                 f"{lasting.t_high_h / 24:.0f} days ({_cite(lasting.ref)}).")
+                 f"{altered.t_low_h:g}–{altered.t_high_h:g} h ({citations.get(altered.ref, altered.ref)}); density raised up to "
+                 f"{lasting.t_high_h / 24:.0f} days ({citations.get(lasting.ref, lasting.ref)}).")
     return Described(fig, "".join(parts))

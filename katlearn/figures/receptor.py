@@ -112,7 +112,7 @@ def iv_figure(v_mV: float, mg_mM: float, ketamine_uM: float = 0.0, ligand: str =
         parts.append(f"; the current is {i_here:.2f} (a.u.), {i_here / i_free_here * 100:.0f}% of the Mg²⁺-free "
                      f"current at this voltage.")
     else:
-        parts.append(f"; at 0 mV no net current flows (the reversal potential).")
+        parts.append("; at 0 mV no net current flows (the reversal potential).")
     if mg_mM > 0:
         parts.append(f" With Mg²⁺ the inward current is largest at {v[peak_i]:.0f} mV "
                      f"({active[peak_i]:.2f}) and shrinks towards negative voltages, where Mg²⁺ plugs the pore.")

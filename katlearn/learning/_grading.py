@@ -45,6 +45,7 @@ from katlearn.content import (
     Question,
     SingleChoice,
     TrueFalse,
+    format_number,
 )
 
 
@@ -253,25 +254,19 @@ def _grade_true_false(q: TrueFalse, answer: Any) -> Result:
                   q.explanation)
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.10g}"
-
-
 def _grade_numeric(q: Numeric, answer: Any) -> Result:
     try:
         value = parse_numeric(answer, q.unit)
     except AnswerError as exc:
         return _fail(q, str(exc))
-    # a relative epsilon so 0.1 + 0.2-style float noise never turns a right answer wrong
-    slack = q.tolerance + 1e-9 * max(1.0, abs(q.answer))
-    correct = abs(value - q.answer) <= slack
+    correct = q.accepts(value)
     unit = f" {q.unit}" if q.unit else ""
     if correct:
-        message = f"Correct: {_fmt(value)}{unit}."
+        message = f"Correct: {format_number(value)}{unit}."
     else:
         direction = "too high" if value > q.answer else "too low"
-        message = f"Not quite: {_fmt(value)}{unit} is {direction}."
-    return Result(q.id, correct, float(correct), (Feedback(f"{_fmt(value)}{unit}", "", correct),),
+        message = f"Not quite: {format_number(value)}{unit} is {direction}."
+    return Result(q.id, correct, float(correct), (Feedback(f"{format_number(value)}{unit}", "", correct),),
                   q.explanation, message)
 
 

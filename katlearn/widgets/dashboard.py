@@ -31,6 +31,7 @@ import ipywidgets as widgets
 from katlearn import classroom, learning
 from katlearn.content import markdown_to_text
 from katlearn.figures import dashboard as figs
+from katlearn.widgets._html import live_region
 from katlearn.widgets.live import deferred
 from katlearn.widgets.plot import PlotView
 
@@ -66,9 +67,6 @@ _STYLE = """<style>
 def _esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
-
-def _live(inner: str) -> str:
-    return f'<div role="status" aria-live="polite">{inner}</div>'
 
 
 def _pct(value: float | None, digits: int = 0) -> str:
@@ -159,7 +157,7 @@ class Dashboard(widgets.VBox):
     # -- locked / key ----------------------------------------------------------------------------
 
     def _show_locked(self, message: str) -> None:
-        notice = widgets.HTML(_live(f'<div class="kl-note" role="note"><strong>Class results are for '
+        notice = widgets.HTML(live_region(f'<div class="kl-note" role="note"><strong>Class results are for '
                                     f'educators.</strong> {_esc(message)}</div>'))
         notice.add_class("kl-dash-locked")
         self.children = [notice]
@@ -172,7 +170,7 @@ class Dashboard(widgets.VBox):
                                             tooltip="Check the key and show the class results",
                                             layout=widgets.Layout(width="auto"))
         self.unlock_button.add_class("kl-dash-unlock")
-        self.key_status = widgets.HTML(_live(f"<p>{_esc(self.access.message)}</p>"))
+        self.key_status = widgets.HTML(live_region(f"<p>{_esc(self.access.message)}</p>"))
         self.key_status.add_class("kl-dash-key-status")
         self.unlock_button.on_click(lambda _b: self.unlock(self.key.value))
         self.children = [widgets.HBox([self.key, self.unlock_button]), self.key_status]
@@ -182,7 +180,7 @@ class Dashboard(widgets.VBox):
         now = time.monotonic()
         if now < self._locked_until:
             wait = int(self._locked_until - now) + 1
-            self.key_status.value = _live(f"<p>Too many wrong keys. Try again in {wait} s.</p>")
+            self.key_status.value = live_region(f"<p>Too many wrong keys. Try again in {wait} s.</p>")
             return False
         if classroom.key_matches(typed):
             self.key.value = ""
@@ -194,10 +192,10 @@ class Dashboard(widgets.VBox):
         if self._tries >= MAX_KEY_TRIES:
             self._tries = 0
             self._locked_until = now + LOCKOUT_S
-            self.key_status.value = _live(f"<p>That key is not right. Too many tries: wait "
+            self.key_status.value = live_region(f"<p>That key is not right. Too many tries: wait "
                                           f"{int(LOCKOUT_S)} s before the next one.</p>")
         else:
-            self.key_status.value = _live("<p>That key is not right.</p>")
+            self.key_status.value = live_region("<p>That key is not right.</p>")
         return False
 
     # -- results ---------------------------------------------------------------------------------
@@ -211,7 +209,7 @@ class Dashboard(widgets.VBox):
             self.report = self._build_report(records)
         except Exception as exc:  # noqa: BLE001 - show the educator what failed, never a traceback
             self.report = None
-            self.children = [widgets.HTML(_live(f"<p><strong>Class results could not be read.</strong> "
+            self.children = [widgets.HTML(live_region(f"<p><strong>Class results could not be read.</strong> "
                                                 f"{_esc(type(exc).__name__)}: {_esc(exc)}</p>"))]
             return
         self.children = self._results_view(records, self.report)
@@ -219,7 +217,7 @@ class Dashboard(widgets.VBox):
     def _results_view(self, records: classroom.ClassRecords, report: classroom.ClassReport) -> list[widgets.Widget]:
         n = len(report.learners)
         summary = widgets.HTML(
-            _STYLE + _live(
+            _STYLE + live_region(
                 f"<p><strong>{n} learner{'s' if n != 1 else ''}</strong>, "
                 f"{len(records.attempts)} saved answer{'s' if len(records.attempts) != 1 else ''}, "
                 f"{len(report.modules)} quizzed module{'s' if len(report.modules) != 1 else ''}. "
@@ -249,7 +247,7 @@ class Dashboard(widgets.VBox):
                                                                           align_items="flex-start")),
                                        downloads]
         if self.access.how == "hub" and not os.environ.get(classroom.CLASS_STORES_ENV):
-            notice = widgets.HTML(_live(
+            notice = widgets.HTML(live_region(
                 '<div class="kl-note" role="note"><strong>Only your own progress is shown.</strong> '
                 "Your server was started without the class folder (for example before you became an "
                 "educator). Stop and start it from the hub's control panel to see the class.</div>"))
@@ -263,7 +261,7 @@ class Dashboard(widgets.VBox):
             problems.add_class("kl-dash-problems")
             parts.append(problems)
         if not report.learners:
-            empty = widgets.HTML(_live("<p>No learner has saved any progress yet. Results appear here as "
+            empty = widgets.HTML(live_region("<p>No learner has saved any progress yet. Results appear here as "
                                        "learners answer quiz questions; press Refresh.</p>"))
             empty.add_class("kl-dash-empty")
             return parts + [empty]

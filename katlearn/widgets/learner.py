@@ -16,15 +16,13 @@ import sqlite3
 import ipywidgets as widgets
 
 from katlearn import learning
+from katlearn.widgets._html import live_region
 from katlearn.widgets.live import deferred
 
 __all__ = ["NameEntry", "name_entry"]
 
 LABEL = "Your name (kept on this computer)"
 
-
-def _live(inner: str) -> str:
-    return f'<div role="status" aria-live="polite">{inner}</div>'
 
 
 class NameEntry(widgets.VBox):
@@ -47,7 +45,7 @@ class NameEntry(widgets.VBox):
             self.name.value = hub
             self.name.disabled = True
             self.save_button.layout.display = "none"
-            self.status.value = _live(f"<p>Signed in as <strong>{html.escape(hub)}</strong>; "
+            self.status.value = live_region(f"<p>Signed in as <strong>{html.escape(hub)}</strong>; "
                                       "your progress is saved under this name.</p>")
             return
         try:
@@ -56,10 +54,10 @@ class NameEntry(widgets.VBox):
             current = None
         if current:
             self.name.value = current
-            self.status.value = _live(f"<p>Learning as <strong>{html.escape(current)}</strong>. "
+            self.status.value = live_region(f"<p>Learning as <strong>{html.escape(current)}</strong>. "
                                       "Change the name to keep separate progress for someone else.</p>")
         else:
-            self.status.value = _live(f"<p>Not signed in: progress is saved as "
+            self.status.value = live_region(f"<p>Not signed in: progress is saved as "
                                       f"<strong>{learning.GUEST}</strong> until you save a name.</p>")
 
     def save(self) -> str | None:
@@ -67,13 +65,13 @@ class NameEntry(widgets.VBox):
         try:
             name = learning.set_local_name(self.name.value)
         except ValueError as exc:
-            self.status.value = _live(f"<p><strong>Please check the name:</strong> {html.escape(str(exc))}</p>")
+            self.status.value = live_region(f"<p><strong>Please check the name:</strong> {html.escape(str(exc))}</p>")
             return None
         except (sqlite3.Error, OSError, learning.ProgressError) as exc:
-            self.status.value = _live(f"<p>The name could not be saved ({html.escape(str(exc))}).</p>")
+            self.status.value = live_region(f"<p>The name could not be saved ({html.escape(str(exc))}).</p>")
             return None
         self.name.value = name
-        self.status.value = _live(f"<p>Saved. Learning as <strong>{html.escape(name)}</strong>; "
+        self.status.value = live_region(f"<p>Saved. Learning as <strong>{html.escape(name)}</strong>; "
                                   "reload a module page to see your own progress.</p>")
         return name
 

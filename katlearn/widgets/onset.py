@@ -51,14 +51,6 @@ def trajectories(measure: str, day_max: float) -> dict[str, clinical.Trajectory]
     raise ValueError(f"unknown measure {measure!r}; use 'timing' or 'trial'")
 
 
-@lru_cache(maxsize=1)
-def _citations() -> dict[str, str]:
-    try:
-        return {key: ref.short() for key, ref in content.load_references().items()}
-    except content.ContentError:
-        return {}
-
-
 class OnsetExplorer(widgets.VBox):
     """Approximate symptom time courses with curve toggles, a measure switch and a time range."""
 
@@ -130,7 +122,7 @@ class OnsetExplorer(widgets.VBox):
         self._last_key = key
         trajs = trajectories(measure, effective_max)
         shown = [arm for arm in self.shown if arm in trajs]
-        self.view.show(fig_onset.onset_figure(trajs, shown=shown, day_max=effective_max, citations=_citations()))
+        self.view.show(fig_onset.onset_figure(trajs, shown=shown, day_max=effective_max, citations=content.short_citations()))
 
 
 def onset_explorer(**kwargs) -> OnsetExplorer:

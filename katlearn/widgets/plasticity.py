@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import ipywidgets as widgets
 
+from katlearn import content
 from katlearn.figures import plasticity as fig_plasticity
 from katlearn.science import plasticity
 from katlearn.widgets.plot import PlotView
@@ -48,7 +49,7 @@ class CascadeExplorer(widgets.VBox):
         self.view = PlotView()
         self.findings = widgets.HTML(
             '<details class="kl-findings-box"><summary>The findings marked in the figure</summary>'
-            + fig_plasticity.findings_html() + "</details>")
+            + fig_plasticity.findings_html(content.short_citations()) + "</details>")
         self.findings.add_class("kl-cascade-findings")
         controls = widgets.VBox([self.block], layout=widgets.Layout(width="100%"))
         controls.add_class("kl-controls")
@@ -68,7 +69,7 @@ class CascadeExplorer(widgets.VBox):
         self._last = self.block.value
         result = cascade(self.blocker)
         reference = cascade(None) if self.blocker else None
-        self.view.show(fig_plasticity.cascade_figure(result, reference))
+        self.view.show(fig_plasticity.cascade_figure(result, reference, content.short_citations()))
         if self.blocker is None:
             text = (f"In the model, spine formation peaks about "
                     f"<strong>{fig_plasticity.fmt_time_h(_peak(result, 'formation_rate'))}</strong> after the "

@@ -60,6 +60,7 @@ from katlearn.content import (
     TrueFalse,
     render_markdown,
 )
+from katlearn.widgets._html import live_region
 from katlearn.widgets.live import deferred
 
 __all__ = ["Quiz", "QuestionView", "quiz", "css_id"]
@@ -103,9 +104,6 @@ def css_id(question_id: str) -> str:
 def _esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
-
-def _live(inner: str) -> str:
-    return f'<div role="status" aria-live="polite">{inner}</div>'
 
 
 def cite(keys: Sequence[str], references: Mapping[str, Reference]) -> str:
@@ -316,7 +314,7 @@ class QuestionView(widgets.VBox):
     def show_error(self, message: str) -> None:
         self.clear_feedback()
         self.feedback.add_class("kl-error")
-        self.feedback.value = _live(f'<p><strong>Please check your answer:</strong> {_esc(message)}</p>')
+        self.feedback.value = live_region(f'<p><strong>Please check your answer:</strong> {_esc(message)}</p>')
 
     def show_result(self, result: learning.Result) -> None:
         """Verdict, per-option feedback, explanation and its sources."""
@@ -337,7 +335,7 @@ class QuestionView(widgets.VBox):
             parts.append(f"<ul>{''.join(items)}</ul>")
         parts.append(f"<div><strong>Why:</strong> {render_markdown(result.explanation)}</div>")
         parts.append(f"<p><small>Sources: {cite(self.question.references, self.references)}</small></p>")
-        self.feedback.value = _live("".join(parts))
+        self.feedback.value = live_region("".join(parts))
 
 
 class Quiz(widgets.VBox):
@@ -436,7 +434,7 @@ class Quiz(widgets.VBox):
                 else:
                     v.show_error(r.error or "")
             which = ", ".join(str(n) for n in unreadable)
-            self.summary.value = _live(
+            self.summary.value = live_region(
                 f"<p><strong>Not submitted yet.</strong> Please answer question{'s' if len(unreadable) > 1 else ''} "
                 f"{which} first (see the notes below {'them' if len(unreadable) > 1 else 'it'}).</p>")
             return {}
@@ -468,7 +466,7 @@ class Quiz(widgets.VBox):
         try:
             write()
         except (sqlite3.Error, OSError, learning.ProgressError) as exc:
-            self.notice.value = _live(f"<p><strong>Your progress could not be saved</strong> "
+            self.notice.value = live_region(f"<p><strong>Your progress could not be saved</strong> "
                                       f"({_esc(exc)}). Your answers still count on this page.</p>")
 
     def _resume(self) -> None:
@@ -476,7 +474,7 @@ class Quiz(widgets.VBox):
             latest = learning.latest_answers(self.learner, self.module, mode=self.mode)
             done = learning.completions(self.learner, self.module)
         except (sqlite3.Error, OSError, learning.ProgressError) as exc:
-            self.notice.value = _live(f"<p>Earlier answers could not be loaded ({_esc(exc)}).</p>")
+            self.notice.value = live_region(f"<p>Earlier answers could not be loaded ({_esc(exc)}).</p>")
             return
         if not latest:
             return
@@ -520,7 +518,7 @@ class Quiz(widgets.VBox):
             elif s.answered == 0:
                 self.summary.value = f"<p>{s.total} questions. Check each answer as you go.</p>"
             else:
-                self.summary.value = _live(f"<p>Answered {s.answered} of {s.total}. "
+                self.summary.value = live_region(f"<p>Answered {s.answered} of {s.total}. "
                                            f"Score so far: {_percent(s.score)}.</p>")
             return
         head = (f"<p><strong>Your score: {_percent(s.score)}</strong> "
@@ -538,7 +536,7 @@ class Quiz(widgets.VBox):
             body = ("<p><strong>Not mastered yet.</strong> Review these parts of the module, then try again:</p>"
                     f"<ul>{''.join(links)}</ul>")
         saved = f"<p><small>Saved for {_esc(self.learner)}.</small></p>"
-        self.summary.value = _live(head + body + saved)
+        self.summary.value = live_region(head + body + saved)
 
 
 def _objectives_for(module: str) -> tuple[Any, ...]:

@@ -24,6 +24,7 @@ import ipywidgets as widgets
 
 from katlearn import content, learning
 from katlearn.content import ContentError, load_references
+from katlearn.widgets._html import live_region
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import cite
 
@@ -59,9 +60,6 @@ def style_widget() -> widgets.HTML:
     """An invisible widget carrying :data:`PRACTICE_CSS`; put it first in a container."""
     return widgets.HTML(PRACTICE_CSS, layout=widgets.Layout(height="0", margin="0", overflow="hidden"))
 
-
-def _live(inner: str) -> str:
-    return f'<div role="status" aria-live="polite">{inner}</div>'
 
 
 def _stepper(phase: str) -> str:
@@ -144,7 +142,7 @@ class CaseScenario(widgets.VBox):
         node = self.scenario.node(self.run.node_id)
         index = self.options.value if choice is None else choice
         if index is None:
-            self.feedback.value = _live("<p>Choose what you would do first, then press <strong>Decide</strong>.</p>")
+            self.feedback.value = live_region("<p>Choose what you would do first, then press <strong>Decide</strong>.</p>")
             return None
         picked = node.choices[index]
         self.run = learning.choose(self.scenario, self.run, index)
@@ -160,7 +158,7 @@ class CaseScenario(widgets.VBox):
         sources = ""
         if picked.references:
             sources = f"<p><small>Sources: {cite(picked.references, self._references())}</small></p>"
-        self.feedback.value = _live(
+        self.feedback.value = live_region(
             f'<div style="border-left:4px solid {colour};padding:0.5em 0.9em;margin:0.5em 0">'
             f'<p style="color:{colour}"><strong>{RATING_MARKS[picked.rating]} '
             f"{escape(content.RATING_LABELS[picked.rating])}</strong></p>"
@@ -219,7 +217,7 @@ class CaseScenario(widgets.VBox):
                 f'<span style="color:{colour}">({RATING_MARKS[choice.rating]} '
                 f"{escape(content.RATING_LABELS[choice.rating].lower())})</span></li>")
         tally = ", ".join(f"{d.counts[r]} {TALLY_WORDS[r]}" for r in content.RATINGS)
-        self.debrief_box.value = _live(
+        self.debrief_box.value = live_region(
             '<div style="border:1px solid #ccc;padding:0.6em 1em;margin-top:0.5em">'
             f"<h4>Debrief</h4><p>You made {len(d.steps)} decisions: {escape(tally)}.</p>"
             f"<ol>{''.join(rows)}</ol>{content.render_markdown(self.scenario.debrief)}</div>")
@@ -249,7 +247,7 @@ class CaseScenario(widgets.VBox):
         try:
             learning.record_choice(self.learner, self.module, key, value)
         except (sqlite3.Error, OSError, learning.ProgressError) as exc:
-            self.notice.value = _live(f"<p><strong>Your choice could not be saved</strong> ({escape(str(exc))}). "
+            self.notice.value = live_region(f"<p><strong>Your choice could not be saved</strong> ({escape(str(exc))}). "
                                       "You can still play the case.</p>")
 
 

@@ -21,6 +21,7 @@ import ipywidgets as widgets
 
 from katlearn import content, learning
 from katlearn.content import ContentError, load_references
+from katlearn.widgets._html import live_region
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import cite
 from katlearn.widgets.scenario import style_widget
@@ -29,9 +30,6 @@ __all__ = ["ScreeningPractice", "ProfileView", "screening_practice"]
 
 _OK, _BAD = "#00734d", "#b34700"
 
-
-def _live(inner: str) -> str:
-    return f'<div role="status" aria-live="polite">{inner}</div>'
 
 
 class ProfileView(widgets.VBox):
@@ -106,7 +104,7 @@ class ScreeningPractice(widgets.VBox):
         view.feedback.remove_class("kl-correct")
         view.feedback.remove_class("kl-incorrect")
         if missing:
-            view.feedback.value = _live(f"<p>Choose a category for every finding ({missing} still open), "
+            view.feedback.value = live_region(f"<p>Choose a category for every finding ({missing} still open), "
                                         "then check.</p>")
             return None
         results = learning.grade_profile(view.profile, answers)
@@ -123,13 +121,13 @@ class ScreeningPractice(widgets.VBox):
                 f"{content.render_markdown(r.finding.feedback, inline=True)} "
                 f"<small>Sources: {cite(r.finding.references, self.references)}</small></li>")
         view.feedback.add_class("kl-correct" if right == len(results) else "kl-incorrect")
-        view.feedback.value = _live(f"<p><strong>{right} of {len(results)} right.</strong></p>"
+        view.feedback.value = live_region(f"<p><strong>{right} of {len(results)} right.</strong></p>"
                                     f"<ul>{''.join(items)}</ul>")
         try:
             learning.record_choice(self.learner, self.module, f"screening/{view.profile.id}",
                                    {"answers": answers, "correct": right, "total": len(results)})
         except (sqlite3.Error, OSError, learning.ProgressError) as exc:
-            self.notice.value = _live(f"<p><strong>Your answers could not be saved</strong> ({escape(str(exc))}).</p>")
+            self.notice.value = live_region(f"<p><strong>Your answers could not be saved</strong> ({escape(str(exc))}).</p>")
         return results
 
 

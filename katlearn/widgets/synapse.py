@@ -27,19 +27,12 @@ def _figure(step: int) -> Described:
     return fig_synapse.synapse_figure(step)
 
 
-def _short(key: str) -> str:
-    try:
-        return content.load_references()[key].short()
-    except Exception:  # noqa: BLE001 - a caption must show even while references are being edited
-        return key
-
-
 def caption_html(step: int) -> str:
     """The caption of ``step`` with links to the page's reference list."""
     s = fig_synapse.STEPS[step]
     sources = ""
     if s.refs:
-        links = ", ".join(f'<a href="#ref-{escape(k)}">{escape(_short(k))}</a>' for k in s.refs)
+        links = ", ".join(f'<a href="#ref-{escape(k)}">{escape(content.short_citation(k))}</a>' for k in s.refs)
         sources = f' <span class="kl-sources">(Source: {links})</span>'
     return (f'<div role="status" aria-live="polite" class="kl-caption"><p><strong>Step {step + 1} of '
             f"{fig_synapse.n_steps()}: {escape(s.title)}.</strong> {escape(s.caption)}{sources}</p></div>")

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from katlearn import content
 from katlearn.figures import plasticity as fp
 from katlearn.science import plasticity
 
@@ -25,7 +26,7 @@ def _trace(fig, name):
 
 def test_stage_curves_are_the_model_output(result):
     """The drawn curves are the model's, at points evenly spaced on the log time axis."""
-    d = fp.cascade_figure(result)
+    d = fp.cascade_figure(result, citations=content.short_citations())
     keep = result.t_h >= fp.T_MIN_H
     for stage, style in fp.STAGE_STYLE.items():
         tr = _trace(d.figure, style["label"])
@@ -43,7 +44,7 @@ def test_stage_curves_are_the_model_output(result):
 
 
 def test_cited_windows_are_marked(result):
-    d = fp.cascade_figure(result)
+    d = fp.cascade_figure(result, citations=content.short_citations())
     rects = [(s.x0, s.x1) for s in d.figure.layout.shapes if s.type == "rect"]
     assert (3.0, 6.0) in rects and (12.0, 24.0) in rects  # Moda-Sava 2019: not at 3-6 h, at 12-24 h
     bar = _trace(d.figure, "Density raised (Phoumthipphavong et al. 2016)")
@@ -54,7 +55,7 @@ def test_cited_windows_are_marked(result):
 
 
 def test_description_gives_peaks_and_the_12_to_24_h_window(result):
-    d = fp.cascade_figure(result)
+    d = fp.cascade_figure(result, citations=content.short_citations())
     i = int(np.argmax(result.formation_rate))
     assert f"spine formation rate at {fp.fmt_time_h(float(result.t_h[i]))}" in d.description
     assert f"{result.at('formation_rate', 6.0) * 100:.0f}% of its peak at 6 h" in d.description
@@ -65,7 +66,7 @@ def test_description_gives_peaks_and_the_12_to_24_h_window(result):
 
 
 def test_blocked_run_draws_the_reference_faintly_and_says_what_is_flat(result, blocked):
-    d = fp.cascade_figure(blocked, result)
+    d = fp.cascade_figure(blocked, result, content.short_citations())
     faint = [t for t in d.figure.data if t.name and t.name.endswith("without blocker")]
     assert {t.name for t in faint} == {"Spine formation rate without blocker", "Extra spines without blocker"}
     assert "mTOR blocked (rapamycin)" in d.description
@@ -73,7 +74,7 @@ def test_blocked_run_draws_the_reference_faintly_and_says_what_is_flat(result, b
 
 
 def test_findings_html_lists_every_finding_with_a_reference_link():
-    html = fp.findings_html()
+    html = fp.findings_html(content.short_citations())
     for f in plasticity.FINDINGS:
         assert f'href="#ref-{f.ref}"' in html
     assert html.count("<li>") == len(plasticity.FINDINGS)
