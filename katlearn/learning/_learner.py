@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import unicodedata
 
 from katlearn.learning._store import (
@@ -78,6 +77,6 @@ def current_learner() -> str:
         return user
     try:
         return local_name() or GUEST
-    except (sqlite3.Error, ProgressError, OSError) as exc:
+    except ProgressError as exc:
         log.warning("progress store unavailable, learning as %s: %s", GUEST, exc)
         return GUEST

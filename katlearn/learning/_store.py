@@ -83,7 +83,8 @@ _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 
 
 class ProgressError(RuntimeError):
-    """The store cannot be used (e.g. it was written by a newer katlearn)."""
+    """The store cannot be used: written by a newer katlearn, or SQLite or the file system failed
+    (the message names the store and the cause)."""
 
 
 @dataclass(frozen=True)
@@ -264,18 +265,25 @@ T = TypeVar("T")
 
 
 def _run(operation: Callable[[sqlite3.Connection], T]) -> T:
-    """Run one operation; if the file turns out corrupt, move it aside and retry once."""
-    with _lock:
-        conn = connection()
-        try:
-            return operation(conn)
-        except sqlite3.DatabaseError as exc:
-            if not _is_corruption(exc):
-                raise
-            path = db_path()
-            close()
-            _move_aside(path, str(exc), None)
-            return operation(connection())
+    """Run one operation; if the file turns out corrupt, move it aside and retry once. Any other
+    failure (disk full, no permission, a locked file past the busy timeout) is a ProgressError that
+    names the store, so callers handle one exception, not SQLite's and the file system's."""
+    try:
+        with _lock:
+            conn = connection()
+            try:
+                return operation(conn)
+            except sqlite3.DatabaseError as exc:
+                if not _is_corruption(exc):
+                    raise
+                path = db_path()
+                close()
+                _move_aside(path, str(exc), None)
+                return operation(connection())
+    except ProgressError:
+        raise
+    except (sqlite3.Error, OSError) as exc:
+        raise ProgressError(f"the progress store {db_path()} could not be used: {exc}") from exc
 
 
 def _dumps(value: Any) -> str:

@@ -24,7 +24,6 @@ import csv
 import hashlib
 import io
 import re
-import sqlite3
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -247,7 +246,7 @@ class CompletionSummary(widgets.VBox):
                         pass
             attempts = learning.attempts(self.learner)
             exams = [c for c in learning.completions(self.learner, FINAL_KEY) if c.mode == "exam"]
-        except (sqlite3.Error, OSError, learning.ProgressError, content.NotebookMetaError) as exc:
+        except (learning.ProgressError, OSError, content.NotebookMetaError) as exc:
             self.table.value = f"<p>Your summary could not be read ({escape(str(exc))}).</p>"
             return []
         self.rows = objective_statuses(attempts, modules, banks)

@@ -11,7 +11,6 @@ CSS classes: ``kl-learner`` (the form), ``kl-learner-name`` (text field), ``kl-l
 from __future__ import annotations
 
 import html
-import sqlite3
 
 import ipywidgets as widgets
 
@@ -50,7 +49,7 @@ class NameEntry(widgets.VBox):
             return
         try:
             current = learning.local_name()
-        except (sqlite3.Error, OSError, learning.ProgressError):
+        except learning.ProgressError:
             current = None
         if current:
             self.name.value = current
@@ -67,7 +66,7 @@ class NameEntry(widgets.VBox):
         except ValueError as exc:
             self.status.value = live_region(f"<p><strong>Please check the name:</strong> {html.escape(str(exc))}</p>")
             return None
-        except (sqlite3.Error, OSError, learning.ProgressError) as exc:
+        except learning.ProgressError as exc:
             self.status.value = live_region(f"<p>The name could not be saved ({html.escape(str(exc))}).</p>")
             return None
         self.name.value = name

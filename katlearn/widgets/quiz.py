@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import html
 import re
-import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -465,7 +464,7 @@ class Quiz(widgets.VBox):
     def _save(self, write: Any) -> None:
         try:
             write()
-        except (sqlite3.Error, OSError, learning.ProgressError) as exc:
+        except learning.ProgressError as exc:
             self.notice.value = live_region(f"<p><strong>Your progress could not be saved</strong> "
                                       f"({_esc(exc)}). Your answers still count on this page.</p>")
 
@@ -473,7 +472,7 @@ class Quiz(widgets.VBox):
         try:
             latest = learning.latest_answers(self.learner, self.module, mode=self.mode)
             done = learning.completions(self.learner, self.module)
-        except (sqlite3.Error, OSError, learning.ProgressError) as exc:
+        except learning.ProgressError as exc:
             self.notice.value = live_region(f"<p>Earlier answers could not be loaded ({_esc(exc)}).</p>")
             return
         if not latest:

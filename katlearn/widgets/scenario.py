@@ -17,7 +17,6 @@ Stable CSS classes: ``kl-scenario`` (container, plus ``kl-scenario-<id>``), ``kl
 
 from __future__ import annotations
 
-import sqlite3
 from html import escape
 
 import ipywidgets as widgets
@@ -235,7 +234,7 @@ class CaseScenario(widgets.VBox):
         assert self.scenario is not None
         try:
             done = learning.latest_choices(self.learner, self.module).get(f"{self.scenario.id}/complete")
-        except (sqlite3.Error, OSError, learning.ProgressError):
+        except learning.ProgressError:
             return ""
         if not isinstance(done, dict) or not isinstance(done.get("counts"), dict):
             return ""
@@ -246,7 +245,7 @@ class CaseScenario(widgets.VBox):
     def _save(self, key: str, value: dict) -> None:
         try:
             learning.record_choice(self.learner, self.module, key, value)
-        except (sqlite3.Error, OSError, learning.ProgressError) as exc:
+        except learning.ProgressError as exc:
             self.notice.value = live_region(f"<p><strong>Your choice could not be saved</strong> ({escape(str(exc))}). "
                                       "You can still play the case.</p>")
 

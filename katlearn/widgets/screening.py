@@ -14,7 +14,6 @@ Stable CSS classes: ``kl-screening`` (container), ``kl-screening-profile`` (+ ``
 
 from __future__ import annotations
 
-import sqlite3
 from html import escape
 
 import ipywidgets as widgets
@@ -126,7 +125,7 @@ class ScreeningPractice(widgets.VBox):
         try:
             learning.record_choice(self.learner, self.module, f"screening/{view.profile.id}",
                                    {"answers": answers, "correct": right, "total": len(results)})
-        except (sqlite3.Error, OSError, learning.ProgressError) as exc:
+        except learning.ProgressError as exc:
             self.notice.value = live_region(f"<p><strong>Your answers could not be saved</strong> ({escape(str(exc))}).</p>")
         return results
 

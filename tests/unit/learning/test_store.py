@@ -260,3 +260,18 @@ def test_damaged_pages_are_detected_too(store):
     with pytest.warns(RuntimeWarning, match="could not be read"):
         assert learning.attempts("ana") == []
     assert len(list(store.parent.glob("progress.sqlite.corrupt-*"))) == 1
+
+
+def test_a_store_that_cannot_be_opened_is_one_progress_error_naming_it(tmp_path, monkeypatch):
+    """Views handle one exception: SQLite's and the file system's failures arrive as ProgressError."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the store's folder should be")
+    monkeypatch.setenv("KATLEARN_DB", str(blocked / "progress.sqlite"))
+    learning.close()
+    try:
+        with pytest.raises(learning.ProgressError, match="not-a-folder/progress.sqlite") as info:
+            learning.record_attempt("sam", "m1", "q1", 0, True, 1.0)
+        assert isinstance(info.value.__cause__, OSError)
+        assert learning.current_learner() == learning.GUEST  # the page still works, as a guest
+    finally:
+        learning.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import sqlite3
 
 import ipywidgets as widgets
 import pytest
@@ -281,7 +280,7 @@ def test_broken_bank_shows_problems_instead_of_a_traceback(course):
 
 def test_a_store_failure_is_reported_but_feedback_still_shows(course, monkeypatch):
     def boom(*args, **kwargs):
-        raise sqlite3.OperationalError("disk I/O error")
+        raise learning.ProgressError("the progress store x.sqlite could not be used: disk I/O error")
 
     q = make()
     monkeypatch.setattr(learning, "record_attempt", boom)
