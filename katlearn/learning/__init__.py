@@ -5,6 +5,23 @@ when it cannot be used).
 Views (:mod:`katlearn.widgets`) ask this package and show the answer; it never imports them.
 """
 
+from katlearn.learning._assessment import (
+    FINAL_KEY,
+    HOST_SLUG,
+    MET,
+    NOT_ASSESSED,
+    PER_MODULE,
+    REVIEW,
+    ObjectiveStatus,
+    assessed_modules,
+    final_bank,
+    headline,
+    learner_standing,
+    objective_statuses,
+    score_percent,
+    select_questions,
+    summary_csv,
+)
 from katlearn.learning._case_play import (
     Debrief,
     FindingResult,
@@ -69,6 +86,9 @@ from katlearn.learning._summary import (
 )
 
 __all__ = [
+    "FINAL_KEY", "HOST_SLUG", "MET", "NOT_ASSESSED", "PER_MODULE", "REVIEW", "ObjectiveStatus", "assessed_modules",
+    "final_bank", "headline", "learner_standing", "objective_statuses", "score_percent", "select_questions",
+    "summary_csv",
     "AnswerError", "Attempt", "BUSY_TIMEOUT_MS", "Choice", "Completion", "Debrief", "Feedback", "FindingResult",
     "GUEST", "IN_PROGRESS", "MASTERED", "MASTERY_THRESHOLD", "MIGRATIONS", "MODES", "NAME_MAX_CHARS",
     "NOT_STARTED", "ObjectiveLike", "ProgressError", "Result", "Review", "Run", "Step", "Summary", "attempts",

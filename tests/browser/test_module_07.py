@@ -16,7 +16,6 @@ from katlearn.content import (
     SingleChoice,
     TrueFalse,
 )
-from katlearn.widgets import assessment
 from katlearn.widgets.quiz import css_id
 
 SLUG = "07_future_resources"
@@ -35,7 +34,7 @@ def test_page_renders_with_header_glossary_anchor_and_assessment(course):
     terms = content.load_glossary().terms
     assert page.locator(".kl-glossary-entry").count() == len(terms)
     assert page.locator(".kl-assessment .kl-quiz.kl-mode-exam .kl-question").count() == \
-        len(assessment.final_bank().questions)
+        len(learning.final_bank().questions)
     ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
     dupes = {i for i in ids if ids.count(i) > 1}
     assert not dupes, f"duplicate ids on the page: {sorted(dupes)[:10]}"
@@ -97,9 +96,9 @@ def test_final_assessment_completed_in_the_page_is_recorded(course, new_learner)
     page = course.open(NOTEBOOK, ready=".kl-assessment .kl-submit-all")
     learner = learning.current_learner()
     assert learner == new_learner
-    done_before = len(learning.completions(learner, assessment.FINAL_KEY))
-    attempts_before = len(learning.attempts(learner, assessment.FINAL_KEY))
-    bank = assessment.final_bank()
+    done_before = len(learning.completions(learner, learning.FINAL_KEY))
+    attempts_before = len(learning.attempts(learner, learning.FINAL_KEY))
+    bank = learning.final_bank()
     exam = page.locator(".kl-assessment .kl-quiz")
     for q in bank.questions:
         answer(exam.locator(f".{css_id(q.id)}"), q, learner, "final")
@@ -109,10 +108,10 @@ def test_final_assessment_completed_in_the_page_is_recorded(course, new_learner)
     assert "Your score: 100%" in summary.inner_text()
     assert exam.locator(".kl-feedback.kl-correct").count() == len(bank.questions)
 
-    completions = learning.completions(learner, assessment.FINAL_KEY)
+    completions = learning.completions(learner, learning.FINAL_KEY)
     assert len(completions) == done_before + 1
     assert completions[-1].mode == "exam" and completions[-1].mastered and completions[-1].score == 1.0
-    assert len(learning.attempts(learner, assessment.FINAL_KEY)) == attempts_before + len(bank.questions)
+    assert len(learning.attempts(learner, learning.FINAL_KEY)) == attempts_before + len(bank.questions)
 
     completion = page.locator(".kl-completion")
     completion.get_by_text("Your latest final assessment: 100%").wait_for()
@@ -120,7 +119,7 @@ def test_final_assessment_completed_in_the_page_is_recorded(course, new_learner)
     with page.expect_download() as info:
         completion.locator(".kl-download-csv").click()
     rows = list(csv.DictReader(io.StringIO(open(info.value.path(), encoding="utf-8").read())))
-    met = {r["objective_id"] for r in rows if r["status"] == assessment.MET}
+    met = {r["objective_id"] for r in rows if r["status"] == learning.MET}
     assert {q.objective for q in bank.questions} <= met
     assert all(r["learner"] == learner for r in rows)
     course.check()
