@@ -32,7 +32,6 @@ from katlearn import content, learning
 from katlearn.content import ContentError
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import Quiz
-from katlearn.widgets.scenario import style_widget
 
 __all__ = ["summary_html", "data_url", "CompletionSummary", "FinalAssessment", "final_assessment", "completion_summary"]
 
@@ -177,7 +176,7 @@ class FinalAssessment(widgets.VBox):
                                "questions. Follow a link to revisit the section that teaches it.</p>")
         self.quiz.submit_button.on_click(lambda _b: self.summary.refresh())
         self.quiz.retake_button.on_click(lambda _b: self.summary.refresh())
-        super().__init__([style_widget(), intro, self.quiz, heading, self.summary], layout=widgets.Layout(width="100%"))
+        super().__init__([intro, self.quiz, heading, self.summary], layout=widgets.Layout(width="100%"))
         self.add_class("kl-assessment")
 
 

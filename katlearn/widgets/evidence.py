@@ -17,7 +17,6 @@ import ipywidgets as widgets
 
 from katlearn.figures import evidence as fe
 from katlearn.widgets.plot import PlotView
-from katlearn.widgets.scenario import style_widget
 
 __all__ = ["EvidenceExplorer", "evidence_explorer"]
 
@@ -43,7 +42,7 @@ class EvidenceExplorer(widgets.VBox):
         self.table.add_class("kl-evidence-table")
         controls = widgets.VBox([self.time, self.sort], layout=widgets.Layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([style_widget(), controls, self.readout, self.view, self.table], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.readout, self.view, self.table], layout=widgets.Layout(width="100%"))
         self.add_class("kl-evidence")
         self._last: tuple[str, str] | None = None
         self.time.observe(lambda _c: self.update(), names="value")

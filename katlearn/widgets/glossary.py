@@ -24,7 +24,6 @@ import ipywidgets as widgets
 from katlearn import content
 from katlearn.content import ContentError, GlossaryTerm, load_glossary
 from katlearn.widgets import page
-from katlearn.widgets.scenario import style_widget
 
 __all__ = ["Glossary", "glossary", "matches", "entry_html", "list_html", "fold"]
 
@@ -96,7 +95,7 @@ class Glossary(widgets.VBox):
         self.count.add_class("kl-glossary-count")
         self.list = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.list.add_class("kl-glossary-list")
-        super().__init__([style_widget(), self.search, self.count, self.list], layout=widgets.Layout(width="100%"))
+        super().__init__([self.search, self.count, self.list], layout=widgets.Layout(width="100%"))
         self.add_class("kl-glossary")
         try:
             self.terms = tuple(load_glossary().terms)

@@ -21,7 +21,6 @@ import ipywidgets as widgets
 from katlearn.figures import process as fp
 from katlearn.science import pk
 from katlearn.widgets.plot import PlotView
-from katlearn.widgets.scenario import style_widget
 
 __all__ = ["CoursePlanner", "course_planner", "SessionExplorer", "session_explorer", "SESSION_PROTOCOLS"]
 
@@ -71,7 +70,7 @@ class CoursePlanner(widgets.VBox):
         controls = widgets.VBox([self.preparation, self.dosing, self.integration, self.interval],
                                 layout=widgets.Layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([style_widget(), controls, self.readout, self.view], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.readout, self.view], layout=widgets.Layout(width="100%"))
         self.add_class("kl-course-planner")
         self._last: fp.CoursePlan | None = None
         for w in (self.preparation, self.dosing, self.integration, self.interval):
@@ -148,7 +147,7 @@ class SessionExplorer(widgets.VBox):
         self.view = PlotView()
         controls = widgets.VBox([self.protocol, self.dose], layout=widgets.Layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([style_widget(), controls, self.readout, self.view], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.readout, self.view], layout=widgets.Layout(width="100%"))
         self.add_class("kl-session-explorer")
         self._last: tuple | None = None
         self._configure_dose()

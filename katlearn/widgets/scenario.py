@@ -27,37 +27,12 @@ from katlearn.widgets._html import live_region
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import cite
 
-__all__ = ["CaseScenario", "case_scenario", "RATING_COLOURS", "PRACTICE_CSS", "style_widget"]
+__all__ = ["CaseScenario", "case_scenario", "RATING_COLOURS"]
 
 # Colours that meet 4.5:1 on white (the course stylesheet's --kl-ok / --kl-bad), plus a neutral.
 RATING_COLOURS = {"best": "#00734d", "acceptable": "#8a5a00", "risky": "#b34700"}
 RATING_MARKS = {"best": "✓", "acceptable": "~", "risky": "✗"}
 TALLY_WORDS = {"best": "strong", "acceptable": "reasonable", "risky": "risky"}
-
-
-# Two layout rules these widgets need and the course stylesheet does not (yet) have; they belong
-# there, for every widget. (1) Choices are whole sentences, but ipywidgets gives each radio label one
-# fixed-height line, so wrapped text would overlap the next choice. (2) ipywidgets sets the line
-# height of HTML output to the control height (34 px), which spreads prose out; and HTML output is a
-# flex item that grows to its widest content, so a wide table pushes past a phone screen instead of
-# scrolling inside its own region (min-width:0 lets it shrink). The rules are
-# scoped to this course's practice widgets and travel with them (see style_widget).
-PRACTICE_CSS = (
-    "<style>"
-    ".kl-scenario-options .widget-radio-box label{height:auto!important;line-height:1.45!important;"
-    "display:flex!important;flex-direction:row-reverse;justify-content:flex-end;align-items:flex-start;"
-    "gap:0.4em;padding:0.3em 0;white-space:normal!important}"
-    ".kl-scenario-options .widget-radio-box input{float:none!important;margin:0.3em 0 0 0;flex-shrink:0}"
-    ".kl-scenario-options .widget-radio-box{height:auto!important}"
-    ":is(.kl-scenario,.kl-screening,.kl-glossary,.kl-assessment,.kl-completion,.kl-course-planner,"
-    ".kl-session-explorer,.kl-evidence) .widget-html-content{line-height:1.5;min-width:0}"
-    "</style>"
-)
-
-
-def style_widget() -> widgets.HTML:
-    """An invisible widget carrying :data:`PRACTICE_CSS`; put it first in a container."""
-    return widgets.HTML(PRACTICE_CSS, layout=widgets.Layout(height="0", margin="0", overflow="hidden"))
 
 
 
@@ -83,7 +58,6 @@ class CaseScenario(widgets.VBox):
         self.module = module
         self.learner = learner or learning.current_learner()
         self.header = widgets.HTML()
-        self.css = style_widget()
         self.stepper = widgets.HTML()
         self.stepper.add_class("kl-scenario-phase")
         self.situation = widgets.HTML(layout=widgets.Layout(width="100%"))
@@ -127,7 +101,7 @@ class CaseScenario(widgets.VBox):
         self.decide_button.on_click(lambda _b: self.decide())
         self.continue_button.on_click(lambda _b: self.proceed())
         self.restart_button.on_click(lambda _b: self.restart())
-        self.children = [self.css, self.header, self.stepper, self.situation, self.options,
+        self.children = [self.header, self.stepper, self.situation, self.options,
                          widgets.HBox([self.decide_button, self.continue_button]), self.feedback,
                          self.debrief_box, self.restart_button, self.notice]
         self.run = learning.start(self.scenario)

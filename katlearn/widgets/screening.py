@@ -23,7 +23,6 @@ from katlearn.content import ContentError, load_references
 from katlearn.widgets._html import live_region
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import cite
-from katlearn.widgets.scenario import style_widget
 
 __all__ = ["ScreeningPractice", "ProfileView", "screening_practice"]
 
@@ -89,7 +88,7 @@ class ScreeningPractice(widgets.VBox):
         intro = widgets.HTML(f"{content.render_markdown(self.screening.intro)}"
                              f"<p><small><em>{escape(self.screening.note)}</em></small></p>")
         self.views = [ProfileView(p, i, self.check) for i, p in enumerate(self.screening.profiles, start=1)]
-        self.children = [style_widget(), intro, *self.views, self.notice]
+        self.children = [intro, *self.views, self.notice]
 
     def view(self, profile_id: str) -> ProfileView:
         for v in self.views:

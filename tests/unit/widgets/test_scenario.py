@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import uuid
 
 import pytest
 
-from katlearn import content, learning
+from katlearn import content, learning, paths
 from katlearn.widgets import scenario as ws
 
 MODULE = "05_treatment_process"
@@ -86,5 +88,7 @@ def test_a_missing_case_shows_the_problem_instead_of_failing(learner):
     assert w.scenario is None and "could not be loaded" in w.header.value
 
 
-def test_options_css_lets_long_choices_wrap():
-    assert ".kl-scenario-options" in ws.PRACTICE_CSS and "height:auto" in ws.PRACTICE_CSS
+def test_the_stylesheet_lets_long_choices_wrap():
+    css = (paths.assets() / "css" / "katlearn.css").read_text(encoding="utf-8")
+    rule = re.search(r"\.kl-scenario-options \.widget-radio-box label \{([^}]*)\}", css)
+    assert rule and "height: auto" in rule.group(1) and "white-space: normal" in rule.group(1)
