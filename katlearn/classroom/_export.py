@@ -56,7 +56,6 @@ from katlearn.content import (
     TrueFalse,
     format_number,
 )
-from katlearn.learning import canonical_answer
 
 FORMATS = ("gift", "qti", "csv")
 
@@ -318,22 +317,6 @@ CSV_COLUMNS = ("module", "id", "type", "objective", "difficulty", "prompt", "ans
                "tolerance", "explanation", "references")
 
 
-def _answer_text(q: Question) -> str:
-    if isinstance(q, SingleChoice):
-        return q.options[canonical_answer(q)].text
-    if isinstance(q, MultipleChoice):
-        return " | ".join(o.text for o in q.options if o.correct)
-    if isinstance(q, TrueFalse):
-        return "TRUE" if q.answer else "FALSE"
-    if isinstance(q, Numeric):
-        return format_number(q.answer)
-    if isinstance(q, Ordering):
-        return " > ".join(q.items)
-    if isinstance(q, Matching):
-        return " | ".join(f"{p.term} = {p.definition}" for p in q.pairs)
-    return ""  # pragma: no cover
-
-
 def _option_cells(q: Question) -> list[tuple[str, str, str]]:
     """(option, option_answer, option_feedback) per option / item / pair."""
     if isinstance(q, (SingleChoice, MultipleChoice)):
@@ -373,7 +356,7 @@ def to_csv(banks: Iterable[Bank]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for bank, q, cells in rows:
-        row = [bank.module, q.id, q.type, q.objective, q.difficulty, q.prompt, _answer_text(q),
+        row = [bank.module, q.id, q.type, q.objective, q.difficulty, q.prompt, q.correct_text(),
                getattr(q, "unit", ""), format_number(q.tolerance) if isinstance(q, Numeric) else "",
                q.explanation, ";".join(q.references)]
         for cell in cells:

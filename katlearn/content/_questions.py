@@ -64,6 +64,14 @@ class SingleChoice(_QuestionBase):
     options: tuple[Option, ...] = Field(min_length=2)
     shuffle: bool = True
 
+    def correct_answer(self) -> int:
+        """The fully correct answer, in the shape a learner's answer is kept (see katlearn.learning)."""
+        return next(i for i, o in enumerate(self.options) if o.correct)
+
+    def correct_text(self) -> str:
+        """The correct answer as one line of plain text."""
+        return self.options[self.correct_answer()].text
+
     @field_validator("options")
     @classmethod
     def _one_correct(cls, options: tuple[Option, ...]) -> tuple[Option, ...]:
@@ -81,6 +89,12 @@ class MultipleChoice(_QuestionBase):
     options: tuple[Option, ...] = Field(min_length=2)
     shuffle: bool = True
 
+    def correct_answer(self) -> list[int]:
+        return [i for i, o in enumerate(self.options) if o.correct]
+
+    def correct_text(self) -> str:
+        return " | ".join(o.text for o in self.options if o.correct)
+
     @field_validator("options")
     @classmethod
     def _some_correct(cls, options: tuple[Option, ...]) -> tuple[Option, ...]:
@@ -96,6 +110,12 @@ class TrueFalse(_QuestionBase):
     type: Literal["true_false"]
     answer: bool
     feedback: dict[bool, Text] = Field(default_factory=dict)
+
+    def correct_answer(self) -> bool:
+        return self.answer
+
+    def correct_text(self) -> str:
+        return "TRUE" if self.answer else "FALSE"
 
     @field_validator("feedback", mode="before")
     @classmethod
@@ -114,6 +134,12 @@ class Numeric(_QuestionBase):
     answer: float
     tolerance: float = Field(default=0.0, ge=0)
     unit: str = ""
+
+    def correct_answer(self) -> str:
+        return repr(self.answer)
+
+    def correct_text(self) -> str:
+        return format_number(self.answer)
 
     def accepts(self, value: float) -> bool:
         """Is ``value`` right? Within the tolerance, plus a relative epsilon so float noise
@@ -134,6 +160,12 @@ class Ordering(_QuestionBase):
     type: Literal["ordering"]
     items: tuple[Text, ...] = Field(min_length=3)
 
+    def correct_answer(self) -> list[int]:
+        return list(range(len(self.items)))
+
+    def correct_text(self) -> str:
+        return " > ".join(self.items)
+
     @field_validator("items")
     @classmethod
     def _distinct(cls, items: tuple[str, ...]) -> tuple[str, ...]:
@@ -146,6 +178,12 @@ class Matching(_QuestionBase):
 
     type: Literal["matching"]
     pairs: tuple[Pair, ...] = Field(min_length=3)
+
+    def correct_answer(self) -> list[int]:
+        return list(range(len(self.pairs)))
+
+    def correct_text(self) -> str:
+        return " | ".join(f"{p.term} = {p.definition}" for p in self.pairs)
 
     @field_validator("pairs")
     @classmethod

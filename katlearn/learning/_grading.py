@@ -336,23 +336,6 @@ def grade(question: Question, answer: Any) -> Result:
         return _fail(question, "That answer could not be read; please answer again.")
 
 
-def canonical_answer(question: Question) -> Any:
-    """The fully correct answer, in the shape :func:`grade` takes."""
-    if isinstance(question, SingleChoice):
-        return next(i for i, o in enumerate(question.options) if o.correct)
-    if isinstance(question, MultipleChoice):
-        return [i for i, o in enumerate(question.options) if o.correct]
-    if isinstance(question, TrueFalse):
-        return question.answer
-    if isinstance(question, Numeric):
-        return repr(question.answer)
-    if isinstance(question, Ordering):
-        return list(range(len(question.items)))
-    if isinstance(question, Matching):
-        return list(range(len(question.pairs)))
-    raise TypeError(f"unknown question type {type(question).__name__}")
-
-
 # ---------------------------------------------------------------------------------------------
 # Deterministic shuffling
 

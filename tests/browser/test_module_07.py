@@ -65,7 +65,7 @@ def answer(question_box, q, learner: str, seed: str) -> None:
             if o.correct:
                 question_box.get_by_label(o.text, exact=True).check()
     elif isinstance(q, Numeric):
-        question_box.locator(".kl-answer input[type='text']").fill(learning.canonical_answer(q))
+        question_box.locator(".kl-answer input[type='text']").fill(q.correct_answer())
     elif isinstance(q, Ordering):
         for target, item in enumerate(q.items):
             labels = question_box.locator(".kl-answer .widget-html-content")

@@ -69,7 +69,7 @@ def seed_class(banks: Mapping[str, Bank], learners: Sequence[str], seed: int = 7
             results = {}
             for q in bank.questions:
                 p_right = max(0.05, skill - DIFFICULTY[q.difficulty] + 0.25)
-                answer = learning.canonical_answer(q) if rng.random() < p_right else wrong_answer(q, rng)
+                answer = q.correct_answer() if rng.random() < p_right else wrong_answer(q, rng)
                 for _try in range(2):
                     result = learning.grade(q, answer)
                     ts += rng.uniform(5, 40)
@@ -79,7 +79,7 @@ def seed_class(banks: Mapping[str, Bank], learners: Sequence[str], seed: int = 7
                     results[q.id] = result
                     if result.correct or rng.random() < 0.5:
                         break
-                    answer = learning.canonical_answer(q)
+                    answer = q.correct_answer()
             summary = learning.summarize(bank, results)
             learning.record_completion(learner, module, summary.score, summary.mastered, "practice", ts=ts + 1)
             completions += 1

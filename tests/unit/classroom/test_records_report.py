@@ -416,7 +416,7 @@ def test_progress_export_writes_each_table(store, tmp_path, fmt, first_cell):
     bank = content.load_bank("00_start_here")
     for learner in ("sam", "alex"):
         for q in bank.questions:
-            answer = learning.canonical_answer(q)
+            answer = q.correct_answer()
             learning.record_attempt(learner, "00_start_here", q.id, answer, True, 1.0)
         learning.record_completion(learner, "00_start_here", 1.0, True)
     learning.close()

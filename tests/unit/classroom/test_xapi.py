@@ -433,7 +433,7 @@ def test_every_question_of_the_course_has_a_valid_interaction_definition():
     assert banks
     for module, bank in banks.items():
         for q in bank.questions:
-            attempt = learning.Attempt(1, "sam", module, q.id, learning.canonical_answer(q), True, 1.0, "practice",
+            attempt = learning.Attempt(1, "sam", module, q.id, q.correct_answer(), True, 1.0, "practice",
                                        1_740_000_000.0)
             s = _xapi.answered_statement(attempt, q, BASE, HOME)
             assert validate_statement(s) == [], (q.id, validate_statement(s))
@@ -465,7 +465,7 @@ def test_cli_writes_valid_statements(tmp_path, monkeypatch):
     learning.close()
     bank = content.load_bank("00_start_here")
     q = bank.questions[0]
-    learning.record_attempt("sam", "00_start_here", q.id, learning.canonical_answer(q), True, 1.0)
+    learning.record_attempt("sam", "00_start_here", q.id, q.correct_answer(), True, 1.0)
     learning.record_completion("sam", "00_start_here", 1.0, True)
     learning.close()
     out = tmp_path / "statements.json"

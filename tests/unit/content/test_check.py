@@ -253,3 +253,13 @@ def test_every_example_in_the_authors_guide_is_valid():
     content.Glossary.model_validate(glossary)
     (refs,) = [yaml.safe_load(b) for b in blocks if b.startswith("zarate2006:")]
     assert content.Reference.model_validate(refs["zarate2006"]).short() == "Zarate et al. 2006"
+
+
+def test_every_question_type_states_its_correct_answer_in_both_shapes(tmp_path):
+    """The answer a learner's widget would produce, and one line of text for exports and reports."""
+    bank = content.load_bank("09_demo", make_course(tmp_path))
+    for q in bank.questions:
+        text = q.correct_text()
+        assert isinstance(text, str) and text.strip(), q.type
+        assert q.correct_answer() is not None, q.type
+    assert {q.type for q in bank.questions} == set(content.QUESTION_TYPES)

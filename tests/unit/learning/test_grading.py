@@ -7,7 +7,6 @@ import pytest
 from katlearn import learning
 from katlearn.learning import (
     AnswerError,
-    canonical_answer,
     grade,
     option_order,
     parse_numeric,
@@ -178,7 +177,7 @@ def test_shuffle_false_keeps_bank_order(bank):
 
 
 def test_summarize_mastery_and_objectives_to_review(bank):
-    results = {qq.id: grade(qq, canonical_answer(qq)) for qq in bank.questions}
+    results = {qq.id: grade(qq, qq.correct_answer()) for qq in bank.questions}
     s = summarize(bank, results, OBJECTIVES_OBJ)
     assert s.score == 1 and s.mastered and s.complete and s.review == () and s.correct == 6
 
@@ -199,7 +198,7 @@ def test_summarize_counts_unanswered_as_zero_and_ignores_errors(bank):
 
 
 def test_mastery_threshold_is_inclusive(bank):
-    results = {qq.id: grade(qq, canonical_answer(qq)) for qq in bank.questions}
+    results = {qq.id: grade(qq, qq.correct_answer()) for qq in bank.questions}
     results["demo.single"] = grade(q(bank, "demo.single"), 1)
     s = summarize(bank, results, threshold=5 / 6)
     assert s.mastered

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 from katlearn.content import Question
-from katlearn.learning import canonical_answer, grade, option_order, parse_numeric
+from katlearn.learning import grade, option_order, parse_numeric
 
 QUESTION = TypeAdapter(Question)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -58,8 +58,8 @@ def size(question) -> int:
 
 @SETTINGS
 @given(questions())
-def test_canonical_answer_is_correct_and_survives_json(question):
-    answer = canonical_answer(question)
+def test_the_correct_answer_grades_correct_and_survives_json(question):
+    answer = question.correct_answer()
     for candidate in (answer, json.loads(json.dumps(answer))):
         result = grade(question, candidate)
         assert result.error is None and result.correct and result.score == 1
