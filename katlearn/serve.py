@@ -588,6 +588,21 @@ def fresh_after_hand_out(cls):
             self._katlearn_wanted.clear()
             return await super().shutdown_all(*args, **kwargs)
 
+        async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+            self._katlearn_drop_failed_copies()
+            return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
+        def _katlearn_drop_failed_copies(self) -> None:
+            """Voila keeps the copy of a notebook it could not read (e.g. one saved half-way) in the pool
+            as a failed task, and its shutdown_kernel reads every pool entry's result: one such notebook
+            made every page's close beacon fail (400), so kernels of closed pages lived until culled."""
+            for name, pool in self._pools.items():
+                for task in [t for t in pool if t.done() and (t.cancelled() or t.exception() is not None)]:
+                    pool.remove(task)
+                    reason = "cancelled" if task.cancelled() else task.exception()
+                    self.log.warning("katlearn: %s could not be pre-rendered (%s); it is served without a "
+                                     "pre-rendered copy", name, reason)
+
         def _ready(self, notebook_name: str) -> list:
             return [t for t in self._pools.get(notebook_name, ()) if t.done() and not t.cancelled()
                     and t.exception() is None]

@@ -139,13 +139,31 @@ class CoursePage:
         self.check()
 
     def check(self) -> None:
-        """Fail on broken figures, console errors and server-side errors since the page opened."""
+        """Fail on broken figures, console errors and server-side errors since the page opened; a
+        failing page is kept (HTML and a screenshot) in the artifacts, named in the message."""
+        problems = []
         broken = self.page.locator(".kl-plot-error").count()
-        assert broken == 0, f"{broken} figure(s) could not be drawn"
-        assert not self.console_errors, f"console errors: {self.console_errors}"
-        logged = self.server.log_since(self._log_offset)
-        bad = server_errors(logged)
-        assert not bad, "server logged errors:\n" + "\n\n".join(bad)
+        if broken:
+            problems.append(f"{broken} figure(s) could not be drawn")
+        if self.console_errors:
+            problems.append(f"console errors: {self.console_errors}")
+        bad = server_errors(self.server.log_since(self._log_offset))
+        if bad:
+            problems.append("server logged errors:\n" + "\n\n".join(bad))
+        if problems:
+            problems.append(f"page kept as {self.keep_page('failed-check')}")
+        assert not problems, "\n".join(problems)
+
+    def keep_page(self, label: str) -> Path:
+        """The page's HTML as the browser has it now (widgets rendered), next to the screenshots."""
+        self.artifacts.mkdir(exist_ok=True)
+        path = self.artifacts / re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{self.test_name}-{label}.html")
+        path.write_text(self.page.content(), encoding="utf-8")
+        try:
+            self.screenshot(label)
+        except Exception:  # noqa: BLE001 - the HTML is what matters; a shot may fail on a closing page
+            pass
+        return path
 
     def screenshot(self, label: str = "") -> Path:
         self._shots += 1

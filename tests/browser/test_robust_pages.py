@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import time
 
 import nbformat
 import pytest
@@ -83,8 +85,20 @@ def test_a_notebook_that_is_not_a_course_page_leaves_the_rest_intact(chromium, c
                         if h.split("#")[0].startswith(tuple(STRAYS))]
             assert page.locator(".kl-references li").count() >= 5
             assert page.locator(".kl-cell-error").count() == 0
+        page.goto(course_with_strays.page_url("00_start_here.ipynb"))  # leave module 02: its close beacon
+        page.wait_for_selector(".kl-course-map", state="visible", timeout=90_000)
         log = course_with_strays.log_path.read_text()
         assert not server_errors(log), server_errors(log)
+        # every close beacon was accepted: a notebook that cannot be read once made them all fail (400),
+        # and kernels of closed pages lived on until culled
+        refused = re.findall(r"^.*\b4\d\d POST /voila/api/shutdown/.*$", log, re.M)
+        assert not refused, refused
+        left = ["00_start_here.ipynb", *MODULES]  # each page handed out a kernel that its beacon shuts down
+        deadline = time.monotonic() + 30
+        while len(re.findall(r"Kernel shutdown: ", log)) < len(left) and time.monotonic() < deadline:
+            time.sleep(0.5)
+            log = course_with_strays.log_path.read_text()
+        assert len(re.findall(r"Kernel shutdown: ", log)) >= len(left), log[-3000:]
         for stem, reason in STRAYS.items():  # one warning for each, however many pages were served
             assert log.count(f"notebooks/{stem}.ipynb: {reason}") == 1, (stem, log)
     finally:
