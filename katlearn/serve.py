@@ -607,15 +607,26 @@ def fresh_after_hand_out(cls):
             return [t for t in self._pools.get(notebook_name, ()) if t.done() and not t.cancelled()
                     and t.exception() is None]
 
+        def _finished(self, notebook_name: str) -> list:
+            """Copies whose notebook has run: only these are handed out.
+
+            A copy counts as made (``_ready``) once its kernel has started, while its notebook may
+            still be running. Handed out then, the page streamed on from the middle of the render,
+            and under load some pages showed "widget model not found" for widgets (seen twice in the
+            browser tests with the machine loaded). A learner who arrives while the only copy is
+            still being made is served like one who finds no copy (a warm kernel runs the page).
+            """
+            return [t for t in self._ready(notebook_name) if _copy_finished(t.result())]
+
         def get_pool_size(self, notebook_name: str) -> int:
-            return len(self._ready(notebook_name))
+            return len(self._finished(notebook_name))
 
         async def get_rendered_notebook(self, notebook_name, *args, **kwargs):
             pool = self._pools.get(notebook_name, [])
-            ready = self._ready(notebook_name)
-            if ready:  # Voila takes the first copy in the pool: make it a ready one
-                pool.remove(ready[0])
-                pool.insert(0, ready[0])
+            finished = self._finished(notebook_name)
+            if finished:  # Voila takes the first copy in the pool (before its first await): a finished one
+                pool.remove(finished[0])
+                pool.insert(0, finished[0])
             render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
             kernel = self._kernels.get(kernel_id)
             if kernel is not None:
@@ -624,6 +635,22 @@ def fresh_after_hand_out(cls):
 
     FreshAfterHandOut.__name__ = cls.__name__
     return FreshAfterHandOut
+
+
+def _copy_finished(copy: dict) -> bool:
+    """Has a pre-rendered copy (Voila's pool entry: ``kernel_id``, render ``task``) run its notebook?
+    A course page stops at its last cell, ``page.ready()``, waiting for its learner (its kernel is
+    then among :func:`waiting_kernels`); any other notebook runs to the end."""
+    return copy["kernel_id"] in waiting_kernels() or copy["task"].done()
+
+
+def waiting_kernels() -> dict:
+    """Kernels of pre-rendered copies that wait for their learner: ``page.ready()`` (the last cell of
+    every page, see katlearn.widgets.live) connected to Voila's request-info socket. Voila keeps them
+    in a class attribute; a test (tests/unit/test_serve.py) fails if a Voila release renames it."""
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    return RequestInfoSocketHandler._waiters
 
 
 def _prerender_order(root: Path) -> dict[str, int]:

@@ -146,3 +146,109 @@ def test_kernels_use_tcp_where_socket_paths_would_be_too_long(monkeypatch):
     monkeypatch.setattr("tempfile.tempdir", None)  # re-read TMPDIR
     (scratch_dir() / ("t" * 80)).mkdir(exist_ok=True)
     assert serve.kernel_transport() == "tcp"
+
+
+def test_voila_still_registers_waiting_copies_where_we_look():
+    """``waiting_kernels`` reads Voila's private registry of request-info sockets; a Voila release
+    that renames or stops filling it must fail here, not silently hand out half-made pages."""
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    assert serve.waiting_kernels() is RequestInfoSocketHandler._waiters
+    handler = RequestInfoSocketHandler.__new__(RequestInfoSocketHandler)
+    sent = []
+    handler.write_message = sent.append
+    RequestInfoSocketHandler._cache["k-test"] = '{"a": "1"}'
+    try:
+        handler.open("k-test")
+        assert serve.waiting_kernels()["k-test"] is handler and sent == ['{"a": "1"}']
+        handler.on_close()
+        assert "k-test" not in serve.waiting_kernels()
+    finally:
+        RequestInfoSocketHandler._waiters.pop("k-test", None)
+        RequestInfoSocketHandler._cache.pop("k-test", None)
+
+
+def _prerender_manager():
+    """The course's pre-render pool over a stand-in for Voila's (pool entries: futures of
+    ``{"kernel_id": ...}``, as Voila keeps them)."""
+    import logging
+
+    from traitlets import Dict, HasTraits
+
+    class VoilaPoolStandIn(HasTraits):
+        kernel_pools_config = Dict()
+
+        def _kernel_pools_config(self):
+            return {"default": {"pool_size": 1}}
+
+        def __init__(self, **kwargs):
+            super().__init__()
+            self._pools, self._kernels, self.log = {}, {}, logging.getLogger("test")
+
+        def fill_if_needed(self, *args, **kwargs):
+            return None
+
+        async def get_rendered_notebook(self, notebook_name, *args, **kwargs):
+            content = await self._pools[notebook_name].pop(0)
+            return "render-task", [], content["kernel_id"]
+
+    return serve.fresh_after_hand_out(VoilaPoolStandIn)()
+
+
+def test_a_copy_still_rendering_is_not_handed_out(monkeypatch):
+    """Voila offers a request a copy when get_pool_size says there is one: only a copy whose
+    notebook has run counts; the request is otherwise served by a kernel of its own."""
+    import asyncio
+
+    waiting: dict = {}
+    monkeypatch.setattr(serve, "waiting_kernels", lambda: waiting)
+
+    async def scenario():
+        manager = _prerender_manager()
+        loop = asyncio.get_running_loop()
+        started = loop.create_future()
+        started.set_result({"kernel_id": "k1", "task": loop.create_future()})  # render still running
+        manager._pools["02.ipynb"] = [started]
+        manager._kernels["k1"] = type("Kernel", (), {})()
+        before = manager.get_pool_size("02.ipynb")
+        waiting["k1"] = object()  # its last cell, page.ready(), now waits for the learner
+        return before, manager.get_pool_size("02.ipynb"), (await manager.get_rendered_notebook("02.ipynb"))[2]
+
+    assert asyncio.run(scenario()) == (0, 1, "k1")
+
+
+def test_of_two_copies_the_one_waiting_for_its_learner_goes_first(monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr(serve, "waiting_kernels", lambda: {"k2": object()})
+
+    async def scenario():
+        manager = _prerender_manager()
+        loop = asyncio.get_running_loop()
+        copies = []
+        for kid in ("k1", "k2"):
+            fut = loop.create_future()
+            fut.set_result({"kernel_id": kid, "task": loop.create_future()})
+            copies.append(fut)
+            manager._kernels[kid] = type("Kernel", (), {})()
+        manager._pools["02.ipynb"] = copies
+        return await asyncio.wait_for(manager.get_rendered_notebook("02.ipynb"), 2)
+
+    assert asyncio.run(scenario())[2] == "k2"
+
+
+def test_a_copy_of_a_notebook_without_page_ready_is_finished_when_its_render_is(monkeypatch):
+    """An educator's own notebook has no ``page.ready()``: its copy is finished when it has run."""
+    import asyncio
+
+    monkeypatch.setattr(serve, "waiting_kernels", lambda: {})
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+        render = loop.create_future()
+        copy = {"kernel_id": "k1", "task": render}
+        assert not serve._copy_finished(copy)
+        render.set_result(([], None))
+        return serve._copy_finished(copy)
+
+    assert asyncio.run(scenario())
