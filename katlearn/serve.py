@@ -14,7 +14,7 @@
   never waits for Python to start and import.
 - Static files are sent gzip-compressed (compressed once per file) and cacheable; hashed file names
   and ``?v=`` URLs are cached for good.
-- The ``katlearn`` Voila template (``katlearn/share/jupyter/voila/templates/katlearn``) adds the
+- The ``katlearn`` Voila template (``katlearn/server/share/jupyter/voila/templates/katlearn``) adds the
   course stylesheet and serves everything from this server (no CDN).
 - ``/katlearn/static/`` serves course assets and the one local copy of plotly.js, cacheable.
 
@@ -41,18 +41,15 @@ import ast
 import json
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
 from katlearn import paths
-from katlearn import vendor as kvendor
+from katlearn.server import _vendor as kvendor
 
 HOME_NOTEBOOK = "00_start_here.ipynb"
 HOST = "127.0.0.1"
-PACKAGE_DIR = Path(__file__).resolve().parent
-SHARE_DIR = PACKAGE_DIR / "share" / "jupyter"
-VENDOR_DIR = PACKAGE_DIR / "_vendor"
+SHARE_DIR = Path(__file__).resolve().parent / "server" / "share" / "jupyter"
 
 # Culling: a kernel whose page was closed is shut down after this many idle seconds.
 CULL_IDLE_TIMEOUT_S = 600
@@ -106,23 +103,6 @@ def home_path() -> str:
     return f"voila/render/{HOME_NOTEBOOK}"
 
 
-def ensure_vendor() -> Path:
-    """Copy the course's plotly.js (see :func:`katlearn.vendor.plotly_js_source`) next to the
-    course's static files, as ``plotly.min.js``; pages ask for it with a content-hash ``?v=``.
-
-    Done at start-up rather than committed: it comes with the plotly version that is installed, so
-    the browser always runs the plotly.js that matches the Python side.
-    """
-    src = kvendor.plotly_js_source()
-    VENDOR_DIR.mkdir(exist_ok=True)
-    dst = VENDOR_DIR / "plotly.min.js"
-    if not dst.exists() or dst.stat().st_size != src.stat().st_size or dst.read_bytes() != src.read_bytes():
-        tmp = dst.with_suffix(".tmp")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    return VENDOR_DIR
-
-
 class CoursePageConfig:
     """Voila's ``page_config_hook``: the per-page config plus the plotly.js URL the page head starts
     loading at once.
@@ -150,13 +130,6 @@ class CoursePageConfig:
                 self._reported.add(text)
                 log.warning("katlearn: %s; this notebook is left out of the course map and navigation "
                             "(python -m katlearn check lists what to fix)", text)
-
-
-def fontawesome_dir() -> Path:
-    """Font Awesome 5 (the version Voila's template asks for), from the fontawesome-free wheel."""
-    from importlib.metadata import distribution
-
-    return Path(distribution("fontawesome-free").locate_file("fontawesome-free/static/fontawesome_free"))
 
 
 def server_env(base: dict[str, str] | None = None) -> dict[str, str]:
@@ -444,12 +417,12 @@ def make_app_class():
 
         def init_handlers(self):
             base = self.server_url or self.base_url or "/"
-            vendor = ensure_vendor()
+            vendor = kvendor.ensure_vendor()
             ours = [
                 (base, web.RedirectHandler, {"url": url_path_join(base, home_path())}),
                 (url_path_join(base, r"/katlearn/vendor/(.*)"), CacheableStatic, {"path": str(vendor)}),
                 (url_path_join(base, r"/katlearn/assets/(.*)"), CacheableStatic, {"path": str(paths.assets())}),
-                (url_path_join(base, r"/katlearn/fontawesome/(.*)"), CacheableStatic, {"path": str(fontawesome_dir())}),
+                (url_path_join(base, r"/katlearn/fontawesome/(.*)"), CacheableStatic, {"path": str(kvendor.fontawesome_dir())}),
                 (url_path_join(base, r"/katlearn/npm/(.*)"), CacheableStatic, {"path": str(kvendor.NODE_MODULES)}),
             ]
             theirs = [(h[0], swaps.get(h[1], h[1]), *h[2:]) for h in super().init_handlers()]
@@ -790,7 +763,7 @@ def run(port: int = 8866, open_browser: bool = False, present: bool = False) -> 
     """Serve the course until interrupted."""
     env = server_env()
     os.environ.update(env)
-    ensure_vendor()
+    kvendor.ensure_vendor()
     url = f"http://{HOST}:{port}/{home_path()}"
     print(f"katlearn: serving the course at {url}  (Ctrl+C to stop)", flush=True)
     argv = voila_argv(port=port, present=present)

@@ -128,7 +128,7 @@ c.Spawner.default_url = f"/voila/render/{HOME_NOTEBOOK}"
 c.Spawner.disable_user_config = True  # a learner's ~/.jupyter cannot change what they are served
 c.Spawner.environment = {
     "KATLEARN_ROOT": str(COURSE_ROOT),
-    "JUPYTER_PATH": str(COURSE_ROOT / "katlearn" / "share" / "jupyter"),  # the katlearn template
+    "JUPYTER_PATH": str(COURSE_ROOT / "katlearn" / "server" / "share" / "jupyter"),  # the katlearn template
     "PYTHONPATH": str(COURSE_ROOT / "deploy" / "jupyterhub"),  # katlearn_jupyter_server
     "KATLEARN_DB": learner_store,
     "KATLEARN_CLASS_STORES": class_stores,

@@ -82,10 +82,10 @@ def _link_jupyter_server_extension(serverapp) -> None:
 def vendor_dir() -> Path:
     """plotly.js for the plot widget: the course's copy, or the plotly wheel's own when the
     course's folder is not writable for this user (learners do not own the installation)."""
-    from katlearn import serve
+    from katlearn.server import ensure_vendor
 
     try:
-        return serve.ensure_vendor()
+        return ensure_vendor()
     except OSError:
         import plotly
 
@@ -93,12 +93,13 @@ def vendor_dir() -> Path:
 
 
 def course_routes(base: str) -> list[tuple[str, type, dict[str, str]]]:
-    from katlearn import paths, serve
+    from katlearn import paths
+    from katlearn.server import _vendor
 
     return [
         (url_path_join(base, r"/katlearn/vendor/(.*)"), CourseStatic, {"path": str(vendor_dir())}),
         (url_path_join(base, r"/katlearn/assets/(.*)"), CourseStatic, {"path": str(paths.assets())}),
-        (url_path_join(base, r"/katlearn/fontawesome/(.*)"), CourseStatic, {"path": str(serve.fontawesome_dir())}),
+        (url_path_join(base, r"/katlearn/fontawesome/(.*)"), CourseStatic, {"path": str(_vendor.fontawesome_dir())}),
     ]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-from katlearn import vendor
+from katlearn.server import plotly_js_url
 from katlearn.figures.base import Described
 
 
@@ -30,7 +30,7 @@ class PlotView(anywidget.AnyWidget):
     spec = traitlets.Unicode("{}").tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)
-    plotly_src = traitlets.Unicode(vendor.plotly_js_url()).tag(sync=True)  # under the server's base URL
+    plotly_src = traitlets.Unicode(plotly_js_url()).tag(sync=True)  # under the server's base URL
 
     def __init__(self, described: Described | None = None, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -1,0 +1,41 @@
+"""The Voila templates: installed with the package, and every course route they load is served."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[3]
+SERVER = ROOT / "katlearn" / "server"
+TEMPLATES = SERVER / "share" / "jupyter" / "voila" / "templates"
+
+
+def _package_data() -> list[str]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return data["tool"]["setuptools"]["package-data"]["katlearn.server"]
+
+
+def test_every_template_file_is_package_data_so_a_wheel_has_it():
+    files = [p.relative_to(SERVER).as_posix() for p in TEMPLATES.rglob("*") if p.is_file()]
+    assert {"share/jupyter/voila/templates/katlearn/index.html.j2",
+            "share/jupyter/voila/templates/katlearn-reveal/conf.json"} <= set(files)
+    globs = _package_data()
+    missing = [f for f in files if not any(fnmatch.fnmatchcase(f, g) for g in globs)]
+    assert missing == [], f"not installed by a wheel: {missing}"
+    assert not any(fnmatch.fnmatchcase("vendored/plotly.min.js", g) for g in globs)
+
+
+def test_the_reveal_template_names_the_slides_preprocessor_by_its_public_name():
+    from traitlets.utils.importstring import import_item
+
+    from katlearn.server import SlidesPreprocessor
+
+    conf = (TEMPLATES / "katlearn-reveal" / "conf.json").read_text(encoding="utf-8")
+    [name] = re.findall(r'"type":\s*"([\w.]+)"', conf)
+    assert import_item(name) is SlidesPreprocessor
