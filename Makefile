@@ -48,7 +48,7 @@ serve: vendor
 	$(PY) -m katlearn serve --port $(PORT)
 
 chromium: $(TEST_STAMP)
-	$(PY) -m katlearn.browser --ensure
+	$(PY) -m tests.chromium --ensure
 
 check: $(STAMP)
 	$(PY) -m katlearn check

@@ -47,8 +47,8 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from katlearn import browser as kbrowser  # noqa: E402
 from katlearn import serve as kserve  # noqa: E402
+from tests.chromium import LAUNCH_ARGS, find_chromium  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 BASELINE = "zz_bench_baseline.ipynb"
@@ -163,7 +163,7 @@ def machine() -> dict:
                 break
     except OSError:
         model = platform.processor()
-    exe = kbrowser.find_chromium()
+    exe = find_chromium()
     chromium = ""
     if exe:
         try:
@@ -963,7 +963,7 @@ def niced_chromium(tmp: Path) -> Path:
     drop = ""
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("setpriv"):
         drop = "setpriv --bounding-set=-sys_nice --inh-caps=-sys_nice "
-    wrapper.write_text(f'#!/bin/sh\nexec {drop}nice -n {BROWSER_NICE} "{kbrowser.find_chromium()}" "$@"\n',
+    wrapper.write_text(f'#!/bin/sh\nexec {drop}nice -n {BROWSER_NICE} "{find_chromium()}" "$@"\n',
                        encoding="utf-8")
     wrapper.chmod(0o755)
     return wrapper
@@ -1002,7 +1002,7 @@ async def main_async(cfg: argparse.Namespace) -> dict:
         result["idle_memory"] = server.memory()
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=str(niced_chromium(tmp)),
-                                              args=kbrowser.LAUNCH_ARGS, headless=True)
+                                              args=LAUNCH_ARGS, headless=True)
             for nb in notebooks:
                 t0 = time.monotonic()
                 res = await bench_module(browser, server, nb, cfg, pool, idle_kernels)

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from katlearn import browser as kbrowser
 from katlearn import content
 from katlearn import dashboard as kdash
+from tests.chromium import LAUNCH_ARGS, ChromiumNotFound, find_chromium
 from tests.hub.hub import ADMIN_PASSWORD, LEARNER_PASSWORD, HubUnavailable, start_hub
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -63,11 +63,11 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     try:
-        exe = kbrowser.find_chromium()
-    except kbrowser.ChromiumNotFound as exc:
+        exe = find_chromium()
+    except ChromiumNotFound as exc:
         _unavailable(str(exc))
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=kbrowser.LAUNCH_ARGS, headless=True)
+        b = p.chromium.launch(executable_path=exe, args=LAUNCH_ARGS, headless=True)
         yield b
         b.close()
 
