@@ -11,9 +11,9 @@ import sys
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from katlearn import serve
+    from katlearn import server
 
-    return serve.run(port=args.port, open_browser=args.open, present=args.present)
+    return server.run(port=args.port, open_browser=args.open, present=args.present)
 
 
 def _check(args: argparse.Namespace) -> int:

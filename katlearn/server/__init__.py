@@ -13,12 +13,24 @@ from importlib import import_module
 
 # public name -> the private module that defines it
 _WHERE = {
+    "BeaconShutdownHandler": "_beacon",
+    "CourseKernelManager": "_kernels",
+    "CoursePageConfig": "_page_config",
+    "CourseVoila": "_app",
+    "PrerenderKernelManager": "_prerender",
     "SlidesPreprocessor": "_slides",
     "ensure_vendor": "_vendor",
     "plotly_js_url": "_vendor",
+    "run": "_app",
+    "standalone_config": "_options",
 }
 
 __all__ = sorted(_WHERE)
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """jupyter-server's entry point: the hub extension (see :mod:`katlearn.server._hub`)."""
+    return [{"module": "katlearn.server._hub"}]
 
 
 def __getattr__(name: str):

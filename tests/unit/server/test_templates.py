@@ -39,3 +39,18 @@ def test_the_reveal_template_names_the_slides_preprocessor_by_its_public_name():
     conf = (TEMPLATES / "katlearn-reveal" / "conf.json").read_text(encoding="utf-8")
     [name] = re.findall(r'"type":\s*"([\w.]+)"', conf)
     assert import_item(name) is SlidesPreprocessor
+
+
+def test_every_course_route_the_page_template_and_plots_load_is_served(tmp_path):
+    """Standalone and on a hub (both serve course_routes): what a learner's page loads is there."""
+    from katlearn.server._static import GzipCache, course_routes
+
+    used = set()
+    for path in [*(TEMPLATES / "katlearn").glob("*.j2"), ROOT / "katlearn" / "widgets" / "plot.js"]:
+        used |= set(re.findall(r"katlearn/(\w+)/", path.read_text(encoding="utf-8")))
+    assert used, "found no course routes in the template or plot.js"
+    routes = {re.search(r"/katlearn/(\w+)/", pattern).group(1): kwargs
+              for pattern, _handler, kwargs in course_routes("/user/x/", GzipCache(), tmp_path)}
+    assert used <= set(routes), f"not served: {sorted(used - set(routes))}"
+    for name in used:
+        assert Path(routes[name]["path"]).is_dir(), name

@@ -47,10 +47,10 @@ def test_url_changes_with_the_file_content(tmp_path, monkeypatch) -> None:
 
 
 def test_served_file_is_the_chosen_bundle_and_views_ask_for_it() -> None:
-    from katlearn import serve
+    from katlearn.server import CoursePageConfig
     from katlearn.widgets.plot import PlotView
 
     served = _vendor.ensure_vendor() / "plotly.min.js"
     assert served.read_bytes() == _vendor.plotly_js_source().read_bytes()
     assert PlotView().plotly_src == _vendor.plotly_js_url()
-    assert serve.CoursePageConfig()({"baseUrl": "/"})["katlearnPlotly"] == _vendor.plotly_js_url()
+    assert CoursePageConfig()({"baseUrl": "/"})["katlearnPlotly"] == _vendor.plotly_js_url()
