@@ -45,14 +45,16 @@ from katlearn.server._voila_private import voila_extension_loaded
 
 
 def hub_config() -> Config:
-    """The course's settings for a hub's single-user server (:func:`~katlearn.server._options.course_config`
-    plus the cull-safe kernel manager; no warm kernels unless the admin asks for them)."""
+    """The course's settings for a hub's single-user server: those of every course server
+    (``course_config``) plus the cull-safe kernel manager, without warm kernels (see the README)."""
     c = _options.course_config()
     c.ServerApp.kernel_manager_class = "katlearn.server.CourseKernelManager"
     return c
 
 
 def _link_jupyter_server_extension(serverapp) -> None:
+    """Before the server makes its kernel manager and web app and Voila reads its configuration:
+    the course's settings, keeping any the hub admin set explicitly (``Spawner.args``)."""
     ours = hub_config()
     merged = Config()
     for section, values in ours.items():
@@ -97,6 +99,7 @@ def voila_routes(serverapp, gzip_cache: GzipCache) -> list[tuple]:
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
+    """Once the web app exists, before Voila's extension adds its routes: the course's routes."""
     web_app = serverapp.web_app
     if voila_extension_loaded(web_app):
         raise RuntimeError("katlearn.server must load before voila.server_extension, whose routes "
@@ -111,7 +114,8 @@ def _load_jupyter_server_extension(serverapp) -> None:
     settings.setdefault("mathjax_config", None)
     gzip_cache = GzipCache()
     base = settings["base_url"]
-    web_app.add_handlers(".*$", course_routes(base, gzip_cache, vendor_dir()) + voila_routes(serverapp, gzip_cache))
+    routes = course_routes(base, gzip_cache, vendor_dir()) + voila_routes(serverapp, gzip_cache)
+    web_app.add_handlers(".*$", routes)
     if hasattr(serverapp.kernel_manager, "start_warm_pool"):
         serverapp.kernel_manager.start_warm_pool()
     serverapp.log.info("katlearn: course routes and handlers added under %skatlearn/ and %svoila/", base, base)

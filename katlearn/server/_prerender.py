@@ -98,7 +98,8 @@ class PrerenderKernelManager(_VoilaPrerenderPool):
         if self._copies_starting and notebook_name is not None:
             rank = self._order.get(notebook_name.replace(os.sep, "/"), len(self._order))
             if self.target(notebook_name) <= 1:
-                return super().fill_if_needed(delay=rank * self.stagger_s, notebook_name=notebook_name, **kwargs)
+                return super().fill_if_needed(delay=rank * self.stagger_s, notebook_name=notebook_name,
+                                              **kwargs)
             # a workshop pool: its first copy in turn, the others one at a time (all at once, 30
             # notebooks rendering together time out)
             self._start_copy(notebook_name, rank * self.stagger_s, kwargs)
@@ -163,9 +164,9 @@ class PrerenderKernelManager(_VoilaPrerenderPool):
         if ready:  # Voila hands out the first copy in the pool: make it a ready one
             pool.remove(ready[0])
             pool.insert(0, ready[0])
-        render_task, rendered_cache, kernel_id = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
-        self.mark_active(kernel_id)
-        return render_task, rendered_cache, kernel_id
+        rendered = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+        self.mark_active(rendered[2])  # (render task, rendered cells, kernel id)
+        return rendered
 
     async def shutdown_all(self, *args, **kwargs) -> None:
         self._copies_stopping = True

@@ -313,8 +313,8 @@ def test_the_hubs_servers_run_the_course_servers_parts(hub, browser):
         while left and time.monotonic() - closed_at < 60:  # (none is the aim; at most one, the test)
             time.sleep(1)
             left = carol.kernels()
-        seen["kernels"] = {"pages_opened": len(set(opened)), "left_after_s": round(time.monotonic() - closed_at, 1),
-                           "left": len(left)}
+        seen["kernels"] = {"pages_opened": len(set(opened)), "left": len(left),
+                           "left_after_s": round(time.monotonic() - closed_at, 1)}
         assert len(set(opened)) == 10  # every visit had its own kernel
         assert len(left) <= 1, f"{len(left)} kernels still running a minute after 10 pages were closed"
         assert carol.errors == [], carol.errors

@@ -10,14 +10,19 @@ from traitlets.config import Config
 
 from katlearn import paths
 from katlearn.server import BeaconShutdownHandler, CourseKernelManager, CoursePageConfig, _hub, _options
-from katlearn.server._static import CourseStaticHandler, LabextensionsHandler, TemplateStaticHandler, VoilaStaticHandler
+from katlearn.server._static import (
+    CourseStaticHandler,
+    LabextensionsHandler,
+    TemplateStaticHandler,
+    VoilaStaticHandler,
+)
 from katlearn.server._voila_private import voila_extension_loaded
 
 
 @pytest.fixture
-def serverapp(monkeypatch):
+def serverapp(request, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(_options.SHARE_DIR))  # as the hub's Spawner.environment does
-    c = Config()
+    c = Config(getattr(request, "param", {}))
     c.ServerApp.jpserver_extensions = {"voila.server_extension": True, "katlearn.server": True}
     c.ServerApp.root_dir = str(paths.notebooks())
     c.ServerApp.open_browser = False
@@ -56,6 +61,11 @@ def test_kernels_page_config_and_templates_are_the_courses(serverapp):
     from tornado.web import GZipContentEncoding
 
     assert GZipContentEncoding in serverapp.web_app.transforms  # pages and API replies compressed
+
+
+@pytest.mark.parametrize("serverapp", [{"CourseKernelManager": {"warm_pool_size": 1}}], indirect=True)
+def test_an_admin_can_still_ask_for_warm_kernels(serverapp):
+    assert serverapp.kernel_manager.warm_pool_size == 1
 
 
 def test_missing_templates_are_noticed(monkeypatch):
