@@ -16,7 +16,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 HUB_STAMP := $(VENV)/.katlearn-hub-installed
 CHP := $(VENV)/katlearn-node/node_modules/.bin/configurable-http-proxy
 
-.PHONY: serve test test-fast test-hub check contracts bench chromium clean
+.PHONY: serve test test-fast test-hub check contracts bench chromium vendor clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' || \
@@ -27,8 +27,11 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e .
-	$(PY) -m katlearn.vendor
 	@touch $@
+
+# Front-end files the server serves itself (npm packages, plotly.js): quick when all are there.
+vendor: $(STAMP)
+	@$(PY) -m katlearn.server vendor
 
 $(TEST_STAMP): $(STAMP)
 	$(PIP) install --quiet -e '.[test]'
@@ -42,11 +45,11 @@ $(CHP):
 	@command -v npm >/dev/null || { echo "make test-hub needs Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
 	npm install --prefix $(VENV)/katlearn-node --no-audit --no-fund --loglevel=error configurable-http-proxy@4
 
-serve: $(STAMP)
+serve: vendor
 	$(PY) -m katlearn serve --port $(PORT)
 
 chromium: $(TEST_STAMP)
-	$(PY) -m katlearn.browser --ensure
+	$(PY) -m tests.chromium --ensure
 
 check: $(STAMP)
 	$(PY) -m katlearn check
@@ -55,18 +58,18 @@ check: $(STAMP)
 contracts: $(TEST_STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 
-test: $(TEST_STAMP) chromium contracts check
+test: $(TEST_STAMP) vendor chromium contracts check
 	$(PY) -m pytest
 
 test-fast: $(TEST_STAMP) contracts check
 	$(PY) -m pytest tests/unit
 
 # A real JupyterHub on loopback: two learners and an educator in headless Chromium.
-test-hub: $(HUB_STAMP) $(CHP) chromium
+test-hub: $(HUB_STAMP) $(CHP) vendor chromium
 	KATLEARN_REQUIRE_HUB=1 KATLEARN_CHP=$(CURDIR)/$(CHP) $(PY) -m pytest tests/hub
 
-bench: $(TEST_STAMP) chromium
+bench: $(TEST_STAMP) vendor chromium
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) test-artifacts katlearn/_vendor
+	rm -rf $(VENV) test-artifacts katlearn/server/vendored katlearn/_vendor

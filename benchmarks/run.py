@@ -47,8 +47,8 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from katlearn import browser as kbrowser  # noqa: E402
-from katlearn import serve as kserve  # noqa: E402
+from katlearn.server import CourseKernelManager, standalone_config  # noqa: E402
+from tests.chromium import LAUNCH_ARGS, find_chromium  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 BASELINE = "zz_bench_baseline.ipynb"
@@ -163,7 +163,7 @@ def machine() -> dict:
                 break
     except OSError:
         model = platform.processor()
-    exe = kbrowser.find_chromium()
+    exe = find_chromium()
     chromium = ""
     if exe:
         try:
@@ -184,6 +184,19 @@ def machine() -> dict:
 
 # --------------------------------------------------------------------------------------------
 # the server, started as `katlearn serve` starts it
+
+
+def server_pools(extra_env: dict[str, str]) -> tuple[int, int]:
+    """Warm kernels and pre-rendered copies per page of a server started with ``extra_env``."""
+    saved = dict(os.environ)
+    os.environ.update(extra_env)
+    try:
+        config = standalone_config()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    prerender = config.PrerenderKernelManager.copies if config.CourseVoila.prerender else 0
+    return config.CourseKernelManager.warm_pool_size, prerender
 
 
 @dataclass
@@ -234,7 +247,7 @@ class Server:
         return {"server": server, "kernels": kern}
 
     def pooled(self) -> int:
-        """Warm kernels ready now, from katlearn.serve's log ("warm kernel .. ready" minus "using")."""
+        """Warm kernels ready now, from the server's log ("warm kernel .. ready" minus "using")."""
         log = self.log.read_text(errors="replace")
         return log.count("katlearn: warm kernel ") - log.count("katlearn: using warm kernel ")
 
@@ -318,7 +331,7 @@ async def wait_pool(server: Server, size: int, timeout_s: float, kernels: int = 
     while time.monotonic() < deadline and len(server.kernels()) < kernels:
         await asyncio.sleep(0.5)
     # a page just closed has its copy re-made only after the refill delay: let that start first
-    await asyncio.sleep(kserve.REFILL_DELAY_S + 0.5)
+    await asyncio.sleep(CourseKernelManager().refill_delay_s + 0.5)
     await wait_quiet(server, max(deadline - time.monotonic(), 1.0))
 
 
@@ -963,7 +976,7 @@ def niced_chromium(tmp: Path) -> Path:
     drop = ""
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("setpriv"):
         drop = "setpriv --bounding-set=-sys_nice --inh-caps=-sys_nice "
-    wrapper.write_text(f'#!/bin/sh\nexec {drop}nice -n {BROWSER_NICE} "{kbrowser.find_chromium()}" "$@"\n',
+    wrapper.write_text(f'#!/bin/sh\nexec {drop}nice -n {BROWSER_NICE} "{find_chromium()}" "$@"\n',
                        encoding="utf-8")
     wrapper.chmod(0o755)
     return wrapper
@@ -988,9 +1001,7 @@ async def main_async(cfg: argparse.Namespace) -> dict:
                                "browser_nice": BROWSER_NICE},
                     "pages": {}, "rooms": []}
     try:
-        prerender = int(extra_env.get("KATLEARN_PRERENDER", kserve.PRERENDER))
-        pool = int(extra_env.get("KATLEARN_POOL_SIZE",
-                                 kserve.POOL_SIZE_WITH_PRERENDER if prerender > 0 else kserve.POOL_SIZE))
+        pool, prerender = server_pools(extra_env)
         n_notebooks = len(list((root / "notebooks").glob("*.ipynb")))
         idle_kernels = pool + prerender * n_notebooks  # warm kernels + a pre-rendered copy of each page
         result["pool_size"] = pool
@@ -1002,7 +1013,7 @@ async def main_async(cfg: argparse.Namespace) -> dict:
         result["idle_memory"] = server.memory()
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=str(niced_chromium(tmp)),
-                                              args=kbrowser.LAUNCH_ARGS, headless=True)
+                                              args=LAUNCH_ARGS, headless=True)
             for nb in notebooks:
                 t0 = time.monotonic()
                 res = await bench_module(browser, server, nb, cfg, pool, idle_kernels)

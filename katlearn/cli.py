@@ -30,9 +30,9 @@ def _write(data: str | bytes, output: str) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from katlearn import serve
+    from katlearn import server
 
-    return serve.run(port=args.port, open_browser=args.open, present=args.present)
+    return server.run(port=args.port, open_browser=args.open, present=args.present)
 
 
 def _check(args: argparse.Namespace) -> int:

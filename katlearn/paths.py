@@ -22,3 +22,8 @@ def assets() -> Path:
 
 def notebooks() -> Path:
     return root() / "notebooks"
+
+
+# Where the course server serves its plotly.js, under its base URL. Pages get the content-hashed URL
+# from the page config (window.katlearnPlotlySrc); a figure view falls back to this path.
+PLOTLY_JS_PATH = "katlearn/vendor/plotly.min.js"

@@ -5,9 +5,9 @@ Load it from a hub's own config (The Littlest JupyterHub: symlink it into
 what the course needs and leaves the rest (authenticator, spawner class, TLS, URLs) to the hub:
 
 - each user's server is ``jupyterhub-singleuser`` (jupyter-server with the hub's login) running
-  Voila as a server extension, set up by ``katlearn_jupyter_server`` next to this file exactly as
-  ``python -m katlearn serve`` sets up Voila (template, stripped sources, no tracebacks, culling,
-  course routes); it opens on the course home;
+  Voila as a server extension, set up by the course's own extension (``katlearn.server``) with the
+  parts ``python -m katlearn serve`` uses (template, stripped sources, no tracebacks, culling, the
+  close beacon, compressed and cacheable static files, course routes); it opens on the course home;
 - each learner's progress goes to their own store, ``<class dir>/<user>/progress.sqlite``, created
   by the learner's own server (umask 027 in a setgid class folder: the files belong to the learner,
   the class group may read them, nobody else may); educators' servers join the class group and read
@@ -58,11 +58,11 @@ EDUCATOR_SCOPE = "custom:katlearn:class-results"
 HOME_NOTEBOOK = "00_start_here.ipynb"
 STORE_NAME = "progress.sqlite"
 
-# The single-user server: jupyter-server with Voila and the course's extension (which gives Voila
-# the options of `python -m katlearn serve`, see katlearn_jupyter_server.py); no terminals.
+# The single-user server: jupyter-server with Voila and the course's extension (which serves the
+# course with the parts of `python -m katlearn serve`, see katlearn/server/_hub.py); no terminals.
 SERVER_ARGS = [
     "--ServerApp.jpserver_extensions=voila.server_extension=True",
-    "--ServerApp.jpserver_extensions=katlearn_jupyter_server=True",
+    "--ServerApp.jpserver_extensions=katlearn.server=True",
     "--ServerApp.terminals_enabled=False",
 ]
 
@@ -128,8 +128,9 @@ c.Spawner.default_url = f"/voila/render/{HOME_NOTEBOOK}"
 c.Spawner.disable_user_config = True  # a learner's ~/.jupyter cannot change what they are served
 c.Spawner.environment = {
     "KATLEARN_ROOT": str(COURSE_ROOT),
-    "JUPYTER_PATH": str(COURSE_ROOT / "katlearn" / "share" / "jupyter"),  # the katlearn template
-    "PYTHONPATH": str(COURSE_ROOT / "deploy" / "jupyterhub"),  # katlearn_jupyter_server
+    # the course's Voila templates (katlearn/server/share); set before the server starts, since
+    # with disable_user_config JupyterHub fixes Jupyter's search path at start-up
+    "JUPYTER_PATH": str(COURSE_ROOT / "katlearn" / "server" / "share" / "jupyter"),
     "KATLEARN_DB": learner_store,
     "KATLEARN_CLASS_STORES": class_stores,
 }

@@ -1,6 +1,6 @@
 """The learner's own parts of a page, for pages rendered before their learner arrives.
 
-``katlearn serve`` pre-renders pages (Voila's "preheat", see :mod:`katlearn.serve`): a kernel runs a
+``katlearn serve`` pre-renders pages (see :class:`katlearn.server.PrerenderKernelManager`): a kernel runs a
 page's notebook ahead of time and the finished page goes to the next learner who opens it, so the
 figures and explorers (the slow part) are ready before anyone asks. Some parts of a page belong to
 the learner, though: progress in the header, saved predictions and quiz answers, the name field,

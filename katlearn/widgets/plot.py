@@ -14,7 +14,7 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-from katlearn import vendor
+from katlearn import paths
 from katlearn.figures.base import Described
 
 
@@ -30,7 +30,9 @@ class PlotView(anywidget.AnyWidget):
     spec = traitlets.Unicode("{}").tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)
-    plotly_src = traitlets.Unicode(vendor.plotly_js_url()).tag(sync=True)  # under the server's base URL
+    # the page's head names the content-hashed URL (window.katlearnPlotlySrc, from the page config);
+    # this is the same file's plain path under the server's base URL, for a page that does not
+    plotly_src = traitlets.Unicode(paths.PLOTLY_JS_PATH).tag(sync=True)
 
     def __init__(self, described: Described | None = None, **kwargs) -> None:
         super().__init__(**kwargs)

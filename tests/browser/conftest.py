@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from katlearn import browser as kbrowser
 from tests.browser.helpers import CoursePage, Server
+from tests.chromium import LAUNCH_ARGS, ChromiumNotFound, find_chromium
 from tests.plugin import scratch_dir
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -104,11 +104,11 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     try:
-        exe = kbrowser.find_chromium()
-    except kbrowser.ChromiumNotFound as exc:
+        exe = find_chromium()
+    except ChromiumNotFound as exc:
         pytest.fail(str(exc))
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=kbrowser.LAUNCH_ARGS, headless=True)
+        b = p.chromium.launch(executable_path=exe, args=LAUNCH_ARGS, headless=True)
         yield b
         b.close()
 

@@ -18,7 +18,7 @@ IGNORED_CONSOLE = (re.compile(r"Unsatisfied version|No satisfying version"),)
 SERVER_ERROR = re.compile(r"\bERROR\b|Traceback \(most recent call last\)")
 
 
-# A record of the server's log starts with its bracketed prefix ("[KatVoila 12:00:01.123] …", or
+# A record of the server's log starts with its bracketed prefix ("[CourseVoila 12:00:01.123] …", or
 # jupyter_server's "[I 2026-… ]"); a traceback's own lines never start with "[", so a record runs
 # until the next line that does.
 LOG_RECORD = re.compile(r"^\[[^\]\n]{1,80}\]")

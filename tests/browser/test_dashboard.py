@@ -1,7 +1,8 @@
 """The educator dashboard in a browser, over a seeded class in the store the course server uses.
 
-The class (real quiz banks, graded answers) is written to ``KATLEARN_DB`` (set by tests/plugin.py)
-before any page loads. One learner is called ``<img src=x onerror=alert(1)>``: it must show as
+The class (real quiz banks, graded answers) is written to a store of its own (``KATLEARN_DB`` for
+this module's educator server), before any page loads: learners other tests saved in the session's
+store (tests/plugin.py) must not count. One learner is called ``<img src=x onerror=alert(1)>``: it must show as
 text and never run.
 """
 
@@ -20,6 +21,7 @@ from tests.browser import a11y
 from tests.browser.conftest import ARTIFACTS, start_server
 from tests.browser.helpers import CoursePage
 from tests.hub.seed import seed_class
+from tests.plugin import scratch_dir
 
 KEY = "workshop-key-7f3c9a1d"
 XSS = "<img src=x onerror=alert(1)>"
@@ -29,11 +31,13 @@ PAGE = "educator_dashboard.ipynb"
 
 @pytest.fixture(scope="module")
 def seeded_class():
-    modules, banks, _texts, problems = classroom.course_quizzes()
-    assert not problems, problems
-    done = {name: 1 + i % 4 for i, name in enumerate(LEARNERS)}  # 1 to 4 modules each
-    counts = seed_class(banks, LEARNERS, seed=11, modules_done=done)
-    return {"modules": modules, "banks": banks, **counts}
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("KATLEARN_DB", str(scratch_dir() / "dashboard-class.sqlite"))
+        modules, banks, _texts, problems = classroom.course_quizzes()
+        assert not problems, problems
+        done = {name: 1 + i % 4 for i, name in enumerate(LEARNERS)}  # 1 to 4 modules each
+        counts = seed_class(banks, LEARNERS, seed=11, modules_done=done)
+        yield {"modules": modules, "banks": banks, **counts}
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Kernels come and go as pages do: none leaks, none handed to a page is culled under it.
 
 Each test runs its own server (``katlearn serve`` with small cull timeouts from the environment,
-see katlearn/serve.py) on a one-slider course, so kernels start fast and counts are exact.
+see katlearn/server/_options.py) on a one-slider course, so kernels start fast and counts are exact.
 Behaviour only: loops are bounded and nothing asserts how fast anything was.
 """
 
@@ -195,7 +195,11 @@ def take_copy(server) -> None:
 def test_a_workshop_pool_is_remade_once_the_room_has_arrived(probe_root):
     """While a workshop pool has copies to spare, arriving learners do not set off re-making copies
     (the CPU serves their pages); once the arrivals pause, or the pool runs low, it is refilled."""
-    from katlearn.serve import REFILL_DELAY_S, PRERENDER_PACE_S, ROOM_REFILL_QUIET_S
+    from katlearn.server import PrerenderKernelManager
+
+    defaults = PrerenderKernelManager.class_traits()
+    refill_delay_s, pace_s, room_quiet_s = (defaults[name].default_value
+                                            for name in ("refill_delay_s", "pace_s", "room_quiet_s"))
 
     size = 8
     started = lambda: log_count(server, r"Kernel started")  # noqa: E731
@@ -205,16 +209,16 @@ def test_a_workshop_pool_is_remade_once_the_room_has_arrived(probe_root):
         before = started()
         for _ in range(3):
             take_copy(server)
-        time.sleep(REFILL_DELAY_S + PRERENDER_PACE_S + 3)  # an everyday pool would be re-making copies now
+        time.sleep(refill_delay_s + pace_s + 3)  # an everyday pool would be re-making copies now
         assert started() == before, "copies re-made while the room was still arriving, with 5 of 8 left"
-        assert wait_until(lambda: started() == before + 3, timeout_s=ROOM_REFILL_QUIET_S + 60)
+        assert wait_until(lambda: started() == before + 3, timeout_s=room_quiet_s + 60)
         assert wait_until(lambda: live_kernels(server) == size, timeout_s=60)
 
         # a pool running low is refilled without waiting for the room to stop arriving
         before = started()
         for _ in range(size - 1):
             take_copy(server)
-        assert wait_until(lambda: started() > before, timeout_s=ROOM_REFILL_QUIET_S - 5), \
+        assert wait_until(lambda: started() > before, timeout_s=room_quiet_s - 5), \
             "a pool with one copy left waited as long as a full one"
         assert wait_until(lambda: live_kernels(server) == size, timeout_s=120)
 

@@ -1,6 +1,6 @@
 """A pre-rendered page belongs to the learner who opens it, not to the moment it was rendered.
 
-``katlearn serve`` pre-renders every page (katlearn/serve.py). Here the learner's name and a quiz
+``katlearn serve`` pre-renders every page (katlearn/server/_prerender.py). Here the learner's name and a quiz
 answer change *after* module 1 has been pre-rendered; the page the learner then opens must be that
 pre-rendered copy (the server log says which kernel served it) and must show the new name's
 progress and saved answer (katlearn/widgets/live.py builds those parts when the learner arrives).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import stat
 import subprocess
 import sys
@@ -13,7 +12,8 @@ from types import SimpleNamespace
 import pytest
 from traitlets.config import Config
 
-from katlearn import classroom, serve
+from katlearn import classroom
+from katlearn.server import _hub, _options
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy" / "jupyterhub"
@@ -43,38 +43,38 @@ def _spawner(user, systemd: bool = False):
     return s
 
 
-def _extension():
-    sys.path.insert(0, str(DEPLOY))
-    try:
-        import katlearn_jupyter_server as ext
-    finally:
-        sys.path.remove(str(DEPLOY))
-    return ext
+# Settings of `katlearn serve` that belong to its standalone app, not to a hub's single-user server
+# (which has its own address, log and kernel manager, and pre-renders nothing: see the README).
+STANDALONE_ONLY = {"Voila", "CourseVoila", "CourseKernelManager", "PrerenderKernelManager"}
+
+
+def _flat(config: Config) -> dict[str, object]:
+    return {f"{section}.{key}": value for section, values in config.items() for key, value in values.items()}
 
 
 def test_voila_on_the_hub_gets_every_option_katlearn_serve_gives_it():
     """What learners get on the hub is what `python -m katlearn serve` (and its tests) give: the
-    extension derives its config from serve.voila_argv, dropping only the standalone app's own."""
-    ext = _extension()
-    config = ext.voila_config()
-    assert config.VoilaConfiguration.template == "katlearn"
-    assert config.VoilaConfiguration.strip_sources is True
-    assert config.VoilaConfiguration.show_tracebacks is False
-    assert config.MappingKernelManager.cull_idle_timeout == serve.CULL_IDLE_TIMEOUT_S
-    given = {a.split("=", 1)[0].lstrip("-").replace("template", "VoilaConfiguration.template")
-             for a in serve.voila_argv() if a.startswith("--") and not a.startswith(ext.STANDALONE_ONLY)}
-    applied = {f"{section}.{key}" for section, values in config.items() for key in values}
-    assert given == applied
+    same course_config, less only the standalone app's own settings."""
+    hub = _flat(_hub.hub_config())
+    assert hub["VoilaConfiguration.template"] == "katlearn"
+    assert hub["VoilaConfiguration.strip_sources"] is True
+    assert hub["VoilaConfiguration.show_tracebacks"] is False
+    assert hub["MappingKernelManager.cull_idle_timeout"] == _options.CULL_IDLE_TIMEOUT_S
+    assert hub["ServerApp.kernel_manager_class"] == "katlearn.server.CourseKernelManager"
+    standalone = {key for key in _flat(_options.standalone_config()) if key.split(".")[0] not in STANDALONE_ONLY}
+    standalone.discard("VoilaConfiguration.multi_kernel_manager_class")  # the hub's is ServerApp's
+    assert standalone <= set(hub), standalone - set(hub)
+    assert standalone == set(_flat(_options.course_config()))
 
 
 def test_options_the_hub_admin_sets_win_over_the_courses():
-    ext = _extension()
-    app = SimpleNamespace(config=Config())
+    app = SimpleNamespace(config=Config(), tornado_settings={"compress_response": False})
     app.config.MappingKernelManager.cull_idle_timeout = 60
     app.update_config = lambda cfg: app.config.merge(cfg)
-    ext._link_jupyter_server_extension(app)
+    _hub._link_jupyter_server_extension(app)
     assert app.config.MappingKernelManager.cull_idle_timeout == 60
     assert app.config.VoilaConfiguration.template == "katlearn"
+    assert app.tornado_settings == {"compress_response": False}
 
 
 def test_every_user_lands_on_the_course_home_in_voila(monkeypatch):
@@ -83,12 +83,12 @@ def test_every_user_lands_on_the_course_home_in_voila(monkeypatch):
     assert (ROOT / "notebooks" / "00_start_here.ipynb").exists()
     assert c.Spawner.notebook_dir == str(ROOT / "notebooks")
     assert c.Spawner.cmd[:2] == ["/bin/sh", "-c"] and c.Spawner.cmd[-1] == "jupyterhub-singleuser"
-    assert "--ServerApp.jpserver_extensions=katlearn_jupyter_server=True" in c.Spawner.args
+    assert "--ServerApp.jpserver_extensions=katlearn.server=True" in c.Spawner.args
     assert c.Spawner.disable_user_config is True
     env = c.Spawner.environment
-    assert env["JUPYTER_PATH"] == str(serve.SHARE_DIR)
     assert env["KATLEARN_ROOT"] == str(ROOT)
-    assert env["PYTHONPATH"] == str(DEPLOY)  # the extension, found in the course checkout
+    assert env["JUPYTER_PATH"] == str(_options.SHARE_DIR)  # the course's Voila templates
+    assert "PYTHONPATH" not in env  # the extension is part of the installed package
 
 
 def test_each_learner_has_their_own_store_and_only_educators_read_the_class(monkeypatch, tmp_path):
@@ -148,18 +148,6 @@ def test_loading_twice_or_after_other_settings_keeps_them_and_adds_ours_once(mon
     c, _ns = load(monkeypatch, base=c)
     assert [s["name"] for s in c.JupyterHub.services] == ["other", "katlearn-idle-culler"]
     assert [r["name"] for r in c.JupyterHub.load_roles] == ["other-role", "katlearn-educator", "katlearn-idle-culler"]
-
-
-def test_the_extension_serves_every_course_route_the_template_and_plots_use():
-    used = set()
-    for path in [*serve.SHARE_DIR.rglob("katlearn/*.j2"), ROOT / "katlearn" / "widgets" / "plot.js"]:
-        used |= set(re.findall(r"katlearn/(\w+)/", path.read_text(encoding="utf-8")))
-    assert used, "found no course routes in the template or plot.js"
-    ext = _extension()
-    served = {re.search(r"/katlearn/(\w+)/", pattern).group(1) for pattern, _h, _k in ext.course_routes("/user/x/")}
-    assert used <= served, f"the hub's single-user servers lack {sorted(used - served)}"
-    for _pattern, _handler, kwargs in ext.course_routes("/user/x/"):
-        assert Path(kwargs["path"]).is_dir()
 
 
 def _wrap(ns: dict, db: Path, command: str) -> subprocess.CompletedProcess:
@@ -231,7 +219,6 @@ def test_the_z2jh_values_point_at_this_config_and_the_image_layout(monkeypatch):
     assert values["singleuser"]["cmd"] == "jupyterhub-singleuser"
     root = values["hub"]["extraEnv"]["KATLEARN_ROOT"]
     assert c.Spawner.notebook_dir == f"{root}/notebooks"
-    assert c.Spawner.environment["PYTHONPATH"] == f"{root}/deploy/jupyterhub"
     assert f"KATLEARN_ROOT={root}" in (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     config_text = CONFIG.read_text(encoding="utf-8")
     for name in values["hub"]["extraEnv"]:

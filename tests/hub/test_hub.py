@@ -5,6 +5,9 @@ spawner and a shared-password login on loopback (see tests/hub/hub.py). Each lea
 home page's quiz in headless Chromium; the test then checks that every learner's answers are in
 their own store, that each page shows its own learner's progress, that learners can reach neither
 another's server nor the class results, and that the educator's dashboard shows the whole class.
+A third learner checks that the hub's single-user servers run the course server's parts: closed
+pages leave no kernels behind (the close beacon), static files come compressed and cacheable, and a
+module page's widgets render.
 
 Slow (a hub and three single-user servers): run with ``pytest tests/hub``. Skipped when JupyterHub,
 configurable-http-proxy (or npm) or Chromium is missing, unless ``KATLEARN_REQUIRE_HUB=1``, which
@@ -13,21 +16,25 @@ turns the skip into a failure (for CI).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
-from katlearn import browser as kbrowser
 from katlearn import classroom, content
+from tests.chromium import LAUNCH_ARGS, ChromiumNotFound, find_chromium
 from tests.hub.hub import ADMIN_PASSWORD, LEARNER_PASSWORD, HubUnavailable, start_hub
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 REQUIRE = os.environ.get("KATLEARN_REQUIRE_HUB") == "1"
 HOME = "00_start_here.ipynb"
 DASHBOARD = "educator_dashboard.ipynb"
+MODULE = "01_what_is_kat.ipynb"
+MODULE_READY = ".kl-onset-explorer .kl-plot-ready"
 # JupyterLab's module federation warns about shared-package versions; not errors of ours.
 IGNORED_CONSOLE = re.compile(r"Unsatisfied version|No satisfying version")
 
@@ -62,11 +69,11 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     try:
-        exe = kbrowser.find_chromium()
-    except kbrowser.ChromiumNotFound as exc:
+        exe = find_chromium()
+    except ChromiumNotFound as exc:
         _unavailable(str(exc))
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=kbrowser.LAUNCH_ARGS, headless=True)
+        b = p.chromium.launch(executable_path=exe, args=LAUNCH_ARGS, headless=True)
         yield b
         b.close()
 
@@ -78,18 +85,28 @@ class Person:
         self.name = name
         self.hub = hub
         self.context = browser.new_context(viewport={"width": 1280, "height": 800})
-        self.page = self.context.new_page()
         self.errors: list[str] = []
         self.requests: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and not IGNORED_CONSOLE.search(m.text)
-                     and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page = self._watched(self.context.new_page())
         self.page.goto(hub.url + "hub/login", timeout=60_000)
         self.page.fill("#username_input", name)
         self.page.fill("#password_input", password)
         # submit without waiting: the next person logs in while this page renders
         self.page.locator("#login_submit").click(no_wait_after=True)
+
+    def _watched(self, page):
+        page.on("console", lambda m: m.type == "error" and not IGNORED_CONSOLE.search(m.text)
+                and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("request", lambda r: self.requests.append(r.url))
+        return page
+
+    def open_new(self, notebook: str, ready: str):
+        """Open ``notebook`` in a new tab of this person's browser, rendered."""
+        page = self._watched(self.context.new_page())
+        page.goto(self.url(notebook), timeout=120_000)
+        self.wait_rendered(ready, page=page)
+        return page
 
     def landed(self) -> Person:
         """Wait until the login has led to this person's course home, fully rendered."""
@@ -104,12 +121,19 @@ class Person:
         self.page.goto(self.url(notebook), timeout=120_000)
         self.wait_rendered(ready)
 
-    def wait_rendered(self, ready: str = ".kl-quiz") -> None:
-        self.page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
-        self.page.wait_for_selector(ready, state="visible", timeout=120_000)
-        self.page.wait_for_function(
+    def wait_rendered(self, ready: str = ".kl-quiz", page=None) -> None:
+        page = page or self.page
+        page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
+        page.wait_for_selector(ready, state="visible", timeout=120_000)
+        page.wait_for_function(
             "() => [...document.querySelectorAll('.kl-plot')].every(p => p.classList.contains('kl-plot-ready'))",
             timeout=60_000)
+
+    def kernels(self) -> list[str]:
+        """Ids of the kernels running on this person's server (the REST API, as this person)."""
+        response = self.context.request.get(self.hub.url + f"user/{self.name}/api/kernels", timeout=30_000)
+        assert response.ok, response.status
+        return [k["id"] for k in response.json()]
 
     def reload(self) -> None:
         """Start reloading without waiting for it (see reloaded)."""
@@ -239,3 +263,61 @@ def test_a_workshop_with_two_learners_and_an_educator(hub, browser):
     log = hub.log()
     assert "Starting managed service katlearn-idle-culler" in log
     assert re.search(r"GET /hub/api/users\S* \(katlearn-idle-culler@", log)
+
+
+def test_the_hubs_servers_run_the_course_servers_parts(hub, browser):
+    """Hub parity (deploy/jupyterhub/README.md): a learner's own server closes the kernels of closed
+    pages at once (the close beacon), sends static files compressed and cacheable, and renders a
+    module page's widgets. What it measured is kept in test-artifacts/hub-parity.json."""
+    hub.start_servers("carol")
+    hub.wait_ready("carol")
+    carol = Person(browser, hub, "carol", LEARNER_PASSWORD).landed()
+    seen: dict = {}
+    try:
+        # -- one module page's widgets render --------------------------------------------------
+        page = carol.open_new(MODULE, MODULE_READY)
+        assert page.locator(".kl-plot-ready").count() == page.locator(".kl-plot").count() >= 1
+        assert page.locator(".kl-onset-range button").count() >= 2  # the explorer's controls
+        plotly = page.evaluate("() => window.katlearnPlotlySrc")  # set from the course's page config
+        assert plotly and "/katlearn/vendor/plotly.min.js?v=" in plotly, plotly
+        page.close(run_before_unload=True)
+
+        # -- static files: compressed once, cacheable -----------------------------------------
+        base = carol.hub.url + "user/carol/"
+        static = {"plotly.js": carol.hub.url.rstrip("/") + plotly,
+                  "stylesheet": base + "katlearn/assets/css/katlearn.css",
+                  "voila.js": base + "voila/static/voila.js"}
+        seen["static"] = {}
+        for name, url in static.items():
+            r = carol.context.request.get(url, headers={"Accept-Encoding": "gzip"}, timeout=60_000)
+            headers = {k: v for k, v in r.headers.items()
+                       if k in ("cache-control", "content-encoding", "vary", "etag")}
+            seen["static"][name] = headers
+            assert r.status == 200, (name, r.status)
+            assert headers.get("content-encoding") == "gzip", (name, headers)
+            assert re.match(r"public, max-age=\d+", headers.get("cache-control", "")), (name, headers)
+            assert "Accept-Encoding" in headers.get("vary", ""), (name, headers)
+        assert "immutable" in seen["static"]["plotly.js"]["cache-control"]  # a content-hashed URL
+
+        # -- ten pages opened and closed leave at most one kernel behind, within a minute -------
+        carol.page.close(run_before_unload=True)  # the home page she landed on, too
+        opened = []
+        for _ in range(10):
+            page = carol.open_new(MODULE, MODULE_READY)
+            opened.append(page.evaluate(
+                "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"))
+            page.close(run_before_unload=True)  # the browser sends the page's close beacon
+        closed_at = time.monotonic()
+        left = carol.kernels()
+        while left and time.monotonic() - closed_at < 60:  # (none is the aim; at most one, the test)
+            time.sleep(1)
+            left = carol.kernels()
+        seen["kernels"] = {"pages_opened": len(set(opened)), "left": len(left),
+                           "left_after_s": round(time.monotonic() - closed_at, 1)}
+        assert len(set(opened)) == 10  # every visit had its own kernel
+        assert len(left) <= 1, f"{len(left)} kernels still running a minute after 10 pages were closed"
+        assert carol.errors == [], carol.errors
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "hub-parity.json").write_text(json.dumps(seen, indent=2), encoding="utf-8")
+        carol.close()

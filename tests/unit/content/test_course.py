@@ -8,7 +8,8 @@ import logging
 
 import pytest
 
-from katlearn import content, serve
+from katlearn import content
+from katlearn.server import CoursePageConfig
 from tests.unit.fixtures import make_course, notebook, write, write_notebook
 
 
@@ -60,7 +61,7 @@ def test_check_still_fails_on_each_left_out_notebook(course_with_strays):
 
 def test_the_server_logs_each_left_out_notebook_once(course_with_strays, monkeypatch, caplog):
     monkeypatch.setenv("KATLEARN_ROOT", str(course_with_strays))
-    hook = serve.CoursePageConfig()
+    hook = CoursePageConfig()
     log = logging.getLogger("test-voila")
     with caplog.at_level(logging.WARNING, logger="test-voila"):
         for _ in range(5):  # five pages rendered

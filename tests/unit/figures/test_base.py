@@ -115,7 +115,7 @@ def test_figures_only_use_trace_types_of_the_served_plotly_bundle() -> None:
     import re
     from pathlib import Path
 
-    from katlearn import vendor
+    from katlearn.server import _vendor
 
     kinds: set[str] = set()
     for path in Path(figures_pkg.__path__[0]).glob("*.py"):
@@ -127,4 +127,4 @@ def test_figures_only_use_trace_types_of_the_served_plotly_bundle() -> None:
         kinds.update(name for name in ("scatter", "bar", "heatmap") if re.search(rf"\b{name}\(", src))
     shapes = {"rect", "line", "circle", "path", "log", "linear", "category", "date"}  # shape/axis types
     assert "scatter" in kinds
-    assert kinds - shapes <= vendor.CARTESIAN_TRACES, kinds - shapes - vendor.CARTESIAN_TRACES
+    assert kinds - shapes <= _vendor.CARTESIAN_TRACES, kinds - shapes - _vendor.CARTESIAN_TRACES

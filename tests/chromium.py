@@ -1,9 +1,11 @@
 """Find (or, on Debian as root, install) the Chromium that browser tests and benchmarks drive.
 
+Test tooling, not part of the course package: learners' installations never need it.
+
 Order: ``KATLEARN_CHROMIUM`` (a path to a Chromium/Chrome binary), then ``chromium`` /
-``chromium-browser`` / ``google-chrome`` on PATH. ``python -m katlearn.browser --ensure``
-installs Debian's ``chromium`` with apt-get when none is found and it may (root, apt-get present),
-and otherwise exits 1 saying what to install.
+``chromium-browser`` / ``google-chrome`` on PATH. ``python -m tests.chromium --ensure`` (``make
+chromium``, from the checkout's root) installs Debian's ``chromium`` with apt-get when none is found
+and it may (root, apt-get present), and otherwise exits 1 saying what to install.
 """
 
 from __future__ import annotations

@@ -3,19 +3,21 @@
 - plotly.js: plotly's "cartesian" bundle from npm (``plotly.js-cartesian-dist-min``, 1.5 MB, the trace
   types of :data:`CARTESIAN_TRACES`: everything the course draws) at the exact plotly.js version the
   installed plotly wheel ships; without npm, the wheel's full bundle (4.8 MB, 3× the parse time in
-  the browser). Copied next to the course's static files by :func:`katlearn.serve.ensure_vendor`.
-- Font Awesome 5: from the fontawesome-free wheel.
-- For presenter mode, npm packages installed with npm at set-up time into ``katlearn/_vendor/npm``
-  (not committed): reveal.js 4's stylesheets (Voila's own reveal bundle brings the JavaScript)
-  and jQuery, which that bundle calls when a slide scrolls.
+  the browser). Copied next to the course's static files by :func:`ensure_vendor`.
+- Font Awesome 5: from the fontawesome-free wheel (:func:`fontawesome_dir`).
+- For presenter mode, npm packages installed with npm at set-up time into
+  ``katlearn/server/vendored/npm`` (not committed): reveal.js 4's stylesheets (Voila's own reveal
+  bundle brings the JavaScript) and jQuery, which that bundle calls when a slide scrolls.
 
-``python -m katlearn.vendor`` installs what is missing; without npm it says what is missing and
-still exits 0 (the course works without it: full plotly.js, presenter mode without reveal styles).
+``python -m katlearn.server vendor`` installs what is missing; without npm it says what is missing
+and still exits 0 (the course works without it: full plotly.js, presenter mode without reveal
+styles).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -23,7 +25,10 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-VENDOR_DIR = Path(__file__).resolve().parent / "_vendor"
+from katlearn import paths
+
+# Front-end files fetched or copied at set-up time (not committed; `make clean` removes them).
+VENDOR_DIR = Path(__file__).resolve().parent / "vendored"
 NPM_DIR = VENDOR_DIR / "npm"
 NODE_MODULES = NPM_DIR / "node_modules"
 # reveal.js: the version nbconvert's reveal template is written for; jQuery: the major version
@@ -37,7 +42,7 @@ JQUERY_JS = NODE_MODULES / "jquery" / "dist" / "jquery.min.js"
 PLOTLY_CARTESIAN = "plotly.js-cartesian-dist-min"
 CARTESIAN_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d",
                               "histogram2dcontour", "image", "pie", "scatter", "scatterternary", "violin"})
-PLOTLY_JS_URL = "katlearn/vendor/plotly.min.js"  # under the server's base URL
+PLOTLY_JS_URL = paths.PLOTLY_JS_PATH  # under the server's base URL
 _VERSION_HEADER = re.compile(rb"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)")
 
 
@@ -107,7 +112,7 @@ def ensure_npm_packages(quiet: bool = False) -> bool:
         if not quiet:
             print("katlearn: npm not found, so pages use plotly's full bundle (4.8 MB instead of 1.5 MB) and "
                   "presenter mode has no reveal.js styles (install Node.js/npm and run "
-                  "`python -m katlearn.vendor`).", file=sys.stderr)
+                  "`python -m katlearn.server vendor`).", file=sys.stderr)
         return False
     NPM_DIR.mkdir(parents=True, exist_ok=True)
     cmd = [npm, "install", "--prefix", str(NPM_DIR), "--no-audit", "--no-fund", "--no-save",
@@ -117,7 +122,26 @@ def ensure_npm_packages(quiet: bool = False) -> bool:
     return done.returncode == 0 and reveal_ready() and plotly_cartesian_ready()
 
 
+def ensure_vendor() -> Path:
+    """Copy the course's plotly.js (see :func:`plotly_js_source`) into :data:`VENDOR_DIR` as
+    ``plotly.min.js``, where ``/katlearn/vendor/`` serves it; pages ask for it with a content-hash
+    ``?v=``.
 
-if __name__ == "__main__":
-    ensure_npm_packages()
-    sys.exit(0)
+    Done at start-up rather than committed: it comes with the plotly version that is installed, so
+    the browser always runs the plotly.js that matches the Python side.
+    """
+    src = plotly_js_source()
+    VENDOR_DIR.mkdir(exist_ok=True)
+    dst = VENDOR_DIR / "plotly.min.js"
+    if not dst.exists() or dst.stat().st_size != src.stat().st_size or dst.read_bytes() != src.read_bytes():
+        tmp = dst.with_suffix(".tmp")
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    return VENDOR_DIR
+
+
+def fontawesome_dir() -> Path:
+    """Font Awesome 5 (the version Voila's template asks for), from the fontawesome-free wheel."""
+    from importlib.metadata import distribution
+
+    return Path(distribution("fontawesome-free").locate_file("fontawesome-free/static/fontawesome_free"))

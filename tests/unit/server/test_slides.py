@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from katlearn import content, paths
-from katlearn.slides import SlidesPreprocessor, slide_type
+from katlearn.server._slides import SlidesPreprocessor, slide_type
 
 
 def md(text, **meta):
