@@ -67,3 +67,25 @@ def test_runtime_dependencies_include_a_python_kernel():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
     names = {_split(r)[0] for r in data["project"]["dependencies"]}
     assert "ipykernel" in names
+
+
+def test_every_file_the_package_reads_is_package_data_so_a_wheel_has_it():
+    """A non-editable install gets only modules and listed package data: the plot view's front end
+    and the stored subplot grids were missing from a wheel."""
+    import fnmatch
+    import subprocess
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    tracked = subprocess.run(["git", "ls-files", "katlearn"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    missing = []
+    for rel in (p for p in tracked if not p.endswith(".py")):
+        parts = rel.split("/")
+        # the deepest package that holds the file, and the file's path inside it
+        for cut in range(len(parts) - 1, 0, -1):
+            if (ROOT.joinpath(*parts[:cut]) / "__init__.py").exists():
+                package, inside = ".".join(parts[:cut]), "/".join(parts[cut:])
+                break
+        if not any(fnmatch.fnmatchcase(inside, g) for g in data.get(package, [])):
+            missing.append(rel)
+    assert missing == [], f"not installed by a wheel: {missing}"
