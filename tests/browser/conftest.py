@@ -99,7 +99,9 @@ def server():
     srv.stop()
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running in the main thread
+# while it is open, and the unit tests that run after the browser tests start event loops of their own.
+@pytest.fixture(scope="package")
 def chromium():
     from playwright.sync_api import sync_playwright
 
