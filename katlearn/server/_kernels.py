@@ -52,11 +52,16 @@ class CourseKernelManager(AsyncMappingKernelManager):
         self._filler: asyncio.Future | None = None
         self._warm_env: dict[str, str] = {}
         self._stopping = False
+        # kernels being shut down: a second request for one (the culler, or a beacon sent twice)
+        # waits for the first instead of sending the kernel another shutdown request, which a
+        # kernel already closing its sockets answers with a traceback in the server log
+        self._shutting_down: dict[str, asyncio.Future] = {}
 
     # -- culling ----------------------------------------------------------------------------
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
-        if kernel_id in self._warming or kernel_id in self._warm or kernel_id not in self:
+        if kernel_id in self._warming or kernel_id in self._warm or kernel_id in self._shutting_down \
+                or kernel_id not in self:
             return None
         try:
             self.get_kernel(kernel_id).last_activity  # noqa: B018 - unset (TraitError) while it starts
@@ -169,9 +174,21 @@ class CourseKernelManager(AsyncMappingKernelManager):
         return warm
 
     async def shutdown_kernel(self, kernel_id: str, *args, **kwargs) -> None:
+        if kernel_id in self._shutting_down:
+            return await asyncio.shield(self._shutting_down[kernel_id])
         if kernel_id in self._warm:
             self._warm.remove(kernel_id)
-        result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        done = self._shutting_down[kernel_id] = asyncio.get_running_loop().create_future()
+        try:
+            result = await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        except BaseException as exc:
+            done.set_exception(exc)
+            done.exception()  # retrieved here; a waiting second request re-raises it
+            raise
+        else:
+            done.set_result(result)
+        finally:
+            del self._shutting_down[kernel_id]
         self._fill_soon()
         return result
 

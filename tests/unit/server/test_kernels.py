@@ -98,3 +98,32 @@ async def _until(predicate, timeout_s: float) -> None:
     while not predicate():
         assert loop.time() < deadline, "timed out"
         await asyncio.sleep(0.1)
+
+
+def test_a_kernel_is_sent_one_shutdown_however_often_it_is_asked_to_stop():
+    """A page's close beacon and the culler (or a beacon sent twice) can ask for the same kernel at
+    once; a second shutdown request reached a kernel already closing its sockets, which logged a
+    ZMQ traceback (the kernel-churn browser test failed on it now and then)."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    calls = []
+
+    async def slow_shutdown(self, kernel_id, *args, **kwargs):
+        calls.append(kernel_id)
+        await asyncio.sleep(0.2)
+
+    async def scenario():
+        km = CourseKernelManager()
+        km._kernels["k1"] = object()
+        original = AsyncMappingKernelManager.shutdown_kernel
+        AsyncMappingKernelManager.shutdown_kernel = slow_shutdown
+        try:
+            first = asyncio.ensure_future(km.shutdown_kernel("k1"))
+            await asyncio.sleep(0.05)
+            assert await km.cull_kernel_if_idle("k1") is None  # the culler leaves it alone meanwhile
+            await asyncio.gather(first, km.shutdown_kernel("k1"))
+        finally:
+            AsyncMappingKernelManager.shutdown_kernel = original
+        return calls
+
+    assert asyncio.run(scenario()) == ["k1"]
