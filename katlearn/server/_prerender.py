@@ -4,8 +4,10 @@
 ``voila_kernel_manager_factory`` on :class:`~katlearn.server._kernels.CourseKernelManager`, so a
 page without a ready copy gets a warm kernel) made fit for a course:
 
-- a page is only handed a copy that is ready (its kernel has started): Voila waits for a copy still
-  being made; without a ready copy the page is served the ordinary way (a warm kernel);
+- a page is only handed a copy whose notebook has run (:func:`copy_finished`): Voila hands out a copy
+  as soon as its kernel has started, and a page streamed on from the middle of the render showed
+  "widget model not found" for some widgets under load; without a finished copy the page is
+  served the ordinary way (a warm kernel);
 - a copy Voila could not make (a notebook that cannot be read) is dropped from its pool: Voila's
   ``shutdown_kernel`` reads every pool entry, so one such notebook made every close beacon fail;
 - a copy handed out counts as active from then: pooled kernels are never culled, but the moment one
@@ -32,7 +34,7 @@ from voila.voila_kernel_manager import voila_kernel_manager_factory
 
 from katlearn import paths
 from katlearn.server._kernels import CourseKernelManager
-from katlearn.server._voila_private import prerender_pool, prerendered_notebooks, start_copy
+from katlearn.server._voila_private import prerender_pool, prerendered_notebooks, start_copy, waiting_kernels
 
 HOME_NOTEBOOK = "00_start_here.ipynb"
 
@@ -159,15 +161,19 @@ class PrerenderKernelManager(_VoilaPrerenderPool):
 
     # -- handing out ------------------------------------------------------------------------
 
+    def finished(self, notebook_name: str) -> list[asyncio.Task]:
+        """Ready copies whose notebook has run (see :func:`copy_finished`): only these are handed out."""
+        return [t for t in self.ready(notebook_name) if copy_finished(t.result())]
+
     def get_pool_size(self, notebook_name: str) -> int:
-        return len(self.ready(notebook_name))
+        return len(self.finished(notebook_name))
 
     async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
         pool = prerender_pool(self, notebook_name)
-        ready = self.ready(notebook_name)
-        if ready:  # Voila hands out the first copy in the pool (before its first await): a ready one
-            pool.remove(ready[0])
-            pool.insert(0, ready[0])
+        finished = self.finished(notebook_name)
+        if finished:  # Voila hands out the first copy in the pool (before its first await): a finished one
+            pool.remove(finished[0])
+            pool.insert(0, finished[0])
         rendered = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
         self.mark_active(rendered[2])  # (render task, rendered cells, kernel id)
         return rendered
@@ -193,6 +199,13 @@ class PrerenderKernelManager(_VoilaPrerenderPool):
         self._copies_stopping = True
         self._wanted.clear()
         return await super().shutdown_all(*args, **kwargs)
+
+
+def copy_finished(copy: dict) -> bool:
+    """Has a pre-rendered copy (Voila's pool entry: ``kernel_id``, render ``task``) run its notebook?
+    A course page stops at its last cell, ``page.ready()``, waiting for its learner (its kernel is
+    then among the waiting kernels); any other notebook runs to the end."""
+    return copy["kernel_id"] in waiting_kernels() or copy["task"].done()
 
 
 def prerender_order(root: Path) -> dict[str, int]:

@@ -80,3 +80,12 @@ def voila_extension_loaded(web_app) -> bool:
     (its load hook sets the ``voila_jinja2_env`` setting as it adds them): routes added after
     Voila's would never be reached for the URLs Voila serves."""
     return "voila_jinja2_env" in web_app.settings
+
+
+def waiting_kernels() -> dict:
+    """Kernels of pre-rendered copies that wait for their learner: ``page.ready()`` (the last cell of
+    every course page, see :mod:`katlearn.widgets.live`) connected to Voila's request-info socket,
+    whose handler keeps them in the private class attribute ``_waiters`` (kernel id -> socket)."""
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    return RequestInfoSocketHandler._waiters

@@ -161,6 +161,33 @@ def test_a_copy_handed_out_is_replaced_once_arrivals_pause(tmp_path):
     asyncio.run(scenario())
 
 
+def test_a_copy_is_handed_out_only_once_its_notebook_has_run(tmp_path, monkeypatch):
+    """Voila counts a copy as made once its kernel has started; handed out then, a page streamed on
+    from the middle of the render and under load showed "widget model not found". A course page's
+    copy has run when its last cell, page.ready(), waits for the learner; another notebook's when
+    its render has finished."""
+    from katlearn.server import _prerender
+
+    waiting: dict = {}
+    monkeypatch.setattr(_prerender, "waiting_kernels", lambda: waiting)
+    app = _course(tmp_path, "a.ipynb", "b.ipynb")
+
+    async def scenario():
+        km = StandInCopies(instant=True, finish_renders=False, parent=app, stagger_s=0, pace_s=0,
+                           refill_delay_s=60, room_quiet_s=60)
+        await _until(lambda: len(km.renders) == 2)
+        assert km.get_pool_size("a.ipynb") == 0 and km.get_pool_size("b.ipynb") == 0  # kernels started,
+        a_kernel = next(k for k in km.renders if k.startswith("a.ipynb"))  # notebooks still running
+        waiting[a_kernel] = object()  # a.ipynb's page.ready() now waits for its learner
+        km.renders[next(k for k in km.renders if k.startswith("b.ipynb"))].set_result(([], None))
+        assert km.get_pool_size("a.ipynb") == 1 and km.get_pool_size("b.ipynb") == 1
+        _task, _cache, kernel_id = await asyncio.wait_for(km.get_rendered_notebook("a.ipynb"), 5)
+        assert kernel_id == a_kernel
+        await km.shutdown_all()
+
+    asyncio.run(scenario())
+
+
 def test_a_copy_that_could_not_be_made_does_not_break_closing_pages(tmp_path):
     """Voila's shutdown_kernel reads every pool entry's result: a failed copy (a notebook saved
     half-way) made every page's close beacon fail, so kernels of closed pages lived on."""

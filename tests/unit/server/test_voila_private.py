@@ -100,3 +100,25 @@ def test_voilas_page_handler_serves_a_copy_from_the_replaced_kernel_manager(tmp_
             assert kernel_id == copy.result()["kernel_id"]  # the page came from the pre-rendered copy
 
     asyncio.run(scenario())
+
+
+def test_voila_still_registers_waiting_copies_where_we_look():
+    """``waiting_kernels`` reads Voila's registry of request-info sockets: a release that renames or
+    stops filling it must fail here, not silently keep every copy from being handed out."""
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    from katlearn.server._voila_private import waiting_kernels
+
+    assert waiting_kernels() is RequestInfoSocketHandler._waiters
+    handler = RequestInfoSocketHandler.__new__(RequestInfoSocketHandler)
+    sent = []
+    handler.write_message = sent.append
+    RequestInfoSocketHandler._cache["k-test"] = '{"a": "1"}'
+    try:
+        handler.open("k-test")
+        assert waiting_kernels()["k-test"] is handler and sent == ['{"a": "1"}']
+        handler.on_close()
+        assert "k-test" not in waiting_kernels()
+    finally:
+        RequestInfoSocketHandler._waiters.pop("k-test", None)
+        RequestInfoSocketHandler._cache.pop("k-test", None)
