@@ -42,6 +42,11 @@ class _QuestionBase(_Model):
     objective: Key
     difficulty: Difficulty
 
+    def arrangement(self) -> tuple[int, bool, bool]:
+        """How the learner sees the answers laid out: (how many are shown in an order, are they
+        shuffled, must a shuffle differ from the bank's order). Nothing to order by default."""
+        return (0, False, False)
+
 
 def format_number(value: float) -> str:
     """A number as people read it, without float noise or a needless exponent: 0.5, 1234567, 1e-06."""
@@ -63,6 +68,9 @@ class SingleChoice(_QuestionBase):
     type: Literal["single"]
     options: tuple[Option, ...] = Field(min_length=2)
     shuffle: bool = True
+
+    def arrangement(self) -> tuple[int, bool, bool]:
+        return (len(self.options), self.shuffle, False)
 
     def correct_answer(self) -> int:
         """The fully correct answer, in the shape a learner's answer is kept (see katlearn.learning)."""
@@ -89,6 +97,9 @@ class MultipleChoice(_QuestionBase):
     options: tuple[Option, ...] = Field(min_length=2)
     shuffle: bool = True
 
+    def arrangement(self) -> tuple[int, bool, bool]:
+        return (len(self.options), self.shuffle, False)
+
     def correct_answer(self) -> list[int]:
         return [i for i, o in enumerate(self.options) if o.correct]
 
@@ -110,6 +121,9 @@ class TrueFalse(_QuestionBase):
     type: Literal["true_false"]
     answer: bool
     feedback: dict[bool, Text] = Field(default_factory=dict)
+
+    def arrangement(self) -> tuple[int, bool, bool]:
+        return (2, False, False)  # always TRUE, FALSE
 
     def correct_answer(self) -> bool:
         return self.answer
@@ -160,6 +174,9 @@ class Ordering(_QuestionBase):
     type: Literal["ordering"]
     items: tuple[Text, ...] = Field(min_length=3)
 
+    def arrangement(self) -> tuple[int, bool, bool]:
+        return (len(self.items), True, True)  # never shown already in the right order
+
     def correct_answer(self) -> list[int]:
         return list(range(len(self.items)))
 
@@ -178,6 +195,9 @@ class Matching(_QuestionBase):
 
     type: Literal["matching"]
     pairs: tuple[Pair, ...] = Field(min_length=3)
+
+    def arrangement(self) -> tuple[int, bool, bool]:
+        return (len(self.pairs), True, False)  # the definitions are shuffled
 
     def correct_answer(self) -> list[int]:
         return list(range(len(self.pairs)))

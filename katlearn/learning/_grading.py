@@ -362,14 +362,7 @@ def option_order(question: Question, learner: str, seed: str = "") -> tuple[int,
     (True, False) → ``(0, 1)``; ``numeric`` has nothing to order → ``()``.
     Ordering questions never start in the correct order.
     """
-    key = f"{seed}\x1f{learner}\x1f{question.id}"
-    if isinstance(question, (SingleChoice, MultipleChoice)):
-        n = len(question.options)
-        return _permutation(n, key, avoid_identity=False) if question.shuffle else tuple(range(n))
-    if isinstance(question, Ordering):
-        return _permutation(len(question.items), key, avoid_identity=True)
-    if isinstance(question, Matching):
-        return _permutation(len(question.pairs), key, avoid_identity=False)
-    if isinstance(question, TrueFalse):
-        return (0, 1)
-    return ()
+    count, shuffled, must_differ = question.arrangement()
+    if not shuffled:
+        return tuple(range(count))
+    return _permutation(count, f"{seed}\x1f{learner}\x1f{question.id}", avoid_identity=must_differ)
