@@ -2,7 +2,7 @@
 
     python benchmarks/bench_science.py [--number N]
 
-Reports seconds per call (best of 5 repeats) for a 500-point ``pk.simulate`` on every route and model,
+Reports seconds per call (best of 5 repeats) for a 500-point ``pharmacokinetics.simulate`` on every route and model,
 and for one update of each mechanism model as a widget would call it.
 """
 
@@ -15,7 +15,7 @@ import timeit
 
 import numpy as np
 
-from katlearn.science import attractor, circuit, clinical, pk, plasticity, receptor
+from katlearn.science import clinical, disinhibition, landscape, nmda_block, pharmacokinetics, synaptogenesis
 
 
 def best(fn, number: int) -> float:
@@ -29,24 +29,24 @@ def main() -> None:
 
     out: dict[str, object] = {"python": platform.python_version(), "numpy": np.__version__, "unit": "s/call"}
     pk_times = {}
-    for model in pk.MODELS:
-        for route in pk.ROUTES:
+    for model in pharmacokinetics.MODELS:
+        for route in pharmacokinetics.ROUTES:
             kw = {"infusion_min": 40.0} if route == "iv_infusion" else {}
-            pk_times[f"{model}/{route}"] = best(lambda: pk.simulate(route, 0.5, 70, model=model, **kw), n)
-    out["pk.simulate_500pt"] = pk_times
+            pk_times[f"{model}/{route}"] = best(lambda: pharmacokinetics.simulate(route, 0.5, 70, model=model, **kw), n)
+    out["pharmacokinetics.simulate_500pt"] = pk_times
 
-    curve = pk.simulate("iv_infusion", 0.5, infusion_min=40)
+    curve = pharmacokinetics.simulate("iv_infusion", 0.5, infusion_min=40)
     v = np.linspace(-100, 60, 161)
     mech = {
-        "receptor.nmda_current_161pt": lambda: receptor.nmda_current(v, ketamine_uM=1.0),
-        "receptor.use_dependent_block_50pulses": lambda: receptor.use_dependent_block(50, 1.0),
-        "circuit.sweep_200pt": lambda: circuit.sweep(10.0, 200),
-        "circuit.response_to_plasma_500pt": lambda: circuit.response_to_plasma(curve.t_min, curve.conc_ng_ml),
-        "circuit.transient_401pt": lambda: circuit.transient(1.0),
-        "plasticity.after_infusion_2000pt": lambda: plasticity.after_infusion(),
-        "attractor.run_64units_20sweeps": lambda: attractor.run(attractor.make_network(), attractor.make_network().rut,
+        "nmda_block.nmda_current_161pt": lambda: nmda_block.nmda_current(v, ketamine_uM=1.0),
+        "nmda_block.use_dependent_block_50pulses": lambda: nmda_block.use_dependent_block(50, 1.0),
+        "disinhibition.sweep_200pt": lambda: disinhibition.sweep(10.0, 200),
+        "disinhibition.response_to_plasma_500pt": lambda: disinhibition.response_to_plasma(curve.t_min, curve.conc_ng_ml),
+        "disinhibition.transient_401pt": lambda: disinhibition.transient(1.0),
+        "synaptogenesis.after_infusion_2000pt": lambda: synaptogenesis.after_infusion(),
+        "landscape.run_64units_20sweeps": lambda: landscape.run(landscape.make_network(), landscape.make_network().rut,
                                                                 4.0, 20),
-        "attractor.energy_landscape_401pt": lambda: attractor.energy_landscape(0.5, 0.3),
+        "landscape.energy_landscape_401pt": lambda: landscape.energy_landscape(0.5, 0.3),
         "clinical.response_trajectories_1001pt": lambda: clinical.response_trajectories(),
     }
     out["mechanism_update"] = {name: best(fn, max(1, n // 5)) for name, fn in mech.items()}

@@ -1,4 +1,4 @@
-"""“Getting unstuck” explorers — teaching metaphors from :mod:`katlearn.science.attractor`.
+"""“Getting unstuck” explorers — teaching metaphors from :mod:`katlearn.science.landscape`.
 
 - ``landscape_explorer()``: an energy landscape whose barrier flattens as "plasticity" rises and whose
   alternative valley deepens as it is "learned"; a ball shows where the state sits and whether it can leave.
@@ -18,8 +18,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from katlearn.figures import attractor as fig_attractor
-from katlearn.science import attractor
+from katlearn.figures import unstuck
+from katlearn.science import landscape
 from katlearn.science import params as P
 from katlearn.widgets.plot import PlotView
 
@@ -47,7 +47,7 @@ def _descend(e: np.ndarray, i: int) -> int:
             return i
 
 
-def settle(land: attractor.Landscape, ball_x: float, jostle: float = JOSTLE.value) -> tuple[float, bool]:
+def settle(land: landscape.Landscape, ball_x: float, jostle: float = JOSTLE.value) -> tuple[float, bool]:
     """Where the ball ends up on ``land`` and whether it is free to cross the barrier.
 
     It rolls to the bottom of its valley. If the barrier to the other valley is no higher than ``jostle``,
@@ -90,22 +90,22 @@ class LandscapeExplorer(widgets.VBox):
         controls.add_class("kl-controls")
         super().__init__([controls, self.readout, self.view], layout=widgets.Layout(width="100%"))
         self.add_class("kl-landscape")
-        self.ball_x = float(attractor.energy_landscape(0.0, 0.0).rut_x)
+        self.ball_x = float(landscape.energy_landscape(0.0, 0.0).rut_x)
         for w in (self.plasticity, self.learning):
             w.observe(lambda _c: self.update(), names="value")
         self.reset_button.on_click(lambda _b: self.reset())
         self.update()
 
     def reset(self) -> None:
-        self.ball_x = float(attractor.energy_landscape(0.0, 0.0).rut_x)
+        self.ball_x = float(landscape.energy_landscape(0.0, 0.0).rut_x)
         self.plasticity.value = 0.0
         self.learning.value = 0.0
         self.update()
 
     def update(self) -> None:
-        land = attractor.energy_landscape(float(self.plasticity.value), float(self.learning.value))
+        land = landscape.energy_landscape(float(self.plasticity.value), float(self.learning.value))
         self.ball_x, free = settle(land, self.ball_x)
-        self.view.show(fig_attractor.landscape_figure(land, self.ball_x, JOSTLE.value, free))
+        self.view.show(unstuck.landscape_figure(land, self.ball_x, JOSTLE.value, free))
         in_rut = self.ball_x < 0
         if free and in_rut:
             text = ("The barrier is low enough for the ball to move, but the rut is still the deepest valley, "
@@ -124,7 +124,7 @@ class HopfieldExplorer(widgets.VBox):
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = int(seed)
-        d = attractor.DEFAULTS
+        d = landscape.DEFAULTS
         self.low_t, self.high_t = float(d["low_temperature"].value), float(d["high_temperature"].value)
         self.low_button = widgets.Button(description="Run: low plasticity", tooltip="Run 20 steps at low plasticity",
                                          layout=widgets.Layout(width="auto"))
@@ -160,14 +160,14 @@ class HopfieldExplorer(widgets.VBox):
 
     # -- state ---------------------------------------------------------------------------------
     def reset(self) -> None:
-        self.net = attractor.make_network(seed=self.seed)
+        self.net = landscape.make_network(seed=self.seed)
         self.original = self.net
         self.state = np.array(self.net.rut, dtype=float)
         self.n_runs = 0
         self.learned_at: int | None = None
         self.cued_at: list[int] = []
-        self.rut_hist = [attractor.overlap(self.state, self.net.rut)]
-        self.new_hist = [attractor.overlap(self.state, self.net.new_pattern)]
+        self.rut_hist = [landscape.overlap(self.state, self.net.rut)]
+        self.new_hist = [landscape.overlap(self.state, self.net.new_pattern)]
         self.temp_hist = [self.low_t]
         self._message("The network starts in the rut. Run it at low plasticity, then at high plasticity.")
         self._draw()
@@ -177,7 +177,7 @@ class HopfieldExplorer(widgets.VBox):
         """True when the last steps ran at high plasticity (the "plastic window" of the metaphor)."""
         return len(self.temp_hist) > 1 and self.temp_hist[-1] >= self.high_t
 
-    def _extend(self, r: attractor.Run) -> None:
+    def _extend(self, r: landscape.Run) -> None:
         self.state = np.array(r.final_state, dtype=float)
         self.rut_hist += list(r.overlaps[1:, 0])
         self.new_hist += list(r.overlap_new[1:])
@@ -186,7 +186,7 @@ class HopfieldExplorer(widgets.VBox):
     def run(self, high: bool) -> None:
         self.n_runs += 1
         t = self.high_t if high else self.low_t
-        r = attractor.run(self.net, self.state, t, SWEEPS_PER_RUN, seed=self.seed + self.n_runs)
+        r = landscape.run(self.net, self.state, t, SWEEPS_PER_RUN, seed=self.seed + self.n_runs)
         self._extend(r)
         m = abs(r.overlaps[-1, 0]) * 100
         if high:
@@ -208,19 +208,19 @@ class HopfieldExplorer(widgets.VBox):
             self._message("In this metaphor, new learning takes hold in the plastic window: run at high plasticity "
                           "first, then learn.")
             return
-        self.net = attractor.learn(self.net, rate=float(attractor.DEFAULTS["learning_rate"].value))
+        self.net = landscape.learn(self.net, rate=float(landscape.DEFAULTS["learning_rate"].value))
         self.learned_at = len(self.rut_hist) - 1
         self._message("Learned: the new pattern is now stored too. Offer it at low plasticity to see if it holds.")
         self._draw()
 
     def cue(self) -> None:
         self.n_runs += 1
-        start = attractor.noisy(self.net.new_pattern, 0.2, seed=self.seed + self.n_runs)
+        start = landscape.noisy(self.net.new_pattern, 0.2, seed=self.seed + self.n_runs)
         self.cued_at.append(len(self.rut_hist))
-        self.rut_hist.append(attractor.overlap(start, self.net.rut))
-        self.new_hist.append(attractor.overlap(start, self.net.new_pattern))
+        self.rut_hist.append(landscape.overlap(start, self.net.rut))
+        self.new_hist.append(landscape.overlap(start, self.net.new_pattern))
         self.temp_hist.append(self.low_t)
-        r = attractor.run(self.net, start, self.low_t, SWEEPS_PER_RUN, seed=self.seed + self.n_runs)
+        r = landscape.run(self.net, start, self.low_t, SWEEPS_PER_RUN, seed=self.seed + self.n_runs)
         self._extend(r)
         m_new = abs(r.overlap_new[-1]) * 100
         if m_new >= 90:
@@ -231,8 +231,8 @@ class HopfieldExplorer(widgets.VBox):
         self._draw()
 
     # -- view ----------------------------------------------------------------------------------
-    def history(self) -> fig_attractor.HopfieldHistory:
-        return fig_attractor.HopfieldHistory(
+    def history(self) -> unstuck.HopfieldHistory:
+        return unstuck.HopfieldHistory(
             overlap_rut=np.array(self.rut_hist), overlap_new=np.array(self.new_hist),
             temperature=np.array(self.temp_hist), state=self.state, rut=self.net.rut,
             new_pattern=self.net.new_pattern, high_temperature=self.high_t, learned_at=self.learned_at,
@@ -242,7 +242,7 @@ class HopfieldExplorer(widgets.VBox):
         self.status.value = f'<p class="kl-readout" aria-live="polite">{text}</p>'
 
     def _draw(self) -> None:
-        self.view.show(fig_attractor.hopfield_figure(self.history()))
+        self.view.show(unstuck.hopfield_figure(self.history()))
 
 
 def landscape_explorer(**kwargs) -> LandscapeExplorer:

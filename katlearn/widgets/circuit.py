@@ -1,7 +1,7 @@
 """Disinhibition explorer: ketamine level → interneuron and pyramidal firing and glutamate output.
 
 A notebook calls ``circuit_explorer()``: one slider (ketamine at the receptors, µM), a schematic of the
-E–I circuit and the circuit's firing over time and across levels (from :mod:`katlearn.science.circuit`).
+E–I circuit and the circuit's firing over time and across levels (from :mod:`katlearn.science.disinhibition`).
 
 Stable CSS classes: ``kl-circuit-explorer`` (container), ``kl-circuit-level`` (main control),
 ``kl-circuit-readout``.
@@ -13,9 +13,9 @@ from functools import lru_cache
 
 import ipywidgets as widgets
 
-from katlearn.figures import circuit as fig_circuit
-from katlearn.figures import receptor as fig_receptor
-from katlearn.science import circuit
+from katlearn.figures import firing
+from katlearn.figures import block_curves
+from katlearn.science import disinhibition
 from katlearn.widgets.plot import PlotView
 
 __all__ = ["CircuitExplorer", "circuit_explorer", "LEVELS_UM", "transient"]
@@ -26,24 +26,24 @@ _STYLE = {"description_width": "initial"}
 
 
 @lru_cache(maxsize=len(LEVELS_UM) + 4)
-def transient(conc_uM: float) -> circuit.Transient:
+def transient(conc_uM: float) -> disinhibition.Transient:
     """The circuit's response to a step to ``conc_uM`` (cached: integrating it takes ~15 ms)."""
-    return circuit.transient(conc_uM)
+    return disinhibition.transient(conc_uM)
 
 
 @lru_cache(maxsize=1)
-def _sweep() -> circuit.SteadyState:
-    return circuit.sweep()
+def _sweep() -> disinhibition.SteadyState:
+    return disinhibition.sweep()
 
 
 @lru_cache(maxsize=1)
-def _baseline() -> circuit.SteadyState:
-    return circuit.steady_state(0.0)
+def _baseline() -> disinhibition.SteadyState:
+    return disinhibition.steady_state(0.0)
 
 
 @lru_cache(maxsize=1)
-def _plasma() -> fig_receptor.PlasmaRange:
-    return fig_receptor.protocol_plasma_range()
+def _plasma() -> block_curves.PlasmaRange:
+    return block_curves.protocol_plasma_range()
 
 
 class CircuitExplorer(widgets.VBox):
@@ -75,12 +75,12 @@ class CircuitExplorer(widgets.VBox):
         if c == self._last:
             return
         self._last = c
-        ss, base = circuit.steady_state(c), _baseline()
+        ss, base = disinhibition.steady_state(c), _baseline()
         occ = float(ss.occupancy)
         e_rel = float(ss.glutamate_rel)
         i_rel = float(ss.i_rate) / float(base.i_rate)
-        self.schematic.show(fig_circuit.schematic_figure(c, occ, e_rel, i_rel))
-        self.view.show(fig_circuit.dynamics_figure(transient(c), _sweep(), _plasma()))
+        self.schematic.show(firing.schematic_figure(c, occ, e_rel, i_rel))
+        self.view.show(firing.dynamics_figure(transient(c), _sweep(), _plasma()))
         if c == 0:
             text = "No ketamine: both cell types fire at their baseline rate."
         else:

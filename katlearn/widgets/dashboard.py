@@ -30,7 +30,7 @@ import ipywidgets as widgets
 
 from katlearn import classroom, learning
 from katlearn.content import markdown_to_text
-from katlearn.figures import dashboard as figs
+from katlearn.figures import class_charts
 from katlearn.widgets._html import live_region
 from katlearn.widgets.live import deferred
 from katlearn.widgets.plot import PlotView
@@ -266,11 +266,11 @@ class Dashboard(widgets.VBox):
             empty.add_class("kl-dash-empty")
             return parts + [empty]
 
-        parts += [_heading("Modules"), PlotView(figs.module_progress_chart(report.modules)),
+        parts += [_heading("Modules"), PlotView(class_charts.module_progress_chart(report.modules)),
                   widgets.HTML(self._modules_table(report))]
-        parts += [_heading("Questions"), PlotView(figs.item_chart(report.items, limit=HARDEST_SHOWN)),
+        parts += [_heading("Questions"), PlotView(class_charts.item_chart(report.items, limit=HARDEST_SHOWN)),
                   widgets.HTML(self._items_table(report))]
-        parts += [_heading("Learning objectives"), PlotView(figs.objective_chart(report.objectives)),
+        parts += [_heading("Learning objectives"), PlotView(class_charts.objective_chart(report.objectives)),
                   widgets.HTML(self._objectives_table(report))]
         parts += [_heading("Learners"), widgets.HTML(self._learners_table(report))]
         return parts

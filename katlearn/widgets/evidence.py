@@ -3,7 +3,7 @@
 ``evidence_explorer()`` shows a dot chart of response rates at 24 hours or day 7 (or both, joined,
 to show how much of the response lasted), a sort order, and below it the table of every trial
 the course cites (including those without response rates). Numbers come from
-:data:`katlearn.science.clinical.TRIALS` via :mod:`katlearn.figures.evidence`.
+:data:`katlearn.science.clinical.TRIALS` via :mod:`katlearn.figures.trials`.
 
 Stable CSS classes: ``kl-evidence`` (container), ``kl-evidence-time`` (main control: time point
 toggle), ``kl-evidence-sort``, ``kl-evidence-table``.
@@ -15,7 +15,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from katlearn.figures import evidence as fe
+from katlearn.figures import trials
 from katlearn.widgets.plot import PlotView
 
 __all__ = ["EvidenceExplorer", "evidence_explorer"]
@@ -23,22 +23,22 @@ __all__ = ["EvidenceExplorer", "evidence_explorer"]
 
 class EvidenceExplorer(widgets.VBox):
     def __init__(self, timepoint: str = "24h", sort: str = "year") -> None:
-        if timepoint not in fe.TIMEPOINTS or sort not in fe.SORTS:
-            raise ValueError(f"timepoint must be one of {list(fe.TIMEPOINTS)} and sort one of {list(fe.SORTS)}")
-        self.time = widgets.ToggleButtons(options=[(label, key) for key, label in fe.TIMEPOINTS.items()],
+        if timepoint not in trials.TIMEPOINTS or sort not in trials.SORTS:
+            raise ValueError(f"timepoint must be one of {list(trials.TIMEPOINTS)} and sort one of {list(trials.SORTS)}")
+        self.time = widgets.ToggleButtons(options=[(label, key) for key, label in trials.TIMEPOINTS.items()],
                                           value=timepoint, description="Time point:",
                                           style={"description_width": "initial", "button_width": "auto"},
                                           tooltips=["Response one day after the infusion",
                                                     "Response a week after the infusion",
                                                     "Both, joined: how much of the response lasted"])
         self.time.add_class("kl-evidence-time")
-        self.sort = widgets.Dropdown(options=[(label, key) for key, label in fe.SORTS.items()], value=sort,
+        self.sort = widgets.Dropdown(options=[(label, key) for key, label in trials.SORTS.items()], value=sort,
                                      description="Sort by:", style={"description_width": "initial"},
                                      layout=widgets.Layout(width="auto", max_width="100%"))
         self.sort.add_class("kl-evidence-sort")
         self.readout = widgets.HTML()
         self.view = PlotView()
-        self.table = widgets.HTML(fe.trial_table_html())
+        self.table = widgets.HTML(trials.trial_table_html())
         self.table.add_class("kl-evidence-table")
         controls = widgets.VBox([self.time, self.sort], layout=widgets.Layout(width="100%"))
         controls.add_class("kl-controls")
@@ -54,7 +54,7 @@ class EvidenceExplorer(widgets.VBox):
         if key == self._last:
             return
         self._last = key
-        described = fe.response_chart(*key)
+        described = trials.response_chart(*key)
         self.view.show(described)
         self.readout.value = f'<p class="kl-readout kl-sr-only" aria-live="polite">{escape(described.description)}</p>'
 

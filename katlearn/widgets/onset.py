@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from katlearn import content
-from katlearn.figures import onset as fig_onset
+from katlearn.figures import time_courses
 from katlearn.science import clinical
 from katlearn.widgets.plot import PlotView
 
@@ -107,7 +107,7 @@ class OnsetExplorer(widgets.VBox):
         self.curve_boxes["placebo"].description = "Active placebo (midazolam)" if trial else "Placebo"
         effective_max = min(day_max, TRIAL_MAX_DAYS) if trial else day_max
         key = (measure, effective_max, self.shown)
-        notes = [fig_onset.MARKER_KEY]
+        notes = [time_courses.MARKER_KEY]
         if trial:
             notes.append("The trial view has no oral-antidepressant curve: the trial compared one ketamine "
                          "infusion with midazolam, a sedative chosen because it also has noticeable effects.")
@@ -122,7 +122,7 @@ class OnsetExplorer(widgets.VBox):
         self._last_key = key
         trajs = trajectories(measure, effective_max)
         shown = [arm for arm in self.shown if arm in trajs]
-        self.view.show(fig_onset.onset_figure(trajs, shown=shown, day_max=effective_max, citations=content.short_citations()))
+        self.view.show(time_courses.onset_figure(trajs, shown=shown, day_max=effective_max, citations=content.short_citations()))
 
 
 def onset_explorer(**kwargs) -> OnsetExplorer:

@@ -22,8 +22,8 @@ from functools import lru_cache
 import ipywidgets as widgets
 import numpy as np
 
-from katlearn.figures import pk as fig_pk
-from katlearn.science import pk
+from katlearn.figures import concentration
+from katlearn.science import pharmacokinetics
 from katlearn.widgets.plot import PlotView
 
 __all__ = ["PKExplorer", "pk_explorer", "curve"]
@@ -31,20 +31,20 @@ __all__ = ["PKExplorer", "pk_explorer", "curve"]
 T_END_MIN = 360.0  # six hours: long enough to see the slow sublingual and oral tails
 N_POINTS = 361  # one point per minute
 ROUTE_ORDER = ("iv_bolus", "iv_infusion", "im", "intranasal", "sublingual", "oral")
-INFUSION_MIN = float(pk.PROTOCOLS["antidepressant_iv"].infusion_min)  # the published 40-min protocol
+INFUSION_MIN = float(pharmacokinetics.PROTOCOLS["antidepressant_iv"].infusion_min)  # the published 40-min protocol
 
 _STYLE = {"description_width": "initial"}
 
 
 @lru_cache(maxsize=64)
-def _unit_curve(route: str, model: str) -> pk.PKCurve:
+def _unit_curve(route: str, model: str) -> pharmacokinetics.PKCurve:
     kwargs = {"infusion_min": INFUSION_MIN} if route == "iv_infusion" else {}
-    return pk.simulate(route, 1.0, 70.0, model=model, t_end_min=T_END_MIN, n_points=N_POINTS, **kwargs)
+    return pharmacokinetics.simulate(route, 1.0, 70.0, model=model, t_end_min=T_END_MIN, n_points=N_POINTS, **kwargs)
 
 
-def curve(route: str, dose_mg_per_kg: float, weight_kg: float, model: str) -> pk.PKCurve:
-    """``pk.simulate`` for the explorer's time grid, fast: the models are linear in dose, so one
-    1 mg/kg solution per (route, model) is cached and scaled. Equal to calling ``pk.simulate``."""
+def curve(route: str, dose_mg_per_kg: float, weight_kg: float, model: str) -> pharmacokinetics.PKCurve:
+    """``pharmacokinetics.simulate`` for the explorer's time grid, fast: the models are linear in dose, so one
+    1 mg/kg solution per (route, model) is cached and scaled. Equal to calling ``pharmacokinetics.simulate``."""
     base = _unit_curve(route, model)
     conc = base.conc_ng_ml * dose_mg_per_kg
     conc.setflags(write=False)
@@ -59,7 +59,7 @@ def curve(route: str, dose_mg_per_kg: float, weight_kg: float, model: str) -> pk
 
 def _model_label(model: str) -> str:
     """Short label for the model picker: "Clements 1981 (2 compartments)"."""
-    m = pk.MODELS[model]
+    m = pharmacokinetics.MODELS[model]
     return f"{m.label.split(' ')[0]} {m.label.split('(')[0].split()[-1]} ({m.compartments} compartments)"
 
 
@@ -69,14 +69,14 @@ class PKExplorer(widgets.VBox):
     def __init__(self, routes: tuple[str, ...] = ROUTE_ORDER, dose_mg_per_kg: float = 0.5,
                  weight_kg: float = 70.0, model: str = "clements1981", log_y: bool = False) -> None:
         for r in routes:
-            if r not in pk.ROUTES:
+            if r not in pharmacokinetics.ROUTES:
                 raise ValueError(f"unknown route {r!r}; known: {', '.join(ROUTE_ORDER)}")
-        if model not in pk.MODELS:
-            raise ValueError(f"unknown model {model!r}; known: {', '.join(pk.MODELS)}")
+        if model not in pharmacokinetics.MODELS:
+            raise ValueError(f"unknown model {model!r}; known: {', '.join(pharmacokinetics.MODELS)}")
 
         self.route_boxes: dict[str, widgets.Checkbox] = {}
         for r in ROUTE_ORDER:
-            label = pk.ROUTES[r].label + (f" ({INFUSION_MIN:g} min)" if r == "iv_infusion" else "")
+            label = pharmacokinetics.ROUTES[r].label + (f" ({INFUSION_MIN:g} min)" if r == "iv_infusion" else "")
             box = widgets.Checkbox(value=r in routes, description=label, indent=False,
                                    layout=widgets.Layout(width="auto", margin="0 1.2em 0 0"))
             box.add_class(f"kl-pk-route-{r}")
@@ -105,7 +105,7 @@ class PKExplorer(widgets.VBox):
                                           description="Body weight (kg):", continuous_update=False, style=_STYLE,
                                           layout=widgets.Layout(width="100%", max_width="32em"))
         self.weight.add_class("kl-pk-weight")
-        self.model = widgets.Dropdown(options=[(_model_label(k), k) for k in pk.MODELS], value=model,
+        self.model = widgets.Dropdown(options=[(_model_label(k), k) for k in pharmacokinetics.MODELS], value=model,
                                       description="Published model:", style=_STYLE,
                                       layout=widgets.Layout(width="100%", max_width="30em"))
         self.model.add_class("kl-pk-model")
@@ -142,7 +142,7 @@ class PKExplorer(widgets.VBox):
             return float(self.dose_total.value) / float(self.weight.value)
         return float(self.dose.value)
 
-    def curves(self) -> list[pk.PKCurve]:
+    def curves(self) -> list[pharmacokinetics.PKCurve]:
         return [curve(r, self.dose_mg_per_kg, float(self.weight.value), self.model.value)
                 for r in self.selected_routes]
 
@@ -178,8 +178,8 @@ class PKExplorer(widgets.VBox):
             return
         self._last_key = key
         curves = self.curves()
-        self.view.show(fig_pk.concentration_figure(curves, log_y=self.log_y.value, t_end_min=T_END_MIN))
-        self.table.value = fig_pk.route_table_html(curves) if curves else (
+        self.view.show(concentration.concentration_figure(curves, log_y=self.log_y.value, t_end_min=T_END_MIN))
+        self.table.value = concentration.route_table_html(curves) if curves else (
             '<p class="kl-pk-empty">Tick at least one route to see its curve and numbers.</p>')
 
     def _update_readout(self) -> None:

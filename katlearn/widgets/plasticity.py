@@ -14,8 +14,8 @@ from functools import lru_cache
 import ipywidgets as widgets
 
 from katlearn import content
-from katlearn.figures import plasticity as fig_plasticity
-from katlearn.science import plasticity
+from katlearn.figures import spine_timeline
+from katlearn.science import synaptogenesis
 from katlearn.widgets.plot import PlotView
 
 __all__ = ["CascadeExplorer", "cascade_explorer", "cascade", "N_POINTS"]
@@ -25,18 +25,18 @@ N_POINTS = 28 * 24 * 6 + 1
 _STYLE = {"description_width": "initial"}
 
 
-@lru_cache(maxsize=len(plasticity.BLOCKS) + 1)
-def cascade(block: str | None) -> plasticity.PlasticityResult:
+@lru_cache(maxsize=len(synaptogenesis.BLOCKS) + 1)
+def cascade(block: str | None) -> synaptogenesis.PlasticityResult:
     """The chain after the 0.5 mg/kg / 40 min infusion (cached per blocker; one run takes ~0.1 s)."""
-    return plasticity.after_infusion(block=block, n_points=N_POINTS)
+    return synaptogenesis.after_infusion(block=block, n_points=N_POINTS)
 
 
 class CascadeExplorer(widgets.VBox):
     """The cascade figure with a choice of blocker and the list of cited findings."""
 
     def __init__(self, block: str | None = None) -> None:
-        if block is not None and block not in plasticity.BLOCKS:
-            raise ValueError(f"block must be None or one of {plasticity.BLOCKS} (got {block!r})")
+        if block is not None and block not in synaptogenesis.BLOCKS:
+            raise ValueError(f"block must be None or one of {synaptogenesis.BLOCKS} (got {block!r})")
         self.block = widgets.ToggleButtons(
             options=[("No blocker", "none"), ("Block AMPA receptors", "ampa"), ("Block mTOR", "mtor")],
             value=block or "none", description="Experiment:", style={**_STYLE, "button_width": "auto"},
@@ -49,7 +49,7 @@ class CascadeExplorer(widgets.VBox):
         self.view = PlotView()
         self.findings = widgets.HTML(
             '<details class="kl-findings-box"><summary>The findings marked in the figure</summary>'
-            + fig_plasticity.findings_html(content.short_citations()) + "</details>")
+            + spine_timeline.findings_html(content.short_citations()) + "</details>")
         self.findings.add_class("kl-cascade-findings")
         controls = widgets.VBox([self.block], layout=widgets.Layout(width="100%"))
         controls.add_class("kl-controls")
@@ -69,18 +69,18 @@ class CascadeExplorer(widgets.VBox):
         self._last = self.block.value
         result = cascade(self.blocker)
         reference = cascade(None) if self.blocker else None
-        self.view.show(fig_plasticity.cascade_figure(result, reference, content.short_citations()))
+        self.view.show(spine_timeline.cascade_figure(result, reference, content.short_citations()))
         if self.blocker is None:
             text = (f"In the model, spine formation peaks about "
-                    f"<strong>{fig_plasticity.fmt_time_h(_peak(result, 'formation_rate'))}</strong> after the "
+                    f"<strong>{spine_timeline.fmt_time_h(_peak(result, 'formation_rate'))}</strong> after the "
                     f"infusion starts, long after the glutamate surge has passed.")
         else:
-            text = (f"With {fig_plasticity.BLOCK_LABELS[self.blocker]}, the model makes "
+            text = (f"With {spine_timeline.BLOCK_LABELS[self.blocker]}, the model makes "
                     "<strong>no new spines</strong>: every stage after the block stays flat.")
         self.readout.value = f'<p class="kl-readout" aria-live="polite">{text}</p>'
 
 
-def _peak(result: plasticity.PlasticityResult, stage: str) -> float:
+def _peak(result: synaptogenesis.PlasticityResult, stage: str) -> float:
     y = getattr(result, stage)
     return float(result.t_h[int(y.argmax())])
 

@@ -18,8 +18,8 @@ from html import escape
 
 import ipywidgets as widgets
 
-from katlearn.figures import process as fp
-from katlearn.science import pk
+from katlearn.figures import treatment_timeline
+from katlearn.science import pharmacokinetics
 from katlearn.widgets.plot import PlotView
 
 __all__ = ["CoursePlanner", "course_planner", "SessionExplorer", "session_explorer", "SESSION_PROTOCOLS"]
@@ -29,8 +29,8 @@ _SLIDER = widgets.Layout(width="100%", max_width="32em")
 WEIGHT_KG = 70.0  # the reference adult the figures are drawn for (presentation choice)
 T_END_MIN = 240.0
 N_POINTS = 241
-SESSION_PROTOCOLS = ("kap_im", "kap_lozenge", "antidepressant_iv")  # keys of pk.PROTOCOLS
-# Short names for the drop-down (the long names in pk.PROTOCOLS do not fit a phone screen).
+SESSION_PROTOCOLS = ("kap_im", "kap_lozenge", "antidepressant_iv")  # keys of pharmacokinetics.PROTOCOLS
+# Short names for the drop-down (the long names in pharmacokinetics.PROTOCOLS do not fit a phone screen).
 PROTOCOL_LABELS = {
     "kap_im": "IM injection (training trial)",
     "kap_lozenge": "Lozenge (training centre)",
@@ -41,12 +41,12 @@ PROTOCOL_LABELS = {
 class CoursePlanner(widgets.VBox):
     """A course timeline with its session counts as sliders."""
 
-    def __init__(self, plan: fp.CoursePlan | None = None) -> None:
-        plan = plan or fp.CoursePlan()
+    def __init__(self, plan: treatment_timeline.CoursePlan | None = None) -> None:
+        plan = plan or treatment_timeline.CoursePlan()
         problems = plan.problems()
         if problems:
             raise ValueError("; ".join(problems))
-        prep, dose, integ = fp.KAP_PREPARATION_SESSIONS, fp.KAP_DOSING_SESSIONS, fp.KAP_INTEGRATION_SESSIONS
+        prep, dose, integ = treatment_timeline.KAP_PREPARATION_SESSIONS, treatment_timeline.KAP_DOSING_SESSIONS, treatment_timeline.KAP_INTEGRATION_SESSIONS
         self.preparation = widgets.IntSlider(value=plan.preparation, min=int(prep.low), max=int(prep.high),
                                              description="Preparation sessions:", continuous_update=False,
                                              style=_STYLE, layout=_SLIDER)
@@ -56,7 +56,7 @@ class CoursePlanner(widgets.VBox):
         self.integration = widgets.IntSlider(value=plan.integration, min=int(integ.low), max=int(dose.high),
                                              description="Integration sessions:", continuous_update=False,
                                              style=_STYLE, layout=_SLIDER)
-        lo, hi = fp.DOSING_INTERVAL_DAYS
+        lo, hi = treatment_timeline.DOSING_INTERVAL_DAYS
         self.interval = widgets.IntSlider(value=plan.dosing_interval_days, min=lo, max=hi,
                                           description="Days between doses:",
                                           tooltip="Illustrative spacing of dosing sessions; clinics differ",
@@ -72,14 +72,14 @@ class CoursePlanner(widgets.VBox):
         controls.add_class("kl-controls")
         super().__init__([controls, self.readout, self.view], layout=widgets.Layout(width="100%"))
         self.add_class("kl-course-planner")
-        self._last: fp.CoursePlan | None = None
+        self._last: treatment_timeline.CoursePlan | None = None
         for w in (self.preparation, self.dosing, self.integration, self.interval):
             w.observe(lambda _c: self.update(), names="value")
         self.update()
 
     @property
-    def plan(self) -> fp.CoursePlan:
-        return fp.CoursePlan(int(self.preparation.value), int(self.dosing.value), int(self.integration.value),
+    def plan(self) -> treatment_timeline.CoursePlan:
+        return treatment_timeline.CoursePlan(int(self.preparation.value), int(self.dosing.value), int(self.integration.value),
                              int(self.interval.value))
 
     def update(self) -> None:
@@ -87,28 +87,28 @@ class CoursePlanner(widgets.VBox):
         if plan == self._last:
             return
         self._last = plan
-        described = fp.course_timeline(plan)
+        described = treatment_timeline.course_timeline(plan)
         self.view.show(described)
         self.readout.value = f'<p class="kl-readout" aria-live="polite">{escape(described.description)}</p>'
 
 
 def course_planner(**kwargs) -> CoursePlanner:
     """The course timeline with session-count sliders, for a notebook cell."""
-    return CoursePlanner(fp.CoursePlan(**kwargs) if kwargs else None)
+    return CoursePlanner(treatment_timeline.CoursePlan(**kwargs) if kwargs else None)
 
 
 @lru_cache(maxsize=8)
-def _unit_curve(route: str, infusion_min: float | None) -> pk.PKCurve:
+def _unit_curve(route: str, infusion_min: float | None) -> pharmacokinetics.PKCurve:
     kwargs = {"infusion_min": infusion_min} if infusion_min else {}
-    return pk.simulate(route, 1.0, WEIGHT_KG, t_end_min=T_END_MIN, n_points=N_POINTS, **kwargs)
+    return pharmacokinetics.simulate(route, 1.0, WEIGHT_KG, t_end_min=T_END_MIN, n_points=N_POINTS, **kwargs)
 
 
-def session_curve(protocol: str, dose: float) -> pk.PKCurve:
+def session_curve(protocol: str, dose: float) -> pharmacokinetics.PKCurve:
     """Plasma curve for ``protocol`` at ``dose`` (in the protocol's unit: mg/kg, or total mg).
 
-    The models are linear in dose, so a cached 1 mg/kg curve is scaled; equal to ``pk.simulate``.
+    The models are linear in dose, so a cached 1 mg/kg curve is scaled; equal to ``pharmacokinetics.simulate``.
     """
-    p = pk.PROTOCOLS[protocol]
+    p = pharmacokinetics.PROTOCOLS[protocol]
     per_kg = dose / WEIGHT_KG if p.dose.unit == "mg" else dose
     base = _unit_curve(p.route, p.infusion_min)
     conc = base.conc_ng_ml * per_kg
@@ -121,8 +121,8 @@ def session_curve(protocol: str, dose: float) -> pk.PKCurve:
 
 def _dose_bounds(protocol: str) -> tuple[float, float, float, str]:
     """(low, high, step, unit) of the protocol's published dose."""
-    d = pk.PROTOCOLS[protocol].dose
-    low, high = (d.low, d.high) if isinstance(d, pk.P.Range) else (d.value, d.value)
+    d = pharmacokinetics.PROTOCOLS[protocol].dose
+    low, high = (d.low, d.high) if isinstance(d, pharmacokinetics.P.Range) else (d.value, d.value)
     step = 25.0 if d.unit == "mg" else 0.05
     return float(low), float(high), step, d.unit
 
@@ -180,11 +180,11 @@ class SessionExplorer(widgets.VBox):
         if key == self._last:
             return
         self._last = key
-        p = pk.PROTOCOLS[self.protocol.value]
+        p = pharmacokinetics.PROTOCOLS[self.protocol.value]
         unit = p.dose.unit
         dose_text = f"{self.dose.value:.0f} mg" if unit == "mg" else f"{self.dose.value:.2f} mg/kg"
-        label = f"{pk.ROUTES[p.route].label}, {dose_text} for a {WEIGHT_KG:.0f} kg adult"
-        described = fp.session_day(session_curve(self.protocol.value, float(self.dose.value)), label)
+        label = f"{pharmacokinetics.ROUTES[p.route].label}, {dose_text} for a {WEIGHT_KG:.0f} kg adult"
+        described = treatment_timeline.session_day(session_curve(self.protocol.value, float(self.dose.value)), label)
         self.view.show(described)
         self.readout.value = f'<p class="kl-readout" aria-live="polite">{escape(described.description)}</p>'
 

@@ -17,8 +17,8 @@ from functools import lru_cache
 
 import ipywidgets as widgets
 
-from katlearn.figures import receptor as fig_receptor
-from katlearn.science import receptor
+from katlearn.figures import block_curves
+from katlearn.science import nmda_block
 from katlearn.widgets.plot import PlotView
 
 __all__ = ["IVExplorer", "TrappingDemo", "OccupancyExplorer", "iv_explorer", "trapping_demo", "occupancy_explorer",
@@ -42,8 +42,8 @@ class IVExplorer(widgets.VBox):
     """Membrane voltage, Mg²⁺ and optional ketamine → the NMDA current–voltage curve with a marker."""
 
     def __init__(self, v_mV: float = -70.0, mg_mM: float = 1.0, ketamine_uM: float = 0.0) -> None:
-        self.voltage = widgets.IntSlider(value=int(v_mV), min=int(fig_receptor.V_RANGE_MV[0]),
-                                         max=int(fig_receptor.V_RANGE_MV[1]), step=5,
+        self.voltage = widgets.IntSlider(value=int(v_mV), min=int(block_curves.V_RANGE_MV[0]),
+                                         max=int(block_curves.V_RANGE_MV[1]), step=5,
                                          description="Voltage (mV):", tooltip="Membrane voltage of the receiving cell, in millivolts",
                                          continuous_update=False, style=_STYLE,
                                          layout=widgets.Layout(**_SLIDER))
@@ -78,11 +78,11 @@ class IVExplorer(widgets.VBox):
             return
         self._last = key
         v, mg, ket = float(self.voltage.value), float(self.mg.value), float(self.ketamine.value)
-        self.view.show(fig_receptor.iv_figure(v, mg, ket))
-        free = float(receptor.mg_unblocked_fraction(v, mg)) * 100.0
+        self.view.show(block_curves.iv_figure(v, mg, ket))
+        free = float(nmda_block.mg_unblocked_fraction(v, mg)) * 100.0
         text = f"At <strong>{v:.0f} mV</strong>, {free:.0f}% of NMDA channels are free of Mg²⁺"
         if ket > 0:
-            text += f"; {ket:g} µM ketamine blocks {float(receptor.occupancy(ket, 'ketamine')) * 100:.0f}% of receptors"
+            text += f"; {ket:g} µM ketamine blocks {float(nmda_block.occupancy(ket, 'ketamine')) * 100:.0f}% of receptors"
         if v >= 0:
             text += ". At 0 mV no net current flows; above it, current flows outward."
         elif free < 20:
@@ -122,8 +122,8 @@ class TrappingDemo(widgets.VBox):
         if key == self._last:
             return
         self._last = key
-        run = fig_receptor.trapping_run(float(self.conc.value), int(self.pulses.value), int(self.pulses.value))
-        self.view.show(fig_receptor.trapping_figure(run))
+        run = block_curves.trapping_run(float(self.conc.value), int(self.pulses.value), int(self.pulses.value))
+        self.view.show(block_curves.trapping_figure(run))
         self.readout.value = _readout(
             f"After {run.n_with_drug} activations with {run.ketamine_uM:g} µM ketamine, "
             f"<strong>{run.end_of_drug_pct:.0f}%</strong> of the current is left; {run.blocked_after_drug * 100:.0f}% "
@@ -131,22 +131,22 @@ class TrappingDemo(widgets.VBox):
 
 
 @lru_cache(maxsize=1)
-def _plasma() -> fig_receptor.PlasmaRange:
-    return fig_receptor.protocol_plasma_range()
+def _plasma() -> block_curves.PlasmaRange:
+    return block_curves.protocol_plasma_range()
 
 
 class OccupancyExplorer(widgets.VBox):
     """Occupancy against concentration for ketamine and its relatives, with a concentration marker."""
 
-    def __init__(self, conc_uM: float = 0.5, ligands: tuple[str, ...] = fig_receptor.OCCUPANCY_LIGANDS) -> None:
+    def __init__(self, conc_uM: float = 0.5, ligands: tuple[str, ...] = block_curves.OCCUPANCY_LIGANDS) -> None:
         self.conc = widgets.FloatLogSlider(value=conc_uM, base=10, min=-2, max=2, step=0.1, readout_format=".2g",
                                            description="Conc. (µM):", tooltip="Drug concentration in micromolar (logarithmic slider)",
                                            continuous_update=False, style=_STYLE,
                                            layout=widgets.Layout(**_SLIDER))
         self.conc.add_class("kl-occ-conc")
         self.boxes: dict[str, widgets.Checkbox] = {}
-        for name in fig_receptor.OCCUPANCY_LIGANDS:
-            box = widgets.Checkbox(value=name in ligands, description=fig_receptor.LIGAND_STYLE[name]["short"],
+        for name in block_curves.OCCUPANCY_LIGANDS:
+            box = widgets.Checkbox(value=name in ligands, description=block_curves.LIGAND_STYLE[name]["short"],
                                    indent=False, layout=widgets.Layout(width="auto", margin="0 1.2em 0 0"))
             box.add_class(f"kl-occ-ligand-{name}")
             self.boxes[name] = box
@@ -168,7 +168,7 @@ class OccupancyExplorer(widgets.VBox):
 
     @property
     def ligands(self) -> tuple[str, ...]:
-        return tuple(n for n in fig_receptor.OCCUPANCY_LIGANDS if self.boxes[n].value)
+        return tuple(n for n in block_curves.OCCUPANCY_LIGANDS if self.boxes[n].value)
 
     def update(self) -> None:
         key = (round(float(self.conc.value), 6), self.ligands)
@@ -179,8 +179,8 @@ class OccupancyExplorer(widgets.VBox):
         if not self.ligands:
             self.readout.value = _readout("Tick at least one drug to see its curve.")
             return
-        self.view.show(fig_receptor.occupancy_figure(c, self.ligands, _plasma()))
-        parts = [f"{fig_receptor.LIGAND_STYLE[n]['short']} {float(receptor.occupancy(c, n)) * 100:.0f}%"
+        self.view.show(block_curves.occupancy_figure(c, self.ligands, _plasma()))
+        parts = [f"{block_curves.LIGAND_STYLE[n]['short']} {float(nmda_block.occupancy(c, n)) * 100:.0f}%"
                  for n in self.ligands]
         self.readout.value = _readout(f"At <strong>{c:.2g} µM</strong>: " + ", ".join(parts) + ".")
 

@@ -15,7 +15,7 @@ from html import escape
 import ipywidgets as widgets
 
 from katlearn import content
-from katlearn.figures import synapse as fig_synapse
+from katlearn.figures import synapse_steps
 from katlearn.figures.base import Described
 from katlearn.widgets.plot import PlotView
 
@@ -24,25 +24,25 @@ __all__ = ["SynapseStepper", "synapse_stepper", "caption_html"]
 
 @lru_cache(maxsize=16)
 def _figure(step: int) -> Described:
-    return fig_synapse.synapse_figure(step)
+    return synapse_steps.synapse_figure(step)
 
 
 def caption_html(step: int) -> str:
     """The caption of ``step`` with links to the page's reference list."""
-    s = fig_synapse.STEPS[step]
+    s = synapse_steps.STEPS[step]
     sources = ""
     if s.refs:
         links = ", ".join(f'<a href="#ref-{escape(k)}">{escape(content.short_citation(k))}</a>' for k in s.refs)
         sources = f' <span class="kl-sources">(Source: {links})</span>'
     return (f'<div role="status" aria-live="polite" class="kl-caption"><p><strong>Step {step + 1} of '
-            f"{fig_synapse.n_steps()}: {escape(s.title)}.</strong> {escape(s.caption)}{sources}</p></div>")
+            f"{synapse_steps.n_steps()}: {escape(s.title)}.</strong> {escape(s.caption)}{sources}</p></div>")
 
 
 class SynapseStepper(widgets.VBox):
     """The synapse schematic with step buttons and a caption."""
 
     def __init__(self, step: int = 0) -> None:
-        n = fig_synapse.n_steps()
+        n = synapse_steps.n_steps()
         if not 0 <= step < n:
             raise ValueError(f"step must be within 0-{n - 1} (got {step!r})")
         self.prev_button = widgets.Button(description="Previous step", icon="arrow-left",
@@ -70,11 +70,11 @@ class SynapseStepper(widgets.VBox):
 
     def go(self, step: int) -> None:
         """Show ``step`` (clamped to the first and last step)."""
-        self.step.value = max(0, min(fig_synapse.n_steps() - 1, int(step)))
+        self.step.value = max(0, min(synapse_steps.n_steps() - 1, int(step)))
 
     def update(self) -> None:
         step = self.step.value
-        n = fig_synapse.n_steps()
+        n = synapse_steps.n_steps()
         self.view.show(_figure(step))
         self.caption.value = caption_html(step)
         self.counter.value = f'<span class="kl-counter">Step {step + 1} of {n}</span>'

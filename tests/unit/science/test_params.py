@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from katlearn.science import attractor, circuit, clinical, params, plasticity, receptor
+from katlearn.science import clinical, disinhibition, landscape, nmda_block, params, synaptogenesis
 
 
 def _walk(obj):
@@ -35,8 +35,8 @@ def test_params_have_units_and_refs():
 
 
 def test_assumptions_say_why():
-    holders = [circuit.DEFAULT, plasticity.DEFAULT, attractor.DEFAULTS, attractor.LANDSCAPE, clinical.SHAPE,
-               receptor.DEFAULT_P_OPEN, receptor.DEFAULT_OPEN_TIME_X_KOFF, params.F_IV, params.NMDA_REVERSAL]
+    holders = [disinhibition.DEFAULT, synaptogenesis.DEFAULT, landscape.DEFAULTS, landscape.LANDSCAPE, clinical.SHAPE,
+               nmda_block.DEFAULT_P_OPEN, nmda_block.DEFAULT_OPEN_TIME_X_KOFF, params.F_IV, params.NMDA_REVERSAL]
     n = 0
     for h in holders:
         for v in _walk(h):

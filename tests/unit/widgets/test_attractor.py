@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from katlearn.science import attractor
+from katlearn.science import landscape
 from katlearn.widgets import attractor as wa
 
 
@@ -20,16 +20,16 @@ def _arr(value):
 
 
 def test_settle_keeps_the_ball_when_the_barrier_is_high():
-    land = attractor.energy_landscape(0.0, 1.0)  # alternative deeper, barrier high
+    land = landscape.energy_landscape(0.0, 1.0)  # alternative deeper, barrier high
     x, free = wa.settle(land, land.rut_x)
     assert not free and x < 0
 
 
 def test_settle_frees_the_ball_when_the_barrier_is_low():
-    land = attractor.energy_landscape(0.95, 1.0)
+    land = landscape.energy_landscape(0.95, 1.0)
     x, free = wa.settle(land, land.rut_x)
     assert free and x > 0  # rolled into the deeper alternative
-    land = attractor.energy_landscape(0.95, 0.0)
+    land = landscape.energy_landscape(0.95, 0.0)
     x, free = wa.settle(land, land.rut_x)
     assert free and x < 0  # free, but the rut is still the deepest valley
 
@@ -37,7 +37,7 @@ def test_settle_frees_the_ball_when_the_barrier_is_low():
 @settings(max_examples=30, deadline=None)
 @given(p=st.floats(0, 1), lrn=st.floats(0, 1), start=st.floats(-1.5, 1.5))
 def test_settle_always_ends_at_a_valley_bottom(p, lrn, start):
-    land = attractor.energy_landscape(p, lrn)
+    land = landscape.energy_landscape(p, lrn)
     x, _ = wa.settle(land, start)
     i = int(np.argmin(np.abs(land.x - x)))
     assert land.energy[i] <= land.energy[max(i - 1, 0)] and land.energy[i] <= land.energy[min(i + 1, land.x.size - 1)]

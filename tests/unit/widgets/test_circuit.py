@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from katlearn.science import circuit
+from katlearn.science import disinhibition
 from katlearn.widgets import circuit as wc
 
 
@@ -25,7 +25,7 @@ def test_level_slider_updates_both_views_and_the_readout():
     schem, fig = w.schematic.spec, w.view.spec
     w.level.value = 3.0
     assert w.schematic.spec != schem and w.view.spec != fig
-    ss = circuit.steady_state(3.0)
+    ss = disinhibition.steady_state(3.0)
     assert f"{float(ss.glutamate_rel):.2f}× baseline" in w.readout.value
     spec = json.loads(w.view.spec)
     pyr = [t for t in spec["data"] if t["name"] == "Pyramidal cells = glutamate output"][0]

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from katlearn import classroom, learning
-from katlearn.figures import dashboard as figs
+from katlearn.figures import class_charts
 from katlearn.figures.base import PALETTE
 from katlearn.widgets import dashboard as wdash
 from katlearn.widgets.plot import PlotView
@@ -44,7 +44,7 @@ KEYED = classroom.Access(False, "key", "", "Type the educator key to see class r
 
 
 def test_module_chart_stacks_learners_by_status_in_course_order():
-    d = figs.module_progress_chart(_report().modules)
+    d = class_charts.module_progress_chart(_report().modules)
     assert [t.name for t in d.figure.data] == ["Mastered", "In progress", "Not started"]
     assert list(d.figure.data[0].x) == [1, 0] and list(d.figure.data[1].x) == [2, 1]
     assert list(d.figure.data[0].y) == ["Module one", "Module two"]
@@ -53,7 +53,7 @@ def test_module_chart_stacks_learners_by_status_in_course_order():
 
 
 def test_item_chart_puts_the_hardest_question_first_with_its_commonest_wrong_answer():
-    d = figs.item_chart(_report().items)
+    d = class_charts.item_chart(_report().items)
     bar = d.figure.data[0]
     assert [y.split(":")[0] for y in bar.y] == ["q.single", "q.tf"]  # 33 % then 50 %; unanswered left out
     assert list(bar.x) == pytest.approx([100 / 3, 50.0])
@@ -63,22 +63,22 @@ def test_item_chart_puts_the_hardest_question_first_with_its_commonest_wrong_ans
 
 
 def test_objective_chart_shows_share_at_mastery():
-    d = figs.objective_chart(_report().objectives)
+    d = class_charts.objective_chart(_report().objectives)
     assert list(d.figure.data[0].x) == [0.0, 0.0]
     assert "Lowest: o1 (0% of 3)" in d.description
 
 
 def test_figure_labels_are_escaped_and_shortened_for_plotly():
-    assert figs.label("Choose <b>well</b> " + "x" * 80).startswith("Choose well")  # Markdown/HTML dropped
-    assert figs.label("a < b & c") == "a &lt; b &amp; c"
-    assert len(figs.label("y" * 200)) == figs.LABEL_MAX_CHARS
+    assert class_charts.label("Choose <b>well</b> " + "x" * 80).startswith("Choose well")  # Markdown/HTML dropped
+    assert class_charts.label("a < b & c") == "a &lt; b &amp; c"
+    assert len(class_charts.label("y" * 200)) == class_charts.LABEL_MAX_CHARS
 
 
 def test_empty_class_figures_say_so():
     empty = classroom.class_report(classroom.ClassRecords(), MODULES, BANKS, {})
-    assert figs.module_progress_chart(empty.modules).description == "No learner has started any module yet."
-    assert figs.item_chart(empty.items).description == "No quiz question has been answered yet."
-    assert "no objective can be judged" in figs.objective_chart(empty.objectives).description
+    assert class_charts.module_progress_chart(empty.modules).description == "No learner has started any module yet."
+    assert class_charts.item_chart(empty.items).description == "No quiz question has been answered yet."
+    assert "no objective can be judged" in class_charts.objective_chart(empty.objectives).description
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,25 +11,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from katlearn.science import pk
-from katlearn.widgets import pk as wpk
+from katlearn.science import pharmacokinetics
+from katlearn.widgets import pk
 
 
-def spec(e: wpk.PKExplorer) -> dict:
+def spec(e: pk.PKExplorer) -> dict:
     return json.loads(e.view.spec)
 
 
-def route_lines(e: wpk.PKExplorer) -> list[str]:
+def route_lines(e: pk.PKExplorer) -> list[str]:
     return [t["legendgroup"] for t in spec(e)["data"] if t.get("mode") == "lines" and "legendgroup" in t]
 
 
 @settings(max_examples=30, deadline=None)
-@given(route=st.sampled_from(wpk.ROUTE_ORDER), dose=st.floats(0.05, 10.0), weight=st.floats(40.0, 150.0),
-       model=st.sampled_from(sorted(pk.MODELS)))
+@given(route=st.sampled_from(pk.ROUTE_ORDER), dose=st.floats(0.05, 10.0), weight=st.floats(40.0, 150.0),
+       model=st.sampled_from(sorted(pharmacokinetics.MODELS)))
 def test_scaled_curve_equals_simulate(route, dose, weight, model):
-    kw = {"infusion_min": wpk.INFUSION_MIN} if route == "iv_infusion" else {}
-    ref = pk.simulate(route, dose, weight, model=model, t_end_min=wpk.T_END_MIN, n_points=wpk.N_POINTS, **kw)
-    got = wpk.curve(route, dose, weight, model)
+    kw = {"infusion_min": pk.INFUSION_MIN} if route == "iv_infusion" else {}
+    ref = pharmacokinetics.simulate(route, dose, weight, model=model, t_end_min=pk.T_END_MIN, n_points=pk.N_POINTS, **kw)
+    got = pk.curve(route, dose, weight, model)
     np.testing.assert_allclose(got.conc_ng_ml, ref.conc_ng_ml, rtol=1e-9, atol=1e-9)
     assert got.cmax_ng_ml == pytest.approx(ref.cmax_ng_ml, rel=1e-6)
     assert got.tmax_min == pytest.approx(ref.tmax_min, abs=1e-3)
@@ -38,27 +38,27 @@ def test_scaled_curve_equals_simulate(route, dose, weight, model):
 
 
 def test_model_compute_for_all_routes_is_well_under_5_ms():
-    for r in wpk.ROUTE_ORDER:
-        wpk.curve(r, 0.5, 70, "clements1981")  # warm the per-route cache
+    for r in pk.ROUTE_ORDER:
+        pk.curve(r, 0.5, 70, "clements1981")  # warm the per-route cache
     runs = []
     for dose in (0.6, 0.7, 0.8, 0.9, 1.0):
         t0 = time.perf_counter()
-        for r in wpk.ROUTE_ORDER:
-            wpk.curve(r, dose, 70, "clements1981")
+        for r in pk.ROUTE_ORDER:
+            pk.curve(r, dose, 70, "clements1981")
         runs.append(time.perf_counter() - t0)
     assert sorted(runs)[len(runs) // 2] < 0.005
 
 
 def test_default_view_shows_every_route_and_the_table():
-    e = wpk.pk_explorer()
-    assert route_lines(e) == list(wpk.ROUTE_ORDER)
-    assert e.table.value.count("<tr>") == len(wpk.ROUTE_ORDER) + 1
+    e = pk.pk_explorer()
+    assert route_lines(e) == list(pk.ROUTE_ORDER)
+    assert e.table.value.count("<tr>") == len(pk.ROUTE_ORDER) + 1
     assert "0.50 mg/kg × 70 kg = <strong>35 mg</strong>" in e.readout.value
     assert "IV bolus: peak 285 ng/mL" in e.view.description
 
 
 def test_dose_slider_redraws_with_proportional_peaks():
-    e = wpk.pk_explorer()
+    e = pk.pk_explorer()
     before = spec(e)
     e.dose.value = 1.0
     after = spec(e)
@@ -69,7 +69,7 @@ def test_dose_slider_redraws_with_proportional_peaks():
 
 
 def test_unticking_a_route_removes_its_curve_and_row():
-    e = wpk.pk_explorer()
+    e = pk.pk_explorer()
     e.route_boxes["oral"].value = False
     assert "oral" not in route_lines(e)
     assert "Oral</th>" not in e.table.value
@@ -81,7 +81,7 @@ def test_unticking_a_route_removes_its_curve_and_row():
 
 
 def test_fixed_total_dose_makes_weight_matter():
-    e = wpk.pk_explorer(routes=("im",))
+    e = pk.pk_explorer(routes=("im",))
     e.weight.value = 70
     same = spec(e)
     e.basis.value = "total"
@@ -98,7 +98,7 @@ def test_fixed_total_dose_makes_weight_matter():
 
 
 def test_weight_alone_does_not_change_a_per_kg_curve():
-    e = wpk.pk_explorer(routes=("im",))
+    e = pk.pk_explorer(routes=("im",))
     before = [t for t in spec(e)["data"] if t.get("mode") == "lines"]
     e.weight.value = 100
     after = [t for t in spec(e)["data"] if t.get("mode") == "lines"]
@@ -107,7 +107,7 @@ def test_weight_alone_does_not_change_a_per_kg_curve():
 
 
 def test_model_and_log_controls_redraw():
-    e = wpk.pk_explorer()
+    e = pk.pk_explorer()
     e.model.value = "domino1984"
     assert "Domino" in e.view.description
     assert spec(e)["layout"]["yaxis"]["type"] == "linear"
@@ -116,7 +116,7 @@ def test_model_and_log_controls_redraw():
 
 
 def test_unchanged_state_does_not_redraw():
-    e = wpk.pk_explorer()
+    e = pk.pk_explorer()
     before = e.view.spec
     e.view.spec = "{}"
     e.update()  # nothing changed since the last draw
@@ -126,7 +126,7 @@ def test_unchanged_state_does_not_redraw():
 
 
 def test_every_control_is_labelled_and_classed():
-    e = wpk.pk_explorer()
+    e = pk.pk_explorer()
     controls = [e.basis, e.dose, e.dose_total, e.weight, e.model, e.log_y, *e.route_boxes.values()]
     for c in controls:
         assert c.description.strip(), c
@@ -140,6 +140,6 @@ def test_every_control_is_labelled_and_classed():
 
 def test_bad_arguments_are_explained():
     with pytest.raises(ValueError, match="unknown route"):
-        wpk.pk_explorer(routes=("rectal",))
+        pk.pk_explorer(routes=("rectal",))
     with pytest.raises(ValueError, match="unknown model"):
-        wpk.pk_explorer(model="nope")
+        pk.pk_explorer(model="nope")

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from katlearn.figures import process as fp
-from katlearn.science import pk
+from katlearn.figures import treatment_timeline
+from katlearn.science import pharmacokinetics
 from katlearn.widgets import process as wp
 
 
@@ -37,11 +37,11 @@ def test_planner_does_not_redraw_when_nothing_changed():
 
 def test_session_curve_equals_a_direct_simulation():
     c = wp.session_curve("kap_im", 0.6)
-    direct = pk.simulate("im", 0.6, wp.WEIGHT_KG, t_end_min=wp.T_END_MIN, n_points=wp.N_POINTS)
+    direct = pharmacokinetics.simulate("im", 0.6, wp.WEIGHT_KG, t_end_min=wp.T_END_MIN, n_points=wp.N_POINTS)
     assert np.allclose(c.conc_ng_ml, direct.conc_ng_ml)
     assert c.cmax_ng_ml == pytest.approx(direct.cmax_ng_ml, rel=1e-6)
     lozenge = wp.session_curve("kap_lozenge", 200.0)  # total mg
-    direct = pk.simulate("sublingual", 200.0 / wp.WEIGHT_KG, wp.WEIGHT_KG, t_end_min=wp.T_END_MIN,
+    direct = pharmacokinetics.simulate("sublingual", 200.0 / wp.WEIGHT_KG, wp.WEIGHT_KG, t_end_min=wp.T_END_MIN,
                          n_points=wp.N_POINTS)
     assert np.allclose(lozenge.conc_ng_ml, direct.conc_ng_ml)
 
@@ -65,7 +65,7 @@ def test_session_explorer_dose_slider_follows_the_protocol_range():
 
 def test_session_explorer_figure_matches_the_figure_builder():
     w = wp.session_explorer("kap_im")
-    expected = fp.session_day(wp.session_curve("kap_im", 0.5))
+    expected = treatment_timeline.session_day(wp.session_curve("kap_im", 0.5))
     got = json.loads(w.view.spec)["data"]
     want = json.loads(expected.figure.to_json())["data"]
     assert [t["name"] for t in got] == [t["name"] for t in want]

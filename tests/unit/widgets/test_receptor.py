@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from katlearn.science import receptor
+from katlearn.science import nmda_block
 from katlearn.widgets import receptor as wr
 
 
@@ -32,7 +32,7 @@ def test_iv_explorer_updates_on_every_control():
     before = w.view.spec
     w.voltage.value = -20
     assert w.view.spec != before
-    assert _marker_y(w.view, "Your voltage") == pytest.approx(receptor.nmda_current(-20.0, 1.0))
+    assert _marker_y(w.view, "Your voltage") == pytest.approx(nmda_block.nmda_current(-20.0, 1.0))
     assert "51%" in w.readout.value
     before = w.view.spec
     w.mg.value = 0.0
@@ -78,7 +78,7 @@ def test_occupancy_explorer_marker_and_ligand_boxes():
     before = w.view.spec
     w.conc.value = 2.0
     assert w.view.spec != before
-    assert _marker_y(w.view, "Esketamine at 2 µM") == pytest.approx(receptor.occupancy(2.0, "esketamine") * 100)
+    assert _marker_y(w.view, "Esketamine at 2 µM") == pytest.approx(nmda_block.occupancy(2.0, "esketamine") * 100)
     w.boxes["arketamine"].value = False
     assert "Arketamine" not in w.readout.value
     names = [t.get("name", "") for t in json.loads(w.view.spec)["data"]]

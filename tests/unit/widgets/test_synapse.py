@@ -2,7 +2,7 @@
 
 import json
 
-from katlearn.figures import synapse as fs
+from katlearn.figures import synapse_steps
 from katlearn.widgets import synapse as ws
 
 
@@ -13,7 +13,7 @@ def test_next_and_previous_buttons_step_through_the_story():
     first = w.view.spec
     w.next_button.click()
     assert w.step.value == 1 and w.view.spec != first
-    assert fs.STEPS[1].caption in w.caption.value
+    assert synapse_steps.STEPS[1].caption in w.caption.value
     assert "Step 2 of 7" in w.counter.value
     assert json.loads(w.view.spec)["layout"]["title"]["text"].startswith("Step 2 of 7")
     w.prev_button.click()
@@ -24,7 +24,7 @@ def test_the_ends_are_clamped_and_buttons_disabled():
     w = ws.synapse_stepper()
     for _ in range(20):
         w.next_button.click()
-    assert w.step.value == fs.n_steps() - 1
+    assert w.step.value == synapse_steps.n_steps() - 1
     assert w.next_button.disabled and not w.prev_button.disabled
     w.go(-5)
     assert w.step.value == 0
@@ -38,4 +38,4 @@ def test_caption_is_a_live_region_with_source_links():
 
 def test_view_description_is_the_caption():
     w = ws.SynapseStepper(step=5)
-    assert fs.STEPS[5].caption in w.view.description
+    assert synapse_steps.STEPS[5].caption in w.view.description

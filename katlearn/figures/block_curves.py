@@ -1,6 +1,6 @@
 """The NMDA receptor in figures: I–V curves with Mg²⁺ block, trapping block, and occupancy by ligand.
 
-Pure builders: arrays from :mod:`katlearn.science.receptor` (and :mod:`katlearn.science.pk` for the
+Pure builders: arrays from :mod:`katlearn.science.nmda_block` (and :mod:`katlearn.science.pharmacokinetics` for the
 plasma range of the research protocol) in, :class:`Described` out. Every number drawn comes from
 those models; this module only chooses colours, line styles, axis ranges and words.
 """
@@ -15,7 +15,7 @@ import numpy as np
 
 from katlearn.figures.base import PALETTE, Described, Figure, base_layout, scatter
 from katlearn.science import params as P
-from katlearn.science import pk, receptor
+from katlearn.science import nmda_block, pharmacokinetics
 
 __all__ = [
     "V_RANGE_MV", "iv_figure", "trapping_figure", "occupancy_figure", "PlasmaRange", "protocol_plasma_range",
@@ -59,8 +59,8 @@ def iv_figure(v_mV: float, mg_mM: float, ketamine_uM: float = 0.0, ligand: str =
     if not V_RANGE_MV[0] <= v_mV <= V_RANGE_MV[1]:
         raise ValueError(f"v_mV must be within {V_RANGE_MV[0]:g} to {V_RANGE_MV[1]:g} mV (got {v_mV!r})")
     v = _v_grid()
-    free = receptor.nmda_current(v, 0.0)
-    with_mg = receptor.nmda_current(v, mg_mM)
+    free = nmda_block.nmda_current(v, 0.0)
+    with_mg = nmda_block.nmda_current(v, mg_mM)
     fig = Figure(layout=base_layout("NMDA current vs voltage", "Membrane voltage (mV)", "Current (a.u.)"))
     fig.add_hline(y=0, line={"color": PALETTE["grey"], "width": 1})
     fig.add_annotation(x=V_RANGE_MV[1], y=-1.0, text="below 0: inward current", showarrow=False, xanchor="right",
@@ -76,15 +76,15 @@ def iv_figure(v_mV: float, mg_mM: float, ketamine_uM: float = 0.0, ligand: str =
                              hovertemplate=f"{mg_name}: %{{y:.2f}} at %{{x:.0f}} mV<extra></extra>"))
     active, active_name = with_mg, mg_name
     if ketamine_uM > 0:
-        with_ket = receptor.nmda_current(v, mg_mM, ketamine_uM=ketamine_uM, ligand=ligand)
+        with_ket = nmda_block.nmda_current(v, mg_mM, ketamine_uM=ketamine_uM, ligand=ligand)
         active, active_name = with_ket, f"{mg_name} + {_fmt_um(ketamine_uM)} ketamine"
         fig.add_trace(scatter(x=v, y=with_ket, mode="lines", name=active_name,
                                  line={"color": PALETTE["orange"], "dash": "dot", "width": 3},
                                  hovertemplate=f"{active_name}: %{{y:.2f}} at %{{x:.0f}} mV<extra></extra>"))
 
-    i_here = float(receptor.nmda_current(v_mV, mg_mM, ketamine_uM=ketamine_uM, ligand=ligand))
-    i_free_here = float(receptor.nmda_current(v_mV, 0.0))
-    unblocked = float(receptor.mg_unblocked_fraction(v_mV, mg_mM))
+    i_here = float(nmda_block.nmda_current(v_mV, mg_mM, ketamine_uM=ketamine_uM, ligand=ligand))
+    i_free_here = float(nmda_block.nmda_current(v_mV, 0.0))
+    unblocked = float(nmda_block.mg_unblocked_fraction(v_mV, mg_mM))
     fig.add_trace(scatter(x=[v_mV], y=[i_here], mode="markers", name="Your voltage",
                              marker={"color": PALETTE["vermillion"], "size": 16, "symbol": "circle",
                                      "line": {"color": "white", "width": 2}},
@@ -106,7 +106,7 @@ def iv_figure(v_mV: float, mg_mM: float, ketamine_uM: float = 0.0, ligand: str =
         f"At {v_mV:.0f} mV with {mg_mM:.1f} mM Mg²⁺, {share} of channels are free of Mg²⁺"
     ]
     if ketamine_uM > 0:
-        occ = float(receptor.occupancy(ketamine_uM, ligand))
+        occ = float(nmda_block.occupancy(ketamine_uM, ligand))
         parts.append(f"; {_fmt_um(ketamine_uM)} ketamine occupies {occ * 100:.0f}% of receptors")
     if abs(i_free_here) > 1e-9:
         parts.append(f"; the current is {i_here:.2f} (a.u.), {i_here / i_free_here * 100:.0f}% of the Mg²⁺-free "
@@ -132,7 +132,7 @@ class TrappingRun:
     ketamine_uM: float
     n_with_drug: int
     n_washout: int
-    result: receptor.UseDependentBlock
+    result: nmda_block.UseDependentBlock
 
     @property
     def current_pct(self) -> np.ndarray:
@@ -152,11 +152,11 @@ class TrappingRun:
 
 def trapping_run(ketamine_uM: float, n_with_drug: int = 30, n_washout: int = 30,
                  ligand: str = "ketamine") -> TrappingRun:
-    """Run :func:`katlearn.science.receptor.use_dependent_block` for the drug-then-washout protocol."""
+    """Run :func:`katlearn.science.nmda_block.use_dependent_block` for the drug-then-washout protocol."""
     if n_with_drug < 1 or n_washout < 0:
         raise ValueError("n_with_drug must be >= 1 and n_washout >= 0")
     conc = np.concatenate([np.full(n_with_drug, float(ketamine_uM)), np.zeros(n_washout)])
-    res = receptor.use_dependent_block(n_with_drug + n_washout, conc, ligand)
+    res = nmda_block.use_dependent_block(n_with_drug + n_washout, conc, ligand)
     return TrappingRun(float(ketamine_uM), int(n_with_drug), int(n_washout), res)
 
 
@@ -179,7 +179,7 @@ def trapping_figure(run: TrappingRun) -> Described:
                              line={"color": PALETTE["orange"], "width": 2},
                              marker={"size": 7, "symbol": "circle"},
                              hovertemplate="Activation %{x}: %{y:.0f}%<extra></extra>"))
-    eq = (1.0 - float(receptor.occupancy(run.ketamine_uM))) * 100.0
+    eq = (1.0 - float(nmda_block.occupancy(run.ketamine_uM))) * 100.0
     fig.add_trace(scatter(x=[1, n1], y=[eq, eq], mode="lines", name="Steady level at this concentration",
                              line={"color": PALETTE["grey"], "dash": "dash", "width": 2},
                              hovertemplate=f"Steady level: {eq:.0f}%<extra></extra>"))
@@ -244,15 +244,15 @@ def protocol_plasma_range(t_from_min: float = P.ANTIDEPRESSANT_INFUSION.value / 
     The default window runs from the middle of the infusion to 2 h after it began (the time by which
     Zarate et al. 2006 saw improvement). The published end-of-infusion level is carried along.
     """
-    proto = pk.PROTOCOLS["antidepressant_iv"]
-    curve = pk.simulate(proto.route, float(proto.dose.value), infusion_min=proto.infusion_min,
+    proto = pharmacokinetics.PROTOCOLS["antidepressant_iv"]
+    curve = pharmacokinetics.simulate(proto.route, float(proto.dose.value), infusion_min=proto.infusion_min,
                         t_end_min=max(t_to_min, 1.0), n_points=int(max(t_to_min, 1.0)) + 1)
     window = (curve.t_min >= t_from_min) & (curve.t_min <= t_to_min)
-    c_um = np.asarray(pk.to_micromolar(curve.conc_ng_ml[window]))
+    c_um = np.asarray(pharmacokinetics.to_micromolar(curve.conc_ng_ml[window]))
     return PlasmaRange(
         low_uM=float(c_um.min()), high_uM=float(c_um.max()), t_from_min=float(t_from_min), t_to_min=float(t_to_min),
         label=f"{proto.name}: plasma level from {t_from_min:g} to {t_to_min:g} min (model)",
-        cited_uM=float(pk.to_micromolar(P.ANTIDEPRESSANT_END_OF_INFUSION.value)),
+        cited_uM=float(pharmacokinetics.to_micromolar(P.ANTIDEPRESSANT_END_OF_INFUSION.value)),
         cited_ref=P.ANTIDEPRESSANT_END_OF_INFUSION.ref,
     )
 
@@ -264,8 +264,8 @@ def occupancy_figure(conc_uM: float, ligands: Sequence[str] = OCCUPANCY_LIGANDS,
     if not ligands:
         raise ValueError("ligands must name at least one ligand")
     for name in ligands:
-        if name not in receptor.LIGANDS:
-            raise ValueError(f"ligand {name!r} is not known; allowed: {', '.join(receptor.LIGANDS)}")
+        if name not in nmda_block.LIGANDS:
+            raise ValueError(f"ligand {name!r} is not known; allowed: {', '.join(nmda_block.LIGANDS)}")
     c = np.geomspace(*CONC_RANGE_UM, 241)
     fig = Figure(layout=base_layout("Occupancy by drug", "Concentration (µM, log scale)", "Receptors occupied (%)"))
     if plasma is not None:
@@ -286,8 +286,8 @@ def occupancy_figure(conc_uM: float, ligands: Sequence[str] = OCCUPANCY_LIGANDS,
     readings = []
     for name in ligands:
         style = LIGAND_STYLE[name]
-        lig = receptor.LIGANDS[name]
-        occ = np.asarray(receptor.occupancy(c, name)) * 100.0
+        lig = nmda_block.LIGANDS[name]
+        occ = np.asarray(nmda_block.occupancy(c, name)) * 100.0
         fig.add_trace(scatter(x=c, y=occ, mode="lines", name=f"{style['short']} (Ki {lig.ki_uM:g} µM)",
                                  legendgroup=name, line={"color": style["color"], "dash": style["dash"], "width": 3},
                                  hovertemplate=f"{style['short']}: %{{y:.0f}}% at %{{x:.2g}} µM<extra></extra>"))
@@ -296,7 +296,7 @@ def occupancy_figure(conc_uM: float, ligands: Sequence[str] = OCCUPANCY_LIGANDS,
                                  marker={"color": style["color"], "size": 11, "symbol": "diamond-open",
                                          "line": {"width": 3}},
                                  hovertemplate=f"{style['short']} Ki = {lig.ki_uM:g} µM: half occupied<extra></extra>"))
-        here = float(receptor.occupancy(conc_uM, name)) * 100.0
+        here = float(nmda_block.occupancy(conc_uM, name)) * 100.0
         fig.add_trace(scatter(x=[conc_uM], y=[here], mode="markers", legendgroup=name, showlegend=False,
                                  name=f"{style['short']} at {_fmt_um(conc_uM)}",
                                  marker={"color": style["color"], "size": 13, "line": {"color": "white", "width": 2}},

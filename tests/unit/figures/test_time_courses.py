@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from katlearn.figures import onset as fig
+from katlearn.figures import time_courses
 from katlearn.figures.base import Described
 from katlearn.science import clinical
 from katlearn.science import params as P
@@ -29,7 +29,7 @@ def markers(d: Described) -> dict:
 
 def test_timing_view_draws_three_curves_in_percent_of_full_benefit():
     trajs = timing()
-    d = fig.onset_figure(trajs)
+    d = time_courses.onset_figure(trajs)
     assert set(lines(d)) == {"ketamine", "oral_antidepressant", "placebo"}
     for arm, line in lines(d).items():
         assert line.name == trajs[arm].label
@@ -41,7 +41,7 @@ def test_timing_view_draws_three_curves_in_percent_of_full_benefit():
 
 
 def test_trial_view_marks_the_murrough_values_as_published_points():
-    d = fig.onset_figure(trial(), citations={"murrough2013": "Murrough et al. 2013"})
+    d = time_courses.onset_figure(trial(), citations={"murrough2013": "Murrough et al. 2013"})
     ket, mid = markers(d)["ketamine"], markers(d)["midazolam"]
     ket_points = {(round(x, 6), round(y, 6)) for x, y, s in zip(ket.x, ket.y, ket.marker.symbol) if s == "diamond"}
     assert ket_points == {(1.0, P.MURROUGH_RESP_24H_KET.value), (7.0, P.MURROUGH_RESP_D7_KET.value)}
@@ -55,7 +55,7 @@ def test_trial_view_marks_the_murrough_values_as_published_points():
 
 
 def test_published_times_sit_on_the_curve_as_open_circles_with_their_source():
-    d = fig.onset_figure(trial(), citations={"kishimoto2016": "Kishimoto et al. 2016"})
+    d = time_courses.onset_figure(trial(), citations={"kishimoto2016": "Kishimoto et al. 2016"})
     ket = markers(d)["ketamine"]
     line = lines(d)["ketamine"]
     loss = P.KISHIMOTO_LOSS.mid
@@ -66,7 +66,7 @@ def test_published_times_sit_on_the_curve_as_open_circles_with_their_source():
 
 
 def test_two_day_view_is_in_hours():
-    d = fig.onset_figure(timing(2.0), day_max=2.0)
+    d = time_courses.onset_figure(timing(2.0), day_max=2.0)
     assert d.figure.layout.xaxis.title.text == "Time after first dose (hours)"
     assert d.figure.layout.xaxis.range == (0, 48.0)
     ket = markers(d)["ketamine"]
@@ -76,32 +76,32 @@ def test_two_day_view_is_in_hours():
 
 def test_shown_picks_curves_and_hides_the_oral_window_with_its_curve():
     trajs = timing()
-    both = fig.onset_figure(trajs)
+    both = time_courses.onset_figure(trajs)
     assert [s.x0 for s in both.figure.layout.shapes] == [P.SSRI_ONSET_WEEKS.low * 7]
-    only_ket = fig.onset_figure(trajs, shown=["ketamine"])
+    only_ket = time_courses.onset_figure(trajs, shown=["ketamine"])
     assert set(lines(only_ket)) == {"ketamine"}
     assert not only_ket.figure.layout.shapes
-    nothing = fig.onset_figure(trajs, shown=[])
+    nothing = time_courses.onset_figure(trajs, shown=[])
     assert not lines(nothing)
 
 
 def test_description_is_computed_from_the_curves():
     trajs = timing()
-    d = fig.onset_figure(trajs)
+    d = time_courses.onset_figure(trajs)
     ket = trajs["ketamine"]
-    half = fig.first_day_at(ket.days, ket.value * 100, 50.0)
+    half = time_courses.first_day_at(ket.days, ket.value * 100, 50.0)
     assert half is not None and half < 1.0  # within hours
-    assert f"Ketamine: half of the full benefit by {fig.time_label(half)}" in d.description
+    assert f"Ketamine: half of the full benefit by {time_courses.time_label(half)}" in d.description
     oral = trajs["oral_antidepressant"]
-    oral_half = fig.first_day_at(oral.days, oral.value * 100, 50.0)
+    oral_half = time_courses.first_day_at(oral.days, oral.value * 100, 50.0)
     assert 14 < oral_half < 42
-    assert f"Oral antidepressant: half of the full benefit by {fig.time_label(oral_half)}" in d.description
+    assert f"Oral antidepressant: half of the full benefit by {time_courses.time_label(oral_half)}" in d.description
     assert "Placebo: stays at 0%" in d.description
     assert d.description.startswith("Approximate curves drawn through published points")
 
 
 def test_trial_description_names_the_highest_response():
-    d = fig.onset_figure(trial())
+    d = time_courses.onset_figure(trial())
     assert "Ketamine: highest 64% responding" in d.description
     assert "Midazolam (active placebo): highest 28% responding at 24 h" in d.description
 
@@ -109,19 +109,19 @@ def test_trial_description_names_the_highest_response():
 def test_mixed_metrics_are_refused():
     mixed = {"a": timing()["ketamine"], "b": trial()["midazolam"]}
     with pytest.raises(ValueError, match="one metric"):
-        fig.onset_figure(mixed)
+        time_courses.onset_figure(mixed)
     with pytest.raises(ValueError):
-        fig.onset_figure({})
+        time_courses.onset_figure({})
 
 
 @pytest.mark.parametrize("day,text", [(40 / 1440, "40 min"), (2 / 24, "2 h"), (1.0, "24 h"), (7.0, "day 7"),
                                       (10.1, "day 10.1"), (42.0, "day 42 (week 6)")])
 def test_time_label(day, text):
-    assert fig.time_label(day) == text
+    assert time_courses.time_label(day) == text
 
 
 def test_first_day_at_interpolates_and_returns_none_when_never_reached():
     d = np.array([0.0, 1.0, 2.0])
     v = np.array([0.0, 10.0, 20.0])
-    assert fig.first_day_at(d, v, 15.0) == pytest.approx(1.5)
-    assert fig.first_day_at(d, v, 25.0) is None
+    assert time_courses.first_day_at(d, v, 15.0) == pytest.approx(1.5)
+    assert time_courses.first_day_at(d, v, 25.0) is None

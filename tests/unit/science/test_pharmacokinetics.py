@@ -1,4 +1,4 @@
-"""katlearn.science.pk: invariants, argument checks and literature checks."""
+"""katlearn.science.pharmacokinetics: invariants, argument checks and literature checks."""
 
 from __future__ import annotations
 
@@ -10,29 +10,29 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from katlearn.science import params as P
-from katlearn.science import pk
+from katlearn.science import pharmacokinetics
 
-EXTRAVASCULAR = [r for r, v in pk.ROUTES.items() if v.extravascular]
-MODELS = list(pk.MODELS)
+EXTRAVASCULAR = [r for r, v in pharmacokinetics.ROUTES.items() if v.extravascular]
+MODELS = list(pharmacokinetics.MODELS)
 
 
 def _sim(route: str, dose: float = 0.5, **kw):
     if route == "iv_infusion":
         kw.setdefault("infusion_min", 40.0)
-    return pk.simulate(route, dose, **kw)
+    return pharmacokinetics.simulate(route, dose, **kw)
 
 
 # --- public surface -------------------------------------------------------------------------------
 def test_routes_and_models_exposed():
     for r in ("iv_bolus", "iv_infusion", "im", "intranasal", "sublingual", "oral"):
-        assert r in pk.ROUTES
-    assert set(pk.MODELS) == {"clements1981", "domino1984"}
-    assert pk.MODELS["clements1981"].compartments == 2
-    assert pk.MODELS["domino1984"].compartments == 3
+        assert r in pharmacokinetics.ROUTES
+    assert set(pharmacokinetics.MODELS) == {"clements1981", "domino1984"}
+    assert pharmacokinetics.MODELS["clements1981"].compartments == 2
+    assert pharmacokinetics.MODELS["domino1984"].compartments == 3
 
 
 def test_result_is_frozen_with_expected_fields():
-    c = pk.simulate("iv_infusion", 0.5, 70, infusion_min=40, t_end_min=480, model="clements1981")
+    c = pharmacokinetics.simulate("iv_infusion", 0.5, 70, infusion_min=40, t_end_min=480, model="clements1981")
     assert c.t_min.shape == c.conc_ng_ml.shape == (500,)
     assert (c.route, c.model, c.dose_mg_per_kg, c.F) == ("iv_infusion", "clements1981", 0.5, 1.0)
     assert c.dose_mg == pytest.approx(35.0)
@@ -65,12 +65,12 @@ def test_n_points_and_grid():
 ])
 def test_bad_arguments_name_the_argument(kwargs, needle):
     with pytest.raises(ValueError, match=needle):
-        pk.simulate(**kwargs)
+        pharmacokinetics.simulate(**kwargs)
 
 
 def test_unknown_route_error_lists_allowed_values():
     with pytest.raises(ValueError, match="intranasal"):
-        pk.simulate("nasal", 0.5)
+        pharmacokinetics.simulate("nasal", 0.5)
 
 
 # --- invariants (property tests) ------------------------------------------------------------------
@@ -79,7 +79,7 @@ weights = st.floats(min_value=20.0, max_value=250.0, allow_nan=False)
 
 
 @settings(max_examples=60, deadline=None)
-@given(route=st.sampled_from(list(pk.ROUTES)), model=st.sampled_from(MODELS), dose=doses, weight=weights,
+@given(route=st.sampled_from(list(pharmacokinetics.ROUTES)), model=st.sampled_from(MODELS), dose=doses, weight=weights,
        t_end=st.floats(min_value=1.0, max_value=3000.0))
 def test_concentrations_nonnegative_and_finite(route, model, dose, weight, t_end):
     c = _sim(route, dose, weight_kg=weight, model=model, t_end_min=t_end)
@@ -89,7 +89,7 @@ def test_concentrations_nonnegative_and_finite(route, model, dose, weight, t_end
 
 
 @settings(max_examples=40, deadline=None)
-@given(route=st.sampled_from(list(pk.ROUTES)), model=st.sampled_from(MODELS), dose=st.floats(0.01, 10.0),
+@given(route=st.sampled_from(list(pharmacokinetics.ROUTES)), model=st.sampled_from(MODELS), dose=st.floats(0.01, 10.0),
        k=st.floats(0.1, 10.0))
 def test_dose_proportionality(route, model, dose, k):
     a, b = _sim(route, dose, model=model), _sim(route, dose * k, model=model)
@@ -99,7 +99,7 @@ def test_dose_proportionality(route, model, dose, k):
 
 
 @settings(max_examples=20, deadline=None)
-@given(route=st.sampled_from(list(pk.ROUTES)), w1=weights, w2=weights)
+@given(route=st.sampled_from(list(pharmacokinetics.ROUTES)), w1=weights, w2=weights)
 def test_mg_per_kg_dosing_gives_weight_independent_levels(route, w1, w2):
     np.testing.assert_allclose(_sim(route, weight_kg=w1).conc_ng_ml, _sim(route, weight_kg=w2).conc_ng_ml,
                                rtol=1e-9, atol=1e-9)
@@ -108,14 +108,14 @@ def test_mg_per_kg_dosing_gives_weight_independent_levels(route, w1, w2):
 @pytest.mark.parametrize("model", MODELS)
 def test_auc_iv_equals_dose_over_clearance(model):
     """AUC to infinity after IV = dose / CL with CL = k10·V1; the finite AUC converges to it."""
-    c = pk.simulate("iv_bolus", 1.0, 70, model=model, t_end_min=6000, n_points=2000)
-    cl_l_min = pk.clearance_ml_per_min_per_kg(model) / 1000 * 70
+    c = pharmacokinetics.simulate("iv_bolus", 1.0, 70, model=model, t_end_min=6000, n_points=2000)
+    cl_l_min = pharmacokinetics.clearance_ml_per_min_per_kg(model) / 1000 * 70
     expected = 70.0 / cl_l_min * 1000  # mg / (L/min) -> ng·min/mL
     assert c.auc_inf_ng_min_per_ml == pytest.approx(expected, rel=1e-12)
     assert c.auc_ng_min_per_ml == pytest.approx(expected, rel=1e-6)
     # the analytic AUC also matches numerical integration (fine grid over the fast early phases)
-    early = pk.simulate("iv_bolus", 1.0, 70, model=model, t_end_min=60, n_points=60001)
-    late = pk.simulate("iv_bolus", 1.0, 70, model=model, t_end_min=6000, n_points=6001)
+    early = pharmacokinetics.simulate("iv_bolus", 1.0, 70, model=model, t_end_min=60, n_points=60001)
+    late = pharmacokinetics.simulate("iv_bolus", 1.0, 70, model=model, t_end_min=6000, n_points=6001)
     keep = late.t_min >= 60
     numeric = np.trapezoid(early.conc_ng_ml, early.t_min) + np.trapezoid(late.conc_ng_ml[keep], late.t_min[keep])
     assert numeric == pytest.approx(c.auc_ng_min_per_ml, rel=1e-3)
@@ -124,9 +124,9 @@ def test_auc_iv_equals_dose_over_clearance(model):
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("route", EXTRAVASCULAR + ["iv_infusion"])
 def test_auc_ratio_equals_bioavailability(model, route):
-    iv = pk.simulate("iv_bolus", 0.5, model=model, t_end_min=20000, n_points=4000)
+    iv = pharmacokinetics.simulate("iv_bolus", 0.5, model=model, t_end_min=20000, n_points=4000)
     c = _sim(route, 0.5, model=model, t_end_min=20000, n_points=4000)
-    assert c.auc_ng_min_per_ml / iv.auc_ng_min_per_ml == pytest.approx(pk.ROUTES[route].F.value, rel=1e-6)
+    assert c.auc_ng_min_per_ml / iv.auc_ng_min_per_ml == pytest.approx(pharmacokinetics.ROUTES[route].F.value, rel=1e-6)
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -135,35 +135,35 @@ def test_terminal_log_slope_gives_beta_half_life(model, route):
     c = _sim(route, 1.0, model=model, t_end_min=2000, n_points=2001)
     tail = c.t_min > 1200
     slope = np.polyfit(c.t_min[tail], np.log(c.conc_ng_ml[tail]), 1)[0]
-    assert math.log(2) / -slope == pytest.approx(pk.beta_half_life_min(model), rel=1e-3)
+    assert math.log(2) / -slope == pytest.approx(pharmacokinetics.beta_half_life_min(model), rel=1e-3)
 
 
 @pytest.mark.parametrize("route", EXTRAVASCULAR)
 def test_terminal_half_life_extravascular_clements(route):
     """Absorption is faster than elimination for every route in the 2-compartment model."""
-    assert pk.absorption_rate_per_min(route, "clements1981") > math.log(2) / pk.beta_half_life_min("clements1981")
+    assert pharmacokinetics.absorption_rate_per_min(route, "clements1981") > math.log(2) / pharmacokinetics.beta_half_life_min("clements1981")
     c = _sim(route, 1.0, model="clements1981", t_end_min=3000, n_points=3001)
     tail = c.t_min > 2000
     slope = np.polyfit(c.t_min[tail], np.log(c.conc_ng_ml[tail]), 1)[0]
-    assert math.log(2) / -slope == pytest.approx(pk.beta_half_life_min("clements1981"), rel=2e-3)
+    assert math.log(2) / -slope == pytest.approx(pharmacokinetics.beta_half_life_min("clements1981"), rel=2e-3)
 
 
 def test_domino_oral_is_flip_flop():
     """With the 3-compartment model the fitted oral ka is slower than elimination, so the tail is set by
     absorption and the apparent terminal half-life is longer than the model's beta half-life."""
-    ka = pk.absorption_rate_per_min("oral", "domino1984")
-    assert ka < math.log(2) / pk.beta_half_life_min("domino1984")
+    ka = pharmacokinetics.absorption_rate_per_min("oral", "domino1984")
+    assert ka < math.log(2) / pharmacokinetics.beta_half_life_min("domino1984")
     c = _sim("oral", 1.0, model="domino1984", t_end_min=4000, n_points=4001)
     tail = c.t_min > 3000
     slope = np.polyfit(c.t_min[tail], np.log(c.conc_ng_ml[tail]), 1)[0]
-    assert math.log(2) / -slope > pk.beta_half_life_min("domino1984") * 1.05
+    assert math.log(2) / -slope > pharmacokinetics.beta_half_life_min("domino1984") * 1.05
     assert -slope <= ka * 1.001
 
 
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("route", EXTRAVASCULAR)
 def test_tmax_within_published_range(model, route):
-    target = pk.tmax_target(route)
+    target = pharmacokinetics.tmax_target(route)
     c = _sim(route, 0.5, model=model, t_end_min=480, n_points=2000)
     if isinstance(target, P.Range):
         assert target.contains(c.tmax_min)
@@ -171,62 +171,62 @@ def test_tmax_within_published_range(model, route):
         assert target.low - 0.25 <= grid_tmax <= target.high + 0.25
     else:
         assert c.tmax_min == pytest.approx(target.value, abs=0.05)
-    assert c.tmax_min == pytest.approx(pk.ROUTES[route].tmax_target_min, abs=0.01)
+    assert c.tmax_min == pytest.approx(pharmacokinetics.ROUTES[route].tmax_target_min, abs=0.01)
 
 
 def test_tmax_falls_as_ka_rises():
     """The monotonicity that makes the ka derivation well posed."""
     for model in MODELS:
-        t = [pk._peak_time(model, ka) for ka in (0.002, 0.01, 0.05, 0.2, 1.0)]
+        t = [pharmacokinetics._peak_time(model, ka) for ka in (0.002, 0.01, 0.05, 0.2, 1.0)]
         assert all(a > b for a, b in zip(t, t[1:]))
 
 
 def test_infusion_peaks_at_end_of_infusion():
     for model in MODELS:
-        c = pk.simulate("iv_infusion", 0.5, infusion_min=40, model=model)
+        c = pharmacokinetics.simulate("iv_infusion", 0.5, infusion_min=40, model=model)
         assert c.tmax_min == pytest.approx(40.0)
 
 
 def test_bolus_peaks_at_time_zero_and_decays():
-    c = pk.simulate("iv_bolus", 2.0)
+    c = pharmacokinetics.simulate("iv_bolus", 2.0)
     assert c.tmax_min == 0.0 and np.all(np.diff(c.conc_ng_ml) < 0)
 
 
 def test_unit_conversion():
-    assert pk.to_micromolar(237.73) == pytest.approx(1.0)
-    assert pk.to_micromolar(185.0) == pytest.approx(0.78, abs=0.005)  # Zanos 2018 Table 1: 185 ng/mL = 0.78 uM
-    np.testing.assert_allclose(pk.to_ng_ml(pk.to_micromolar(np.array([1.0, 50.0]))), [1.0, 50.0])
+    assert pharmacokinetics.to_micromolar(237.73) == pytest.approx(1.0)
+    assert pharmacokinetics.to_micromolar(185.0) == pytest.approx(0.78, abs=0.005)  # Zanos 2018 Table 1: 185 ng/mL = 0.78 uM
+    np.testing.assert_allclose(pharmacokinetics.to_ng_ml(pharmacokinetics.to_micromolar(np.array([1.0, 50.0]))), [1.0, 50.0])
 
 
 # --- literature checks ----------------------------------------------------------------------------
 def test_clements_clearance_matches_kamp_meta_analysis():
     """Kamp 2020: 79 L/h per 70 kg (95% CI 69-90) = 18.8 mL/min/kg."""
     kamp = P.CLEARANCE_70KG.value * 1000 / 60 / 70
-    assert pk.clearance_ml_per_min_per_kg("clements1981") == pytest.approx(kamp, rel=0.05)
+    assert pharmacokinetics.clearance_ml_per_min_per_kg("clements1981") == pytest.approx(kamp, rel=0.05)
     lo, hi = (x * 1000 / 60 / 70 for x in (P.CLEARANCE_70KG_CI.low, P.CLEARANCE_70KG_CI.high))
-    assert lo <= pk.clearance_ml_per_min_per_kg("clements1981") <= hi
+    assert lo <= pharmacokinetics.clearance_ml_per_min_per_kg("clements1981") <= hi
 
 
 def test_clements_volume_near_kamp_meta_analysis():
     """Kamp 2020: 252 L per 70 kg = 3.6 L/kg; the 2-compartment Vss is within 20%."""
-    assert pk.vss_l_per_kg("clements1981") == pytest.approx(P.VOLUME_70KG.value / 70, rel=0.20)
+    assert pharmacokinetics.vss_l_per_kg("clements1981") == pytest.approx(P.VOLUME_70KG.value / 70, rel=0.20)
 
 
 def test_half_lives_against_reported_values():
-    beta_c, beta_d = pk.beta_half_life_min("clements1981"), pk.beta_half_life_min("domino1984")
+    beta_c, beta_d = pharmacokinetics.beta_half_life_min("clements1981"), pharmacokinetics.beta_half_life_min("domino1984")
     assert beta_d == pytest.approx(P.BETA_HALF_LIFE_YANAGIHARA.value, rel=0.05)  # ~120 min
     # Clements' terminal half-life is ~3.05 h: just above the 2-3 h quoted from the label
     assert P.BETA_HALF_LIFE_LABEL.low <= beta_c <= P.BETA_HALF_LIFE_LABEL.high * 1.05
-    assert P.ALPHA_HALF_LIFE_LABEL.low <= pk.alpha_half_life_min("clements1981") <= P.ALPHA_HALF_LIFE_LABEL.high * 1.2
+    assert P.ALPHA_HALF_LIFE_LABEL.low <= pharmacokinetics.alpha_half_life_min("clements1981") <= P.ALPHA_HALF_LIFE_LABEL.high * 1.2
 
 
 def test_antidepressant_protocol_end_of_infusion_level():
     """0.5 mg/kg over 40 min: ~185 ng/mL at the end of infusion (Zanos 2018 Table 1, quoting Zarate 2006)."""
     ref = P.ANTIDEPRESSANT_END_OF_INFUSION.value
-    clem = pk.simulate("iv_infusion", 0.5, infusion_min=40, model="clements1981")
+    clem = pharmacokinetics.simulate("iv_infusion", 0.5, infusion_min=40, model="clements1981")
     assert clem.cmax_ng_ml == pytest.approx(ref, rel=0.10)
     for model in MODELS:
-        c = pk.simulate("iv_infusion", 0.5, infusion_min=40, model=model)
+        c = pharmacokinetics.simulate("iv_infusion", 0.5, infusion_min=40, model=model)
         assert P.DISSOCIATIVE_PLASMA.contains(c.cmax_ng_ml)  # 100-250 ng/mL (Krystal 1994)
         assert c.cmax_ng_ml > P.ANALGESIC_PLASMA.low
 
@@ -235,37 +235,37 @@ def test_antidepressant_protocol_end_of_infusion_level():
 def test_anaesthetic_bolus_reaches_anaesthetic_range(model):
     """Mid-range induction dose (2.75 mg/kg IV) sits in the 1200-2400 ng/mL range at 5 min (Zanos 2018)."""
     dose = P.ANAESTHETIC_IV_DOSE.mid
-    c = pk.simulate("iv_bolus", dose, model=model, t_end_min=60, n_points=61)
+    c = pharmacokinetics.simulate("iv_bolus", dose, model=model, t_end_min=60, n_points=61)
     assert P.ANAESTHETIC_PLASMA.contains(float(np.interp(5.0, c.t_min, c.conc_ng_ml)))
     # and a subanaesthetic 0.5 mg/kg infusion stays far below it
-    assert pk.simulate("iv_infusion", 0.5, infusion_min=40, model=model).cmax_ng_ml < P.ANAESTHETIC_PLASMA.low / 4
+    assert pharmacokinetics.simulate("iv_infusion", 0.5, infusion_min=40, model=model).cmax_ng_ml < P.ANAESTHETIC_PLASMA.low / 4
 
 
 def test_anaesthetic_bolus_ordering_across_label_range():
     for model in MODELS:
-        lo = pk.simulate("iv_bolus", P.ANAESTHETIC_IV_DOSE.low, model=model, t_end_min=10, n_points=11)
-        hi = pk.simulate("iv_bolus", P.ANAESTHETIC_IV_DOSE.high, model=model, t_end_min=10, n_points=11)
+        lo = pharmacokinetics.simulate("iv_bolus", P.ANAESTHETIC_IV_DOSE.low, model=model, t_end_min=10, n_points=11)
+        hi = pharmacokinetics.simulate("iv_bolus", P.ANAESTHETIC_IV_DOSE.high, model=model, t_end_min=10, n_points=11)
         assert hi.conc_ng_ml[5] > P.ANAESTHETIC_PLASMA.low  # 4.5 mg/kg: anaesthetic at 5 min
         assert lo.conc_ng_ml[5] < P.ANAESTHETIC_PLASMA.low  # 1 mg/kg: below it by 5 min
 
 
 def test_bioavailability_and_tmax_expose_refs():
-    assert pk.bioavailability("sublingual").value == 0.29 and pk.bioavailability("sublingual").ref == "rolan2014"
-    assert pk.bioavailability("iv_bolus").value == 1.0
-    assert pk.tmax_target("intranasal").ref == "pharmacotherapy2022"
+    assert pharmacokinetics.bioavailability("sublingual").value == 0.29 and pharmacokinetics.bioavailability("sublingual").ref == "rolan2014"
+    assert pharmacokinetics.bioavailability("iv_bolus").value == 1.0
+    assert pharmacokinetics.tmax_target("intranasal").ref == "pharmacotherapy2022"
     with pytest.raises(ValueError, match="route"):
-        pk.absorption_rate_per_min("iv_bolus")
+        pharmacokinetics.absorption_rate_per_min("iv_bolus")
 
 
 def test_ka_table_covers_every_extravascular_route_and_model():
-    assert set(pk.KA_PER_MIN) == {(m, r) for m in MODELS for r in EXTRAVASCULAR}
-    assert all(ka > 0 for ka in pk.KA_PER_MIN.values())
+    assert set(pharmacokinetics.KA_PER_MIN) == {(m, r) for m in MODELS for r in EXTRAVASCULAR}
+    assert all(ka > 0 for ka in pharmacokinetics.KA_PER_MIN.values())
 
 
 def test_fast_enough():
     import timeit
 
-    for route in pk.ROUTES:
+    for route in pharmacokinetics.ROUTES:
         per_call = min(timeit.repeat(lambda: _sim(route), number=20, repeat=3)) / 20
         assert per_call < 5e-3, f"{route}: {per_call * 1e3:.2f} ms for 500 points"
 
@@ -277,9 +277,9 @@ PUBLISHED_TMAX_MIN = {"im": (20, 30), "intranasal": (14, 23), "sublingual": (15,
 
 @pytest.mark.parametrize("route", list(PUBLISHED_F))
 def test_route_bioavailability_matches_published(route):
-    assert pk.bioavailability(route).value == PUBLISHED_F[route]
+    assert pharmacokinetics.bioavailability(route).value == PUBLISHED_F[route]
     c = _sim(route, 0.5, t_end_min=20000, n_points=3000)
-    assert c.auc_inf_ng_min_per_ml / pk.simulate("iv_bolus", 0.5).auc_inf_ng_min_per_ml == pytest.approx(
+    assert c.auc_inf_ng_min_per_ml / pharmacokinetics.simulate("iv_bolus", 0.5).auc_inf_ng_min_per_ml == pytest.approx(
         PUBLISHED_F[route])
 
 

@@ -14,7 +14,7 @@ ketamine does to networks. It borrows two standard pictures from computational n
    flattens as plasticity rises and whose alternative well deepens as it is learned.
 
 It is offered as an intuition pump alongside the cited, hypothesis-level biology (spine formation in
-:mod:`katlearn.science.plasticity`). Every run is deterministic given its ``seed``.
+:mod:`katlearn.science.synaptogenesis`). Every run is deterministic given its ``seed``.
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from katlearn.figures import receptor as fr
+from katlearn.figures import block_curves
 from katlearn.science import params as P
-from katlearn.science import pk, receptor
+from katlearn.science import nmda_block, pharmacokinetics
 
 
 def _trace(fig, name):
@@ -19,69 +19,69 @@ def _trace(fig, name):
 
 
 def test_iv_figure_curves_match_the_model():
-    d = fr.iv_figure(-70.0, 1.0)
+    d = block_curves.iv_figure(-70.0, 1.0)
     no_mg = _trace(d.figure, "No Mg²⁺")
     with_mg = _trace(d.figure, "1.0 mM Mg²⁺")
     v = np.asarray(with_mg.x)
-    assert v[0] == fr.V_RANGE_MV[0] and v[-1] == fr.V_RANGE_MV[1]
-    np.testing.assert_allclose(with_mg.y, receptor.nmda_current(v, 1.0))
-    np.testing.assert_allclose(no_mg.y, receptor.nmda_current(v, 0.0))
+    assert v[0] == block_curves.V_RANGE_MV[0] and v[-1] == block_curves.V_RANGE_MV[1]
+    np.testing.assert_allclose(with_mg.y, nmda_block.nmda_current(v, 1.0))
+    np.testing.assert_allclose(no_mg.y, nmda_block.nmda_current(v, 0.0))
     marker = _trace(d.figure, "Your voltage")
     assert marker.x[0] == -70.0
-    assert marker.y[0] == pytest.approx(receptor.nmda_current(-70.0, 1.0))
+    assert marker.y[0] == pytest.approx(nmda_block.nmda_current(-70.0, 1.0))
     assert d.figure.layout.xaxis.title.text == "Membrane voltage (mV)"
 
 
 def test_iv_description_states_the_mg_free_share_and_the_peak():
-    d = fr.iv_figure(-70.0, 1.0)
-    share = receptor.mg_unblocked_fraction(-70.0, 1.0) * 100
+    d = block_curves.iv_figure(-70.0, 1.0)
+    share = nmda_block.mg_unblocked_fraction(-70.0, 1.0) * 100
     assert f"{share:.0f}% of channels are free of Mg²⁺" in d.description
     assert "4%" in d.description  # Jahr & Stevens at -70 mV, 1 mM
     v = np.arange(-100, 41)
-    peak_v = v[np.argmin(receptor.nmda_current(v.astype(float), 1.0))]
+    peak_v = v[np.argmin(nmda_block.nmda_current(v.astype(float), 1.0))]
     assert f"largest at {peak_v:.0f} mV" in d.description
 
 
 def test_iv_with_ketamine_adds_a_curve_and_moves_the_marker():
-    plain = fr.iv_figure(-30.0, 1.0)
-    with_ket = fr.iv_figure(-30.0, 1.0, ketamine_uM=1.0)
+    plain = block_curves.iv_figure(-30.0, 1.0)
+    with_ket = block_curves.iv_figure(-30.0, 1.0, ketamine_uM=1.0)
     assert len(with_ket.figure.data) == len(plain.figure.data) + 1
     marker = _trace(with_ket.figure, "Your voltage")
-    assert marker.y[0] == pytest.approx(receptor.nmda_current(-30.0, 1.0, ketamine_uM=1.0))
+    assert marker.y[0] == pytest.approx(nmda_block.nmda_current(-30.0, 1.0, ketamine_uM=1.0))
     assert "1 µM ketamine occupies 77%" in with_ket.description
 
 
 def test_iv_without_magnesium_is_a_straight_line_and_says_so():
-    d = fr.iv_figure(0.0, 0.0)
+    d = block_curves.iv_figure(0.0, 0.0)
     assert "straight line" in d.description
     assert "no net current" in d.description
 
 
 def test_iv_rejects_a_voltage_off_the_axis():
     with pytest.raises(ValueError, match="v_mV"):
-        fr.iv_figure(-150.0, 1.0)
+        block_curves.iv_figure(-150.0, 1.0)
 
 
 @settings(max_examples=15, deadline=None)
 @given(v=st.integers(-100, 40), mg=st.floats(0.0, 2.0))
 def test_iv_marker_sits_on_its_curve(v, mg):
-    d = fr.iv_figure(float(v), mg)
+    d = block_curves.iv_figure(float(v), mg)
     marker = _trace(d.figure, "Your voltage")
     curve = [t for t in d.figure.data if t.name and t.name.endswith("Mg²⁺") and t.name != "No Mg²⁺"][0]
     assert marker.y[0] == pytest.approx(float(np.interp(v, curve.x, curve.y)), abs=1e-9)
 
 
 def test_trapping_run_and_figure_follow_the_model():
-    run = fr.trapping_run(1.0, 30, 30)
-    ref = receptor.use_dependent_block(60, np.r_[np.full(30, 1.0), np.zeros(30)])
+    run = block_curves.trapping_run(1.0, 30, 30)
+    ref = nmda_block.use_dependent_block(60, np.r_[np.full(30, 1.0), np.zeros(30)])
     np.testing.assert_allclose(run.current_pct, ref.relative_current * 100)
-    d = fr.trapping_figure(run)
+    d = block_curves.trapping_figure(run)
     with_drug = _trace(d.figure, "With ketamine")
     washout = _trace(d.figure, "After washout (no drug)")
     np.testing.assert_allclose(with_drug.y, ref.relative_current[:30] * 100)
     np.testing.assert_allclose(washout.y, ref.relative_current[30:] * 100)
     # the rest gap: washout activations are drawn after it
-    assert washout.x[0] == 31 + fr.GAP
+    assert washout.x[0] == 31 + block_curves.GAP
     # block builds with use, and recovers only with openings after washout
     assert with_drug.y[-1] < with_drug.y[0]
     assert washout.y[-1] > washout.y[0]
@@ -92,55 +92,55 @@ def test_trapping_run_and_figure_follow_the_model():
 
 
 def test_trapping_figure_without_washout():
-    d = fr.trapping_figure(fr.trapping_run(0.3, 10, 0))
+    d = block_curves.trapping_figure(block_curves.trapping_run(0.3, 10, 0))
     names = [t.name for t in d.figure.data]
     assert "After washout (no drug)" not in names
     assert "washout" not in d.description.lower()
 
 
 def test_protocol_plasma_range_comes_from_the_pk_model():
-    pr = fr.protocol_plasma_range()
-    curve = pk.simulate("iv_infusion", 0.5, infusion_min=40.0, t_end_min=120.0, n_points=121)
+    pr = block_curves.protocol_plasma_range()
+    curve = pharmacokinetics.simulate("iv_infusion", 0.5, infusion_min=40.0, t_end_min=120.0, n_points=121)
     window = (curve.t_min >= 20) & (curve.t_min <= 120)
-    assert pr.high_uM == pytest.approx(pk.to_micromolar(curve.conc_ng_ml[window].max()))
-    assert pr.low_uM == pytest.approx(pk.to_micromolar(curve.conc_ng_ml[window].min()))
+    assert pr.high_uM == pytest.approx(pharmacokinetics.to_micromolar(curve.conc_ng_ml[window].max()))
+    assert pr.low_uM == pytest.approx(pharmacokinetics.to_micromolar(curve.conc_ng_ml[window].min()))
     assert pr.low_uM < pr.high_uM < 1.0
     assert pr.cited_uM == pytest.approx(P.ANTIDEPRESSANT_END_OF_INFUSION.value / P.MW_BASE.value)
     assert pr.cited_ref == "zanos2018"
 
 
 def test_occupancy_figure_curves_ki_markers_and_reading():
-    pr = fr.protocol_plasma_range()
-    d = fr.occupancy_figure(0.5, plasma=pr)
+    pr = block_curves.protocol_plasma_range()
+    d = block_curves.occupancy_figure(0.5, plasma=pr)
     assert d.figure.layout.xaxis.type == "log"
-    for name in fr.OCCUPANCY_LIGANDS:
-        lig = receptor.LIGANDS[name]
-        short = fr.LIGAND_STYLE[name]["short"]
+    for name in block_curves.OCCUPANCY_LIGANDS:
+        lig = nmda_block.LIGANDS[name]
+        short = block_curves.LIGAND_STYLE[name]["short"]
         curve = _trace(d.figure, f"{short} (Ki {lig.ki_uM:g} µM)")
-        np.testing.assert_allclose(curve.y, receptor.occupancy(np.asarray(curve.x), name) * 100)
+        np.testing.assert_allclose(curve.y, nmda_block.occupancy(np.asarray(curve.x), name) * 100)
         ki = _trace(d.figure, f"{short} Ki")
         assert (ki.x[0], ki.y[0]) == (lig.ki_uM, 50)
         here = _trace(d.figure, f"{short} at 0.5 µM")
-        assert here.y[0] == pytest.approx(receptor.occupancy(0.5, name) * 100)
-        assert f"{short} {receptor.occupancy(0.5, name) * 100:.0f}%" in d.description
+        assert here.y[0] == pytest.approx(nmda_block.occupancy(0.5, name) * 100)
+        assert f"{short} {nmda_block.occupancy(0.5, name) * 100:.0f}%" in d.description
     band = [s for s in d.figure.layout.shapes if s.type == "rect"]
     assert band and band[0].x0 == pytest.approx(pr.low_uM) and band[0].x1 == pytest.approx(pr.high_uM)
     assert f"{pr.low_uM:.2f}–{pr.high_uM:.2f} µM" in d.description
 
 
 def test_occupancy_figure_subset_and_errors():
-    d = fr.occupancy_figure(1.0, ligands=("esketamine", "arketamine"))
+    d = block_curves.occupancy_figure(1.0, ligands=("esketamine", "arketamine"))
     assert "Ketamine (racemic)" not in d.description
     assert not d.figure.layout.shapes or all(s.type != "rect" for s in d.figure.layout.shapes)
     with pytest.raises(ValueError, match="not known"):
-        fr.occupancy_figure(1.0, ligands=("caffeine",))
+        block_curves.occupancy_figure(1.0, ligands=("caffeine",))
     with pytest.raises(ValueError, match="at least one"):
-        fr.occupancy_figure(1.0, ligands=())
+        block_curves.occupancy_figure(1.0, ligands=())
 
 
 def test_figures_serialise_for_the_plot_view():
-    for d in (fr.iv_figure(-70.0, 1.0, 0.3), fr.trapping_figure(fr.trapping_run(1.0)),
-              fr.occupancy_figure(0.78, plasma=fr.protocol_plasma_range())):
+    for d in (block_curves.iv_figure(-70.0, 1.0, 0.3), block_curves.trapping_figure(block_curves.trapping_run(1.0)),
+              block_curves.occupancy_figure(0.78, plasma=block_curves.protocol_plasma_range())):
         spec = json.loads(d.figure.to_json())
         assert spec["data"] and spec["layout"]["title"]["text"]
         assert d.title != "figure"

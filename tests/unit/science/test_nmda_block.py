@@ -1,4 +1,4 @@
-"""katlearn.science.receptor: Mg2+ block, occupancy, I-V and use-dependent (trapping) block."""
+"""katlearn.science.nmda_block: Mg2+ block, occupancy, I-V and use-dependent (trapping) block."""
 
 from __future__ import annotations
 
@@ -8,119 +8,119 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from katlearn.science import params as P
-from katlearn.science import receptor
+from katlearn.science import nmda_block
 
 
 def test_ligands_with_ki_and_refs():
-    assert {"ketamine", "esketamine", "arketamine", "norketamine", "s_norketamine", "r_norketamine"} <= set(receptor.LIGANDS)
-    assert receptor.LIGANDS["esketamine"].ki_uM == 0.3 and receptor.LIGANDS["esketamine"].ref == "ebert1997"
-    assert receptor.LIGANDS["arketamine"].ki_uM == 1.4
-    assert receptor.LIGANDS["r_norketamine"].ki_uM == 13.0
+    assert {"ketamine", "esketamine", "arketamine", "norketamine", "s_norketamine", "r_norketamine"} <= set(nmda_block.LIGANDS)
+    assert nmda_block.LIGANDS["esketamine"].ki_uM == 0.3 and nmda_block.LIGANDS["esketamine"].ref == "ebert1997"
+    assert nmda_block.LIGANDS["arketamine"].ki_uM == 1.4
+    assert nmda_block.LIGANDS["r_norketamine"].ki_uM == 13.0
     # Ebert 1997: S-ketamine ~5x the affinity of R-ketamine; S-norketamine ~8x R-norketamine
-    assert receptor.LIGANDS["arketamine"].ki_uM / receptor.LIGANDS["esketamine"].ki_uM == pytest.approx(5, rel=0.1)
-    assert receptor.LIGANDS["r_norketamine"].ki_uM / receptor.LIGANDS["s_norketamine"].ki_uM == pytest.approx(8, rel=0.1)
+    assert nmda_block.LIGANDS["arketamine"].ki_uM / nmda_block.LIGANDS["esketamine"].ki_uM == pytest.approx(5, rel=0.1)
+    assert nmda_block.LIGANDS["r_norketamine"].ki_uM / nmda_block.LIGANDS["s_norketamine"].ki_uM == pytest.approx(8, rel=0.1)
 
 
 def test_jahr_stevens_values():
     # B(V) = 1 / (1 + [Mg]/3.57 exp(-0.062 V))
-    assert receptor.mg_unblocked_fraction(0.0, 1.0) == pytest.approx(1 / (1 + 1 / 3.57))
-    assert receptor.mg_unblocked_fraction(-60.0, 1.0) == pytest.approx(1 / (1 + np.exp(3.72) / 3.57))
-    assert receptor.mg_unblocked_fraction(-60.0, 0.0) == 1.0
+    assert nmda_block.mg_unblocked_fraction(0.0, 1.0) == pytest.approx(1 / (1 + 1 / 3.57))
+    assert nmda_block.mg_unblocked_fraction(-60.0, 1.0) == pytest.approx(1 / (1 + np.exp(3.72) / 3.57))
+    assert nmda_block.mg_unblocked_fraction(-60.0, 0.0) == 1.0
     v = np.linspace(-100, 60, 33)
-    b = receptor.mg_unblocked_fraction(v)
+    b = nmda_block.mg_unblocked_fraction(v)
     assert b.shape == v.shape and np.all(np.diff(b) > 0)  # depolarisation relieves the block
 
 
 @settings(max_examples=50, deadline=None)
 @given(v=st.floats(-120, 80), mg1=st.floats(0, 5), mg2=st.floats(0, 5))
 def test_more_mg_blocks_more(v, mg1, mg2):
-    b1, b2 = receptor.mg_unblocked_fraction(v, mg1), receptor.mg_unblocked_fraction(v, mg2)
+    b1, b2 = nmda_block.mg_unblocked_fraction(v, mg1), nmda_block.mg_unblocked_fraction(v, mg2)
     assert 0 < b1 <= 1 and 0 < b2 <= 1
     if mg1 < mg2:
         assert b1 >= b2
 
 
 @settings(max_examples=50, deadline=None)
-@given(c=st.floats(0, 1e4), ligand=st.sampled_from(list(receptor.LIGANDS)))
+@given(c=st.floats(0, 1e4), ligand=st.sampled_from(list(nmda_block.LIGANDS)))
 def test_occupancy_bounds_and_half_at_ki(c, ligand):
-    occ = receptor.occupancy(c, ligand)
+    occ = nmda_block.occupancy(c, ligand)
     assert 0 <= occ < 1
-    assert receptor.occupancy(receptor.LIGANDS[ligand].ki_uM, ligand) == pytest.approx(0.5)
+    assert nmda_block.occupancy(nmda_block.LIGANDS[ligand].ki_uM, ligand) == pytest.approx(0.5)
 
 
 def test_occupancy_vectorised_and_ordered_by_affinity():
     c = np.array([0.0, 0.1, 1.0, 10.0])
-    occ = receptor.occupancy(c, "esketamine")
+    occ = nmda_block.occupancy(c, "esketamine")
     assert occ.shape == c.shape and occ[0] == 0 and np.all(np.diff(occ) > 0)
-    assert receptor.occupancy(1.0, "esketamine") > receptor.occupancy(1.0, "arketamine") > \
-        receptor.occupancy(1.0, "r_norketamine")
+    assert nmda_block.occupancy(1.0, "esketamine") > nmda_block.occupancy(1.0, "arketamine") > \
+        nmda_block.occupancy(1.0, "r_norketamine")
 
 
 def test_orser_1997_open_probability_at_1uM():
     """1 uM ketamine cut open probability to 24% of control (Orser 1997); one-site model with Ki 0.3 uM."""
-    unblocked = 1 - receptor.occupancy(1.0, "ketamine")
+    unblocked = 1 - nmda_block.occupancy(1.0, "ketamine")
     assert unblocked == pytest.approx(P.ORSER_OPEN_PROB_1UM.value, abs=0.03)
 
 
 def test_antidepressant_level_occupancy():
     """185 ng/mL (0.78 uM) gives roughly 70% occupancy in this model."""
-    occ = receptor.occupancy(185 / P.MW_BASE.value, "ketamine")
+    occ = nmda_block.occupancy(185 / P.MW_BASE.value, "ketamine")
     assert 0.65 < occ < 0.80
 
 
 @pytest.mark.parametrize("bad", [-1.0, np.array([0.1, -0.1]), float("nan")])
 def test_negative_or_nan_concentration_rejected(bad):
     with pytest.raises(ValueError, match="conc_uM"):
-        receptor.occupancy(bad)
+        nmda_block.occupancy(bad)
     with pytest.raises(ValueError, match="ketamine_uM"):
-        receptor.nmda_current(-60, ketamine_uM=-1.0)
+        nmda_block.nmda_current(-60, ketamine_uM=-1.0)
 
 
 def test_unknown_ligand_lists_allowed():
     with pytest.raises(ValueError, match="esketamine"):
-        receptor.occupancy(1.0, "pcp")
+        nmda_block.occupancy(1.0, "pcp")
 
 
 def test_iv_curve_shape():
     v = np.linspace(-100, 60, 161)
-    i = receptor.nmda_current(v)
+    i = nmda_block.nmda_current(v)
     assert i.shape == v.shape
-    assert receptor.nmda_current(0.0) == pytest.approx(0.0)  # reversal at 0 mV
+    assert nmda_block.nmda_current(0.0) == pytest.approx(0.0)  # reversal at 0 mV
     assert np.all(i[v < 0] < 0) and np.all(i[v > 0] > 0)
     # the classic region of negative slope between about -80 and -30 mV with 1 mM Mg2+
     assert i[v == -30][0] < i[v == -80][0]
     # with no Mg2+ the I-V is linear (ohmic)
-    np.testing.assert_allclose(receptor.nmda_current(v, mg_mM=0.0), v / 100.0)
-    assert receptor.nmda_current(-100.0, mg_mM=0.0) == pytest.approx(-1.0)
+    np.testing.assert_allclose(nmda_block.nmda_current(v, mg_mM=0.0), v / 100.0)
+    assert nmda_block.nmda_current(-100.0, mg_mM=0.0) == pytest.approx(-1.0)
 
 
 def test_no_glutamate_no_current_and_ketamine_scales_current():
     v = np.linspace(-100, 60, 17)
-    assert np.all(receptor.nmda_current(v, glutamate=False) == 0)
-    with_k = receptor.nmda_current(v, ketamine_uM=1.0)
-    np.testing.assert_allclose(with_k, receptor.nmda_current(v) * (1 - receptor.occupancy(1.0, "ketamine")))
+    assert np.all(nmda_block.nmda_current(v, glutamate=False) == 0)
+    with_k = nmda_block.nmda_current(v, ketamine_uM=1.0)
+    np.testing.assert_allclose(with_k, nmda_block.nmda_current(v) * (1 - nmda_block.occupancy(1.0, "ketamine")))
 
 
 # --- use-dependent (trapping) block --------------------------------------------------------------
 def test_block_accumulates_with_use_and_reaches_equilibrium():
-    r = receptor.use_dependent_block(200, 1.0)
+    r = nmda_block.use_dependent_block(200, 1.0)
     assert r.blocked_before[0] == 0.0  # nothing is blocked before the first opening
     assert np.all(np.diff(r.relative_current) < 0)  # each pulse is smaller than the last
     assert r.relative_current[0] > 0.8
-    assert r.relative_current[-1] == pytest.approx(1 - receptor.occupancy(1.0, "ketamine"), abs=1e-3)
-    assert r.equilibrium_block == pytest.approx(receptor.occupancy(1.0, "ketamine"))
+    assert r.relative_current[-1] == pytest.approx(1 - nmda_block.occupancy(1.0, "ketamine"), abs=1e-3)
+    assert r.equilibrium_block == pytest.approx(nmda_block.occupancy(1.0, "ketamine"))
 
 
 def test_no_opening_no_block():
-    r = receptor.use_dependent_block(50, 1.0, p_open=0.0)
+    r = nmda_block.use_dependent_block(50, 1.0, p_open=0.0)
     assert np.all(r.relative_current == 1.0) and np.all(r.blocked_before == 0.0)
 
 
 def test_trapping_keeps_block_between_pulses():
     """Perfect trapping keeps block after washout until channels open again; escape lets it go."""
     conc = np.r_[np.full(100, 1.0), np.zeros(20)]
-    trapped = receptor.use_dependent_block(120, conc)
-    leaky = receptor.use_dependent_block(120, conc, escape_per_interval=0.2)
+    trapped = nmda_block.use_dependent_block(120, conc)
+    leaky = nmda_block.use_dependent_block(120, conc, escape_per_interval=0.2)
     # first pulse after washout: the trapped block is still there
     assert trapped.blocked_before[100] == pytest.approx(trapped.blocked_before[99], rel=0.2)
     assert trapped.blocked_before[100] > 0.6
@@ -130,7 +130,7 @@ def test_trapping_keeps_block_between_pulses():
 
 
 def test_higher_concentration_blocks_faster_and_deeper():
-    lo, hi = receptor.use_dependent_block(30, 0.3), receptor.use_dependent_block(30, 3.0)
+    lo, hi = nmda_block.use_dependent_block(30, 0.3), nmda_block.use_dependent_block(30, 3.0)
     assert np.all(hi.relative_current <= lo.relative_current)
     assert hi.relative_current[5] < lo.relative_current[5]
 
@@ -138,7 +138,7 @@ def test_higher_concentration_blocks_faster_and_deeper():
 @settings(max_examples=30, deadline=None)
 @given(c=st.floats(0, 100), p=st.floats(0, 1), n=st.integers(1, 60))
 def test_use_dependent_bounds(c, p, n):
-    r = receptor.use_dependent_block(n, c, p_open=p)
+    r = nmda_block.use_dependent_block(n, c, p_open=p)
     assert r.relative_current.shape == (n,)
     assert np.all((r.relative_current >= 0) & (r.relative_current <= 1 + 1e-12))
     assert np.all(r.blocked_before <= r.equilibrium_block + 1e-12)
@@ -154,4 +154,4 @@ def test_use_dependent_bounds(c, p, n):
 ])
 def test_use_dependent_validation(kwargs, needle):
     with pytest.raises(ValueError, match=needle):
-        receptor.use_dependent_block(**kwargs)
+        nmda_block.use_dependent_block(**kwargs)

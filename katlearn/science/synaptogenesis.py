@@ -14,7 +14,7 @@ density stays raised for up to ~2 weeks). The stage time constants are assumptio
 those timings; outputs are relative (each stage normalised to its own peak) because no cited paper
 gives a magnitude that transfers from rodents to this model.
 
-The input surge can come from :func:`katlearn.science.circuit.response_to_plasma`;
+The input surge can come from :func:`katlearn.science.disinhibition.response_to_plasma`;
 :func:`after_infusion` chains pk → receptor → circuit → cascade.
 """
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from katlearn.science import circuit, pk
+from katlearn.science import disinhibition, pharmacokinetics
 from katlearn.science import params as P
 
 __all__ = ["CascadeParams", "DEFAULT", "Finding", "FINDINGS", "PlasticityResult", "simulate", "after_infusion",
@@ -181,8 +181,8 @@ def after_infusion(dose_mg_per_kg: float = P.ANTIDEPRESSANT_DOSE.value,
                    weight_kg: float = 70.0, block: str | None = None, t_end_h: float = 28 * HOURS_PER_DAY,
                    n_points: int = 2000, params: CascadeParams = DEFAULT) -> PlasticityResult:
     """The whole chain after an IV infusion: plasma (pk) → occupancy → circuit surge → cascade."""
-    curve = pk.simulate("iv_infusion", dose_mg_per_kg, weight_kg, infusion_min=infusion_min, t_end_min=24 * 60,
+    curve = pharmacokinetics.simulate("iv_infusion", dose_mg_per_kg, weight_kg, infusion_min=infusion_min, t_end_min=24 * 60,
                         model=model, n_points=1441)
-    surge = circuit.response_to_plasma(curve.t_min, curve.conc_ng_ml).glutamate_rel - 1.0
+    surge = disinhibition.response_to_plasma(curve.t_min, curve.conc_ng_ml).glutamate_rel - 1.0
     return simulate(curve.t_min / MIN_PER_HOUR, np.maximum(surge, 0.0), t_end_h=t_end_h, n_points=n_points,
                     block=block, params=params)

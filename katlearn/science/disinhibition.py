@@ -12,7 +12,7 @@ Equations (rates in units of the baseline pyramidal rate's scale, time in ms)::
     tau_I dI/dt = -I + [ g_I (w_IE E + h_I) - w_II I ]+
     g_X = 1 - s_X · occupancy            (s_X = NMDA share of the excitatory drive to X; s_I > s_E)
 
-Occupancy comes from :func:`katlearn.science.receptor.occupancy`. Glutamate release is taken as
+Occupancy comes from :func:`katlearn.science.nmda_block.occupancy`. Glutamate release is taken as
 proportional to pyramidal firing, reported relative to baseline. All weights, shares and time
 constants are :class:`~katlearn.science.params.Assumption` values chosen to make the mechanism
 visible. Known limitation: the model does not reproduce the *fall* in glutamate that Moghaddam et al.
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from katlearn.science import params as P
-from katlearn.science import pk, receptor
+from katlearn.science import nmda_block, pharmacokinetics
 
 __all__ = ["CircuitParams", "SteadyState", "CircuitTimeCourse", "Transient", "DEFAULT", "steady_state",
            "sweep", "response_to_plasma", "transient"]
@@ -111,7 +111,7 @@ def steady_state(conc_uM: np.ndarray | float, ligand: str = "ketamine",
     (an assumption; brain/plasma ratios are not modelled).
     """
     c = _check_conc(conc_uM)
-    occ = np.asarray(receptor.occupancy(c, ligand), dtype=float)
+    occ = np.asarray(nmda_block.occupancy(c, ligand), dtype=float)
     v = params.values()
     e, i = _fixed_point(np.atleast_1d(occ), v)
     e0, _ = _fixed_point(np.zeros(1), v)
@@ -145,7 +145,7 @@ class CircuitTimeCourse:
 
 def response_to_plasma(t_min: np.ndarray, conc_ng_ml: np.ndarray, ligand: str = "ketamine",
                        params: CircuitParams = DEFAULT) -> CircuitTimeCourse:
-    """Circuit state over time after a dose, e.g. from :func:`katlearn.science.pk.simulate`.
+    """Circuit state over time after a dose, e.g. from :func:`katlearn.science.pharmacokinetics.simulate`.
 
     The network settles in tens of milliseconds while plasma levels change over minutes, so at each time
     the circuit is taken to be at its steady state for the current concentration.
@@ -154,7 +154,7 @@ def response_to_plasma(t_min: np.ndarray, conc_ng_ml: np.ndarray, ligand: str = 
     c_ng = np.asarray(conc_ng_ml, dtype=float)
     if t.shape != c_ng.shape:
         raise ValueError(f"t_min and conc_ng_ml must have the same shape (got {t.shape} and {c_ng.shape})")
-    ss = steady_state(np.asarray(pk.to_micromolar(c_ng)), ligand, params)
+    ss = steady_state(np.asarray(pharmacokinetics.to_micromolar(c_ng)), ligand, params)
     return CircuitTimeCourse(t_min=t, conc_uM=ss.conc_uM, occupancy=ss.occupancy, e_rate=ss.e_rate,
                              i_rate=ss.i_rate, glutamate_rel=ss.glutamate_rel)
 
@@ -180,7 +180,7 @@ def transient(conc_uM: float, t_end_ms: float = 200.0, n_points: int = 401, liga
     if not t_end_ms > 0:
         raise ValueError(f"t_end_ms must be > 0 (got {t_end_ms!r})")
     v = params.values()
-    occ = float(receptor.occupancy(c, ligand))
+    occ = float(nmda_block.occupancy(c, ligand))
     ge = 1.0 - v["nmda_share_e"] * occ
     gi = 1.0 - v["nmda_share_i"] * occ
     e0, i0 = _fixed_point(np.zeros(1), v)

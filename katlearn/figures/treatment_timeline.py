@@ -5,7 +5,7 @@ Pure builders (no ipywidgets):
 - :func:`schedule` turns a :class:`CoursePlan` (how many preparation, dosing and integration
   sessions) into dated sessions; :func:`course_timeline` draws them Gantt-style.
 - :func:`session_day` overlays, for one dosing session, the modelled plasma level (a
-  :class:`katlearn.science.pk.PKCurve`), the time the level sits in the published dissociative
+  :class:`katlearn.science.pharmacokinetics.PKCurve`), the time the level sits in the published dissociative
   range, and the windows in which the therapist is present and vital signs are monitored.
 
 Literature ranges for the course structure come from a secondary source (clinic descriptions in
@@ -22,7 +22,7 @@ import numpy as np
 
 from katlearn.figures.base import PALETTE, Described, Figure, bar, base_layout, scatter
 from katlearn.science import params as P
-from katlearn.science import pk
+from katlearn.science import pharmacokinetics
 
 __all__ = [
     "KAP_PREPARATION_SESSIONS", "KAP_DOSING_SESSIONS", "KAP_DOSING_SESSION_H", "KAP_INTEGRATION_SESSIONS",
@@ -172,10 +172,10 @@ class SessionWindows:
     monitoring_end_min: float
 
 
-def session_windows(curve: pk.PKCurve) -> SessionWindows:
+def session_windows(curve: pharmacokinetics.PKCurve) -> SessionWindows:
     """When the modelled level is in the dissociative range, and how long monitoring must last:
     at least the esketamine label's 2 h, and until the level has left the dissociative range."""
-    low = pk.PLASMA_RANGES["dissociative"].low
+    low = pharmacokinetics.PLASMA_RANGES["dissociative"].low
     above = np.flatnonzero(np.asarray(curve.conc_ng_ml) >= low)
     t = np.asarray(curve.t_min)
     d_start = float(t[above[0]]) if above.size else None
@@ -190,11 +190,11 @@ def _when(t_min: float) -> str:
     return f"{-t_min:.0f} min before the dose" if t_min < 0 else f"{t_min:.0f} min after it"
 
 
-def session_day(curve: pk.PKCurve, protocol_label: str = "",
+def session_day(curve: pharmacokinetics.PKCurve, protocol_label: str = "",
                 title: str = "One dosing session") -> Described:
     """Plasma level over a dosing session (top panel) and who does what when (bottom panel)."""
     w = session_windows(curve)
-    rng = pk.PLASMA_RANGES["dissociative"]
+    rng = pharmacokinetics.PLASMA_RANGES["dissociative"]
     t_end = float(curve.t_min[-1])
     x_range = [w.session_start_min - 5, max(t_end, w.session_end_min) + 5]
 

@@ -1,4 +1,4 @@
-"""From glutamate surge to new spines: the cascade of :mod:`katlearn.science.plasticity` over hours to weeks.
+"""From glutamate surge to new spines: the cascade of :mod:`katlearn.science.synaptogenesis` over hours to weeks.
 
 A log time axis fits minutes and weeks in one view. Cited findings are drawn where they have a time
 (Moda-Sava 2019: formation not altered at 3–6 h, altered at 12–24 h; Phoumthipphavong 2016: density
@@ -15,7 +15,7 @@ from html import escape
 import numpy as np
 
 from katlearn.figures.base import PALETTE, Described, Figure, base_layout, scatter
-from katlearn.science import plasticity
+from katlearn.science import synaptogenesis
 
 __all__ = ["STAGE_STYLE", "BLOCK_LABELS", "cascade_figure", "findings_html", "fmt_time_h", "TIME_TICKS_H"]
 
@@ -70,19 +70,19 @@ def findings_html(citations: Mapping[str, str]) -> str:
     """The cited findings the figure marks, as a list with links to the page's reference list."""
     items = "".join(
         f'<li>{escape(f.text)} (<a href="#ref-{escape(f.ref)}">{escape(citations.get(f.ref, f.ref))}</a>)</li>'
-        for f in plasticity.FINDINGS)
+        for f in synaptogenesis.FINDINGS)
     return f'<ul class="kl-findings">{items}</ul>'
 
 
 DRAWN_POINTS = 400  # per curve, evenly spaced on the log time axis
 
 
-def _finding_for(stage: str) -> list[plasticity.Finding]:
-    return [f for f in plasticity.FINDINGS if f.stage == stage]
+def _finding_for(stage: str) -> list[synaptogenesis.Finding]:
+    return [f for f in synaptogenesis.FINDINGS if f.stage == stage]
 
 
-def cascade_figure(result: plasticity.PlasticityResult,
-                   reference: plasticity.PlasticityResult | None = None,
+def cascade_figure(result: synaptogenesis.PlasticityResult,
+                   reference: synaptogenesis.PlasticityResult | None = None,
                    citations: Mapping[str, str] | None = None) -> Described:
     """The cascade's stages over time (log axis) with cited findings; ``reference`` (the unblocked run) is
     drawn faintly when ``result`` has a blocker. ``citations`` maps reference keys to short citations
@@ -100,9 +100,9 @@ def cascade_figure(result: plasticity.PlasticityResult,
 
     fig = Figure(layout=base_layout("Surge to new spines (model)", "Time after the dose (log scale)",
                                        "% of own peak"))
-    not_yet = next(f for f in plasticity.FINDINGS if f.stage == "formation_rate" and "not" in f.text)
-    altered = next(f for f in plasticity.FINDINGS if f.stage == "formation_rate" and f is not not_yet)
-    lasting = next(f for f in plasticity.FINDINGS if f.stage == "spine_density")
+    not_yet = next(f for f in synaptogenesis.FINDINGS if f.stage == "formation_rate" and "not" in f.text)
+    altered = next(f for f in synaptogenesis.FINDINGS if f.stage == "formation_rate" and f is not not_yet)
+    lasting = next(f for f in synaptogenesis.FINDINGS if f.stage == "spine_density")
     fig.add_vrect(x0=not_yet.t_low_h, x1=not_yet.t_high_h, fillcolor=PALETTE["grey"], opacity=0.18, line_width=0,
                   layer="below")
     fig.add_vrect(x0=altered.t_low_h, x1=altered.t_high_h, fillcolor=PALETTE["blue"], opacity=0.14, line_width=0,

@@ -1,4 +1,4 @@
-"""katlearn.figures.process: the course timeline and the session-day figure, checked against the models."""
+"""katlearn.figures.treatment_timeline: the course timeline and the session-day figure, checked against the models."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from katlearn.figures import process as fp
+from katlearn.figures import treatment_timeline
 from katlearn.science import params as P
-from katlearn.science import pk
+from katlearn.science import pharmacokinetics
 
 
 def traces(described) -> list[dict]:
@@ -22,41 +22,41 @@ def traces(described) -> list[dict]:
 
 
 def test_literature_ranges_match_the_vetted_kap_structure():
-    assert (fp.KAP_PREPARATION_SESSIONS.low, fp.KAP_PREPARATION_SESSIONS.high) == (2, 3)
-    assert (fp.KAP_DOSING_SESSIONS.low, fp.KAP_DOSING_SESSIONS.high) == (3, 6)
-    assert (fp.KAP_DOSING_SESSION_H.low, fp.KAP_DOSING_SESSION_H.high) == (2.5, 3.0)
-    assert fp.KAP_INTEGRATION_SESSIONS.low == 1
-    assert {r.ref for r in (fp.KAP_PREPARATION_SESSIONS, fp.KAP_DOSING_SESSIONS, fp.KAP_DOSING_SESSION_H,
-                            fp.KAP_INTEGRATION_SESSIONS)} == {"psychiatric_times_kap"}
+    assert (treatment_timeline.KAP_PREPARATION_SESSIONS.low, treatment_timeline.KAP_PREPARATION_SESSIONS.high) == (2, 3)
+    assert (treatment_timeline.KAP_DOSING_SESSIONS.low, treatment_timeline.KAP_DOSING_SESSIONS.high) == (3, 6)
+    assert (treatment_timeline.KAP_DOSING_SESSION_H.low, treatment_timeline.KAP_DOSING_SESSION_H.high) == (2.5, 3.0)
+    assert treatment_timeline.KAP_INTEGRATION_SESSIONS.low == 1
+    assert {r.ref for r in (treatment_timeline.KAP_PREPARATION_SESSIONS, treatment_timeline.KAP_DOSING_SESSIONS, treatment_timeline.KAP_DOSING_SESSION_H,
+                            treatment_timeline.KAP_INTEGRATION_SESSIONS)} == {"psychiatric_times_kap"}
 
 
 @settings(max_examples=80, deadline=None)
 @given(prep=st.integers(2, 3), dose=st.integers(3, 6), integ=st.integers(1, 6), gap=st.integers(3, 14))
 def test_schedule_has_the_planned_sessions_in_phase_order(prep, dose, integ, gap):
-    plan = fp.CoursePlan(prep, dose, integ, gap)
-    sessions = fp.schedule(plan)
-    by = {ph: [s for s in sessions if s.phase == ph] for ph in fp.PHASE_ORDER}
-    assert [len(by[ph]) for ph in fp.PHASE_ORDER] == [1, prep, dose, integ]
+    plan = treatment_timeline.CoursePlan(prep, dose, integ, gap)
+    sessions = treatment_timeline.schedule(plan)
+    by = {ph: [s for s in sessions if s.phase == ph] for ph in treatment_timeline.PHASE_ORDER}
+    assert [len(by[ph]) for ph in treatment_timeline.PHASE_ORDER] == [1, prep, dose, integ]
     dose_days = [s.day for s in by["Dosing"]]
     assert np.allclose(np.diff(dose_days), gap)
     assert max(s.day for s in by["Preparation"]) < dose_days[0]
     # every integration session follows a dosing session, and the last dose is followed by one
     assert all(s.day > dose_days[0] for s in by["Integration"])
-    assert any(s.day == dose_days[-1] + fp.INTEGRATION_DELAY_DAYS.value for s in by["Integration"])
+    assert any(s.day == dose_days[-1] + treatment_timeline.INTEGRATION_DELAY_DAYS.value for s in by["Integration"])
 
 
-@pytest.mark.parametrize("plan", [fp.CoursePlan(1, 4, 2), fp.CoursePlan(2, 7, 2), fp.CoursePlan(2, 4, 0),
-                                  fp.CoursePlan(2, 4, 2, 30)])
+@pytest.mark.parametrize("plan", [treatment_timeline.CoursePlan(1, 4, 2), treatment_timeline.CoursePlan(2, 7, 2), treatment_timeline.CoursePlan(2, 4, 0),
+                                  treatment_timeline.CoursePlan(2, 4, 2, 30)])
 def test_plans_outside_the_reported_ranges_are_refused(plan):
     with pytest.raises(ValueError):
-        fp.schedule(plan)
+        treatment_timeline.schedule(plan)
 
 
 def test_course_timeline_draws_one_marker_per_session_in_weeks():
-    plan = fp.CoursePlan(2, 4, 2, 7)
-    d = fp.course_timeline(plan)
+    plan = treatment_timeline.CoursePlan(2, 4, 2, 7)
+    d = treatment_timeline.course_timeline(plan)
     markers = {t["name"]: t for t in traces(d) if t.get("mode") == "markers"}
-    assert set(markers) == set(fp.PHASE_ORDER)
+    assert set(markers) == set(treatment_timeline.PHASE_ORDER)
     assert markers["Dosing"]["x"] == pytest.approx([3, 4, 5, 6])  # weekly, after 2 weekly preparations
     assert markers["Preparation"]["x"] == pytest.approx([1, 2])
     assert len(markers["Integration"]["x"]) == 2
@@ -67,8 +67,8 @@ def test_course_timeline_draws_one_marker_per_session_in_weeks():
 
 
 def test_timeline_changes_with_the_plan():
-    a = fp.course_timeline(fp.CoursePlan(2, 3, 1, 7))
-    b = fp.course_timeline(fp.CoursePlan(2, 6, 1, 7))
+    a = treatment_timeline.course_timeline(treatment_timeline.CoursePlan(2, 3, 1, 7))
+    b = treatment_timeline.course_timeline(treatment_timeline.CoursePlan(2, 6, 1, 7))
     assert a.figure.to_json() != b.figure.to_json()
     assert "3 dosing" in a.description and "6 dosing" in b.description
 
@@ -77,31 +77,31 @@ def test_timeline_changes_with_the_plan():
 
 
 def curve(route="im", dose=0.5, **kw):
-    return pk.simulate(route, dose, 70.0, t_end_min=240.0, n_points=241, **kw)
+    return pharmacokinetics.simulate(route, dose, 70.0, t_end_min=240.0, n_points=241, **kw)
 
 
 def test_session_windows_follow_the_model_curve():
     c = curve()
-    w = fp.session_windows(c)
-    above = c.t_min[c.conc_ng_ml >= pk.PLASMA_RANGES["dissociative"].low]
+    w = treatment_timeline.session_windows(c)
+    above = c.t_min[c.conc_ng_ml >= pharmacokinetics.PLASMA_RANGES["dissociative"].low]
     assert w.dissociative_start_min == pytest.approx(above[0])
     assert w.dissociative_end_min == pytest.approx(above[-1])
     assert w.monitoring_end_min == pytest.approx(P.ESKETAMINE_MONITORING.value * 60)  # level leaves range first
-    assert w.session_start_min == -fp.CHECK_IN_MIN.value
-    assert w.session_end_min - w.session_start_min == pytest.approx(fp.KAP_DOSING_SESSION_H.high * 60)
+    assert w.session_start_min == -treatment_timeline.CHECK_IN_MIN.value
+    assert w.session_end_min - w.session_start_min == pytest.approx(treatment_timeline.KAP_DOSING_SESSION_H.high * 60)
 
 
 def test_monitoring_outlasts_a_long_dissociative_window():
     c = curve("sublingual", 400 / 70)
-    w = fp.session_windows(c)
+    w = treatment_timeline.session_windows(c)
     assert w.dissociative_end_min is not None
     assert w.monitoring_end_min >= max(120.0, w.dissociative_end_min)
 
 
 def test_a_low_dose_has_no_dissociation_lane():
     c = curve("sublingual", 100 / 70)
-    assert c.cmax_ng_ml < pk.PLASMA_RANGES["dissociative"].low
-    d = fp.session_day(c)
+    assert c.cmax_ng_ml < pharmacokinetics.PLASMA_RANGES["dissociative"].low
+    d = treatment_timeline.session_day(c)
     lanes = [t["name"] for t in traces(d) if t["type"] == "bar"]
     assert lanes == ["Therapist", "BP & HR"]
     assert "stays below the dissociative range" in d.description
@@ -109,13 +109,13 @@ def test_a_low_dose_has_no_dissociation_lane():
 
 def test_session_day_plots_the_model_and_the_windows():
     c = curve()
-    d = fp.session_day(c, "IM 0.5 mg/kg")
+    d = treatment_timeline.session_day(c, "IM 0.5 mg/kg")
     data = traces(d)
     line = next(t for t in data if t["name"] == "Plasma ketamine (model)")
     assert np.allclose(line["y"], np.round(c.conc_ng_ml, 1))
     bars = {t["name"]: t for t in data if t["type"] == "bar"}
     assert set(bars) == {"Therapist", "BP & HR", "Dissociation"}
-    w = fp.session_windows(c)
+    w = treatment_timeline.session_windows(c)
     assert bars["BP & HR"]["base"][0] + bars["BP & HR"]["x"][0] == pytest.approx(w.monitoring_end_min)
     assert bars["Dissociation"]["base"][0] == pytest.approx(w.dissociative_start_min)
     assert all(t.get("yaxis") == "y2" for t in bars.values())

@@ -1,4 +1,4 @@
-"""katlearn.science.plasticity: timings checked against Moda-Sava 2019 and Phoumthipphavong 2016."""
+"""katlearn.science.synaptogenesis: timings checked against Moda-Sava 2019 and Phoumthipphavong 2016."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from katlearn.science import params as P
-from katlearn.science import plasticity as pl
+from katlearn.science import synaptogenesis
 
 
 @pytest.fixture(scope="module")
 def run():
-    return pl.after_infusion()
+    return synaptogenesis.after_infusion()
 
 
 def test_stages_are_ordered_in_time(run):
@@ -38,10 +38,10 @@ def test_spine_density_time_course(run):
     assert run.at("spine_density", 28 * 24.0) < 0.05  # close to baseline by 4 weeks
 
 
-@pytest.mark.parametrize("block", pl.BLOCKS)
+@pytest.mark.parametrize("block", synaptogenesis.BLOCKS)
 def test_blocking_ampa_or_mtor_abolishes_spines(block):
     """NBQX (Maeng 2008) and rapamycin (Li 2010) experiments."""
-    r = pl.after_infusion(block=block)
+    r = synaptogenesis.after_infusion(block=block)
     assert np.all(r.spine_density == 0) and np.all(r.formation_rate == 0)
     if block == "mtor":
         assert r.mtor.max() == pytest.approx(1.0)  # mTOR still signals; its output is cut
@@ -50,16 +50,16 @@ def test_blocking_ampa_or_mtor_abolishes_spines(block):
 def test_linear_in_the_surge():
     t = np.linspace(0, 10, 101)
     surge = np.exp(-t)
-    a = pl.simulate(t, surge, t_end_h=100, n_points=500)
-    b = pl.simulate(t, 3 * surge, t_end_h=100, n_points=500)
+    a = synaptogenesis.simulate(t, surge, t_end_h=100, n_points=500)
+    b = synaptogenesis.simulate(t, 3 * surge, t_end_h=100, n_points=500)
     np.testing.assert_allclose(a.spine_density, b.spine_density)  # normalised outputs are scale-free
 
 
 def test_findings_have_refs_and_valid_stages():
-    assert {f.ref for f in pl.FINDINGS} >= {"moda_sava2019", "phoumthipphavong2016", "li2010", "maeng2008",
+    assert {f.ref for f in synaptogenesis.FINDINGS} >= {"moda_sava2019", "phoumthipphavong2016", "li2010", "maeng2008",
                                             "autry2011", "moghaddam1997"}
-    for f in pl.FINDINGS:
-        assert f.stage in pl.STAGES
+    for f in synaptogenesis.FINDINGS:
+        assert f.stage in synaptogenesis.STAGES
         if f.t_low_h is not None:
             assert f.t_high_h is not None and f.t_low_h <= f.t_high_h
 
@@ -67,10 +67,10 @@ def test_findings_have_refs_and_valid_stages():
 def test_validation():
     t = np.linspace(0, 1, 5)
     with pytest.raises(ValueError, match="surge"):
-        pl.simulate(t, -np.ones(5))
+        synaptogenesis.simulate(t, -np.ones(5))
     with pytest.raises(ValueError, match="block"):
-        pl.simulate(t, np.ones(5), block="nmda")
+        synaptogenesis.simulate(t, np.ones(5), block="nmda")
     with pytest.raises(ValueError, match="same length"):
-        pl.simulate(t, np.ones(4))
+        synaptogenesis.simulate(t, np.ones(4))
     with pytest.raises(ValueError, match="stage"):
-        pl.after_infusion(n_points=100).at("dopamine", 1.0)
+        synaptogenesis.after_infusion(n_points=100).at("dopamine", 1.0)

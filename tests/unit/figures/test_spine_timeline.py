@@ -4,18 +4,18 @@ import numpy as np
 import pytest
 
 from katlearn import content
-from katlearn.figures import plasticity as fp
-from katlearn.science import plasticity
+from katlearn.figures import spine_timeline
+from katlearn.science import synaptogenesis
 
 
 @pytest.fixture(scope="module")
 def result():
-    return plasticity.after_infusion(n_points=2017)
+    return synaptogenesis.after_infusion(n_points=2017)
 
 
 @pytest.fixture(scope="module")
 def blocked():
-    return plasticity.after_infusion(n_points=2017, block="mtor")
+    return synaptogenesis.after_infusion(n_points=2017, block="mtor")
 
 
 def _trace(fig, name):
@@ -26,12 +26,12 @@ def _trace(fig, name):
 
 def test_stage_curves_are_the_model_output(result):
     """The drawn curves are the model's, at points evenly spaced on the log time axis."""
-    d = fp.cascade_figure(result, citations=content.short_citations())
-    keep = result.t_h >= fp.T_MIN_H
-    for stage, style in fp.STAGE_STYLE.items():
+    d = spine_timeline.cascade_figure(result, citations=content.short_citations())
+    keep = result.t_h >= spine_timeline.T_MIN_H
+    for stage, style in spine_timeline.STAGE_STYLE.items():
         tr = _trace(d.figure, style["label"])
         x = np.asarray(tr.x)
-        assert len(x) == fp.DRAWN_POINTS
+        assert len(x) == spine_timeline.DRAWN_POINTS
         assert x[0] == pytest.approx(result.t_h[keep][0], rel=1e-3) and x[-1] == pytest.approx(result.t_h[-1], rel=1e-3)
         np.testing.assert_allclose(np.diff(np.log10(x)), np.log10(x[-1] / x[0]) / (len(x) - 1), rtol=0.02)
         model = np.interp(x, result.t_h, getattr(result, stage)) * 100
@@ -44,7 +44,7 @@ def test_stage_curves_are_the_model_output(result):
 
 
 def test_cited_windows_are_marked(result):
-    d = fp.cascade_figure(result, citations=content.short_citations())
+    d = spine_timeline.cascade_figure(result, citations=content.short_citations())
     rects = [(s.x0, s.x1) for s in d.figure.layout.shapes if s.type == "rect"]
     assert (3.0, 6.0) in rects and (12.0, 24.0) in rects  # Moda-Sava 2019: not at 3-6 h, at 12-24 h
     bar = _trace(d.figure, "Density raised (Phoumthipphavong et al. 2016)")
@@ -55,9 +55,9 @@ def test_cited_windows_are_marked(result):
 
 
 def test_description_gives_peaks_and_the_12_to_24_h_window(result):
-    d = fp.cascade_figure(result, citations=content.short_citations())
+    d = spine_timeline.cascade_figure(result, citations=content.short_citations())
     i = int(np.argmax(result.formation_rate))
-    assert f"spine formation rate at {fp.fmt_time_h(float(result.t_h[i]))}" in d.description
+    assert f"spine formation rate at {spine_timeline.fmt_time_h(float(result.t_h[i]))}" in d.description
     assert f"{result.at('formation_rate', 6.0) * 100:.0f}% of its peak at 6 h" in d.description
     assert "Moda-Sava et al. 2019" in d.description
     # the model respects the cited timing: formation flat at 3-6 h, high at 12-24 h
@@ -66,7 +66,7 @@ def test_description_gives_peaks_and_the_12_to_24_h_window(result):
 
 
 def test_blocked_run_draws_the_reference_faintly_and_says_what_is_flat(result, blocked):
-    d = fp.cascade_figure(blocked, result, content.short_citations())
+    d = spine_timeline.cascade_figure(blocked, result, content.short_citations())
     faint = [t for t in d.figure.data if t.name and t.name.endswith("without blocker")]
     assert {t.name for t in faint} == {"Spine formation rate without blocker", "Extra spines without blocker"}
     assert "mTOR blocked (rapamycin)" in d.description
@@ -74,13 +74,13 @@ def test_blocked_run_draws_the_reference_faintly_and_says_what_is_flat(result, b
 
 
 def test_findings_html_lists_every_finding_with_a_reference_link():
-    html = fp.findings_html(content.short_citations())
-    for f in plasticity.FINDINGS:
+    html = spine_timeline.findings_html(content.short_citations())
+    for f in synaptogenesis.FINDINGS:
         assert f'href="#ref-{f.ref}"' in html
-    assert html.count("<li>") == len(plasticity.FINDINGS)
+    assert html.count("<li>") == len(synaptogenesis.FINDINGS)
 
 
 @pytest.mark.parametrize("t_h, text", [(0.5, "30 min"), (5.0, "5.0 h"), (16.0, "16 h"), (72.0, "3.0 days"),
                                        (336.0, "14 days")])
 def test_fmt_time(t_h, text):
-    assert fp.fmt_time_h(t_h) == text
+    assert spine_timeline.fmt_time_h(t_h) == text

@@ -1,6 +1,6 @@
 """“Getting unstuck”, drawn: an energy landscape with a ball, and a small Hopfield network's journey.
 
-Both pictures come from :mod:`katlearn.science.attractor` and are **teaching metaphors**, not claims
+Both pictures come from :mod:`katlearn.science.landscape` and are **teaching metaphors**, not claims
 about how the brain stores thoughts or what ketamine does to networks; titles and descriptions say so.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from katlearn.figures.base import FONT_SIZE_PX, LIGHT_TEMPLATE, PALETTE, SEQUENCE, Described, Figure, base_layout, heatmap, scatter, subplots
-from katlearn.science import attractor
+from katlearn.science import landscape
 
 __all__ = ["landscape_figure", "HopfieldHistory", "hopfield_figure", "grid"]
 
@@ -24,11 +24,11 @@ RUT_COLOR = PALETTE["vermillion"]
 NEW_COLOR = PALETTE["blue"]
 
 
-def _energy_at(land: attractor.Landscape, x: float) -> float:
+def _energy_at(land: landscape.Landscape, x: float) -> float:
     return float(np.interp(x, land.x, land.energy))
 
 
-def landscape_figure(land: attractor.Landscape, ball_x: float, jostle: float, free: bool) -> Described:
+def landscape_figure(land: landscape.Landscape, ball_x: float, jostle: float, free: bool) -> Described:
     """The landscape at ``land.plasticity``/``land.learning`` with the ball at ``ball_x``.
 
     ``jostle`` is how high everyday ups and downs lift the ball above the bottom of its valley (drawn as a

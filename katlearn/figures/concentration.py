@@ -1,7 +1,7 @@
 """Plasma ketamine after one dose, by route: curves, published plasma ranges, a µM axis, a table.
 
-Pure builders: :class:`katlearn.science.pk.PKCurve` objects in, :class:`Described` (or an HTML
-string) out. Every number drawn comes from :mod:`katlearn.science.pk`; this module only chooses
+Pure builders: :class:`katlearn.science.pharmacokinetics.PKCurve` objects in, :class:`Described` (or an HTML
+string) out. Every number drawn comes from :mod:`katlearn.science.pharmacokinetics`; this module only chooses
 colours, line styles, axis ranges and words.
 """
 
@@ -13,7 +13,7 @@ from html import escape
 import numpy as np
 
 from katlearn.figures.base import PALETTE, Described, Figure, base_layout, scatter
-from katlearn.science import pk
+from katlearn.science import pharmacokinetics
 
 __all__ = [
     "ROUTE_STYLE", "BAND_STYLE", "concentration_figure", "route_table_html", "peak_sentence", "fmt_conc",
@@ -31,7 +31,7 @@ ROUTE_STYLE: dict[str, dict[str, str]] = {
     "oral": {"color": PALETTE["purple"], "dash": "longdash", "short": "Oral"},
 }
 
-# Published plasma ranges drawn as shaded bands (the numbers live in science.pk.PLASMA_RANGES).
+# Published plasma ranges drawn as shaded bands (the numbers live in science.pharmacokinetics.PLASMA_RANGES).
 BAND_STYLE: dict[str, dict[str, str]] = {
     "analgesic": {"label": "Analgesic", "color": PALETTE["green"]},
     "dissociative": {"label": "Dissociative", "color": PALETTE["purple"]},
@@ -51,34 +51,34 @@ def _sentence(text: str) -> str:
 
 def fmt_conc(conc_ng_ml: float) -> str:
     """``"285 ng/mL (1.20 µM)"`` — both units, rounded for reading aloud."""
-    um = pk.to_micromolar(conc_ng_ml)
+    um = pharmacokinetics.to_micromolar(conc_ng_ml)
     digits = 0 if conc_ng_ml >= 10 else 1
     return f"{conc_ng_ml:.{digits}f} ng/mL ({um:.2f} µM)"
 
 
-def _route_label(curve: pk.PKCurve) -> str:
-    label = pk.ROUTES[curve.route].label
+def _route_label(curve: pharmacokinetics.PKCurve) -> str:
+    label = pharmacokinetics.ROUTES[curve.route].label
     if curve.route == "iv_infusion" and curve.infusion_min:
         label += f" ({curve.infusion_min:g} min)"
     return label
 
 
-def peak_sentence(curve: pk.PKCurve) -> str:
+def peak_sentence(curve: pharmacokinetics.PKCurve) -> str:
     """``"Intranasal: peak 78.0 ng/mL (0.33 µM) at 18 min"``."""
     return f"{_route_label(curve)}: peak {fmt_conc(curve.cmax_ng_ml)} at {curve.tmax_min:.0f} min"
 
 
-def _bands_in(ranges: Sequence[str]) -> list[tuple[str, pk.P.Range]]:
-    return [(name, pk.PLASMA_RANGES[name]) for name in ranges]
+def _bands_in(ranges: Sequence[str]) -> list[tuple[str, pharmacokinetics.P.Range]]:
+    return [(name, pharmacokinetics.PLASMA_RANGES[name]) for name in ranges]
 
 
-def concentration_figure(curves: Sequence[pk.PKCurve], *, log_y: bool = False,
+def concentration_figure(curves: Sequence[pharmacokinetics.PKCurve], *, log_y: bool = False,
                          bands: Sequence[str] = ("analgesic", "dissociative", "anaesthetic"),
                          t_end_min: float | None = None,
                          title: str = "Plasma ketamine after one dose") -> Described:
     """Concentration-time curves of ``curves`` over shaded published plasma ranges.
 
-    The left axis is ng/mL; the right axis shows the same scale in µM (via ``pk.to_micromolar``).
+    The left axis is ng/mL; the right axis shows the same scale in µM (via ``pharmacokinetics.to_micromolar``).
     Each curve's peak is marked. ``log_y`` uses logarithmic axes, which fits the anaesthetic range
     and small oral levels in one view. With no curves, only the bands are drawn (``t_end_min``
     then sets the time axis, default 360 min).
@@ -107,7 +107,7 @@ def concentration_figure(curves: Sequence[pk.PKCurve], *, log_y: bool = False,
     for c in curves:
         style = ROUTE_STYLE[c.route]
         label = _route_label(c)
-        um = pk.to_micromolar(c.conc_ng_ml)
+        um = pharmacokinetics.to_micromolar(c.conc_ng_ml)
         # Rounded for the browser (a 0.01 ng/mL step is far below what a plot shows); keeps the JSON small.
         x, y, um = np.round(c.t_min, 2), np.round(c.conc_ng_ml, 2), np.round(um, 4)
         if log_y:  # log axes cannot show 0: leave those points out rather than draw a cliff
@@ -123,22 +123,22 @@ def concentration_figure(curves: Sequence[pk.PKCurve], *, log_y: bool = False,
             x=[c.tmax_min], y=[c.cmax_ng_ml], mode="markers", legendgroup=c.route, showlegend=False,
             name=f"{label} peak", marker={"color": style["color"], "size": 11, "symbol": "diamond",
                                           "line": {"color": "white", "width": 1}},
-            hovertemplate=(f"{label} peak: {c.cmax_ng_ml:.0f} ng/mL ({pk.to_micromolar(c.cmax_ng_ml):.2f} µM) "
+            hovertemplate=(f"{label} peak: {c.cmax_ng_ml:.0f} ng/mL ({pharmacokinetics.to_micromolar(c.cmax_ng_ml):.2f} µM) "
                            f"at {c.tmax_min:.0f} min<extra></extra>"),
         ))
 
     if log_y:
         hi = max(top * 1.5, max((r.high for _, r in _bands_in(bands)), default=0) * 1.3, 10 * LOG_FLOOR_NG_ML)
         y_range = [np.log10(LOG_FLOOR_NG_ML), float(np.log10(hi))]
-        y2_range = [v - float(np.log10(pk.P.MW_BASE.value)) for v in y_range]
+        y2_range = [v - float(np.log10(pharmacokinetics.P.MW_BASE.value)) for v in y_range]
         axis_type = "log"
     else:
         hi = max(top * 1.12, MIN_TOP_NG_ML)
         y_range = [0.0, float(hi)]
-        y2_range = [0.0, float(pk.to_micromolar(hi))]
+        y2_range = [0.0, float(pharmacokinetics.to_micromolar(hi))]
         axis_type = "linear"
     # An invisible trace anchors the µM axis so Plotly draws it.
-    fig.add_trace(scatter(x=[0, t_end], y=[pk.to_micromolar(max(y_range[0], LOG_FLOOR_NG_ML))] * 2, yaxis="y2",
+    fig.add_trace(scatter(x=[0, t_end], y=[pharmacokinetics.to_micromolar(max(y_range[0], LOG_FLOOR_NG_ML))] * 2, yaxis="y2",
                              mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False, name="µM axis",
                              opacity=0))
     above = [(n, r) for n, r in _bands_in(bands) if r.low > hi]
@@ -164,7 +164,7 @@ def concentration_figure(curves: Sequence[pk.PKCurve], *, log_y: bool = False,
         return Described(fig, "No route selected: only the published plasma ranges are shown ("
                          + "; ".join(f"{BAND_STYLE[n]['label'].lower()} {r.low:g}–{r.high:g} ng/mL"
                                      for n, r in _bands_in(bands)) + ").")
-    model = pk.MODELS[curves[0].model]
+    model = pharmacokinetics.MODELS[curves[0].model]
     dose = curves[0]
     if len({(c.dose_mg_per_kg, c.weight_kg) for c in curves}) == 1:
         dose_text = (f"{dose.dose_mg_per_kg:.2g} mg/kg for {dose.weight_kg:.0f} kg "
@@ -189,15 +189,15 @@ _CELL = "padding:0.25em 0.6em;border-bottom:1px solid #ddd;white-space:nowrap;"
 _CSS_DASH = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dashdot": "dashed", "longdash": "dashed"}
 
 
-def route_table_html(curves: Sequence[pk.PKCurve]) -> str:
+def route_table_html(curves: Sequence[pharmacokinetics.PKCurve]) -> str:
     """Bioavailability, published and modelled time to peak, and modelled peak, one row per route."""
     rows = []
     for c in curves:
-        route = pk.ROUTES[c.route]
+        route = pharmacokinetics.ROUTES[c.route]
         tmax = route.tmax
         if tmax is None:
             published = "end of infusion" if c.route == "iv_infusion" else "—"
-        elif isinstance(tmax, pk.P.Range):
+        elif isinstance(tmax, pharmacokinetics.P.Range):
             published = f"{tmax.low:g}–{tmax.high:g} min"
         else:
             published = f"≈{tmax.value:g} min"

@@ -1,6 +1,6 @@
 """Disinhibition in figures: a small E–I circuit schematic and the circuit's firing over time and dose.
 
-Pure builders: results of :mod:`katlearn.science.circuit` in, :class:`Described` out. The circuit is a
+Pure builders: results of :mod:`katlearn.science.disinhibition` in, :class:`Described` out. The circuit is a
 teaching model of a *hypothesis* (Homayoun & Moghaddam 2007); the words the figures use say so.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from katlearn.figures.base import FONT_SIZE_PX, LIGHT_TEMPLATE, PALETTE, SEQUENCE, Described, scatter, subplots
-from katlearn.figures.receptor import PlasmaRange
-from katlearn.figures.synapse import Canvas
-from katlearn.science import circuit
+from katlearn.figures.block_curves import PlasmaRange
+from katlearn.figures.synapse_steps import Canvas
+from katlearn.science import disinhibition
 
 __all__ = ["schematic_figure", "dynamics_figure", "half_change_ms", "E_COLOR", "I_COLOR"]
 
@@ -108,7 +108,7 @@ def half_change_ms(t_ms: np.ndarray, rate: np.ndarray) -> float | None:
     return float(t_ms[hit[0]]) if hit.size else None
 
 
-def dynamics_figure(tr: circuit.Transient, sweep: circuit.SteadyState, plasma: PlasmaRange | None = None) -> Described:
+def dynamics_figure(tr: disinhibition.Transient, sweep: disinhibition.SteadyState, plasma: PlasmaRange | None = None) -> Described:
     """Top: interneuron and pyramidal firing (% of baseline) over the first milliseconds after ketamine reaches
     ``tr.conc_uM``. Bottom: steady firing against concentration (log axis), with a marker at that level."""
     e_rel = tr.e_rate / tr.e_rate[0] * 100.0
@@ -145,7 +145,7 @@ def dynamics_figure(tr: circuit.Transient, sweep: circuit.SteadyState, plasma: P
                              hovertemplate="Pyramidal cells / glutamate: %{y:.0f}% at %{x:.2g} µM<extra></extra>"),
                   row=2, col=1)
     if tr.conc_uM > 0:
-        here = circuit.steady_state(tr.conc_uM)
+        here = disinhibition.steady_state(tr.conc_uM)
         fig.add_trace(scatter(x=[tr.conc_uM, tr.conc_uM],
                                  y=[float(here.i_rate) / sweep.i_rate[0] * 100.0, float(here.glutamate_rel) * 100.0],
                                  mode="markers", name="Your ketamine level", showlegend=False,
