@@ -5,7 +5,7 @@ when it cannot be used).
 Views (:mod:`katlearn.widgets`) ask this package and show the answer; it never imports them.
 """
 
-from katlearn.learning._assessment import (
+from katlearn.learning._exam_rules import (
     FINAL_KEY,
     HOST_SLUG,
     MET,
@@ -40,7 +40,7 @@ from katlearn.learning._grading import (
     option_order,
     parse_numeric,
 )
-from katlearn.learning._learner import (
+from katlearn.learning._who import (
     NAME_MAX_CHARS,
     current_learner,
     forget_local_name,

@@ -9,7 +9,7 @@ fresh store takes its place.
 
 The connection is this package's only global mutable state; it is opened on first use.
 
-Who the learner is: :mod:`katlearn.learning._learner`.
+Who the learner is: :mod:`katlearn.learning._who`.
 """
 
 from __future__ import annotations
