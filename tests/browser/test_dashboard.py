@@ -42,11 +42,14 @@ def seeded_class():
 
 @pytest.fixture(scope="module")
 def educator_server(seeded_class):
-    """A course server started with an educator key (the session server has none)."""
+    """A course server started with an educator key and the seeded class's store (the session
+    server has neither)."""
     old = os.environ.get(classroom.EDUCATOR_KEY_ENV)
     os.environ[classroom.EDUCATOR_KEY_ENV] = KEY
     try:
-        srv = start_server(log_name="dashboard-server.log")
+        # the dashboard is the only page opened here: pre-render just that one
+        srv = start_server(log_name="dashboard-server.log",
+                           env={"KATLEARN_PRERENDER": "0", "KATLEARN_PRERENDER_POOLS": f"{PAGE}=1"})
     finally:
         if old is None:
             os.environ.pop(classroom.EDUCATOR_KEY_ENV, None)

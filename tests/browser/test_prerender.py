@@ -1,7 +1,8 @@
 """A pre-rendered page belongs to the learner who opens it, not to the moment it was rendered.
 
 ``katlearn serve`` pre-renders every page (katlearn/server/_prerender.py). Here the learner's name and a quiz
-answer change *after* module 1 has been pre-rendered; the page the learner then opens must be that
+answer change *after* module 1 has been pre-rendered (by the session's server, once every copy that
+earlier tests took has been re-made); the page the learner then opens must be that
 pre-rendered copy (the server log says which kernel served it) and must show the new name's
 progress and saved answer (katlearn/widgets/live.py builds those parts when the learner arrives).
 """
@@ -18,7 +19,6 @@ import pytest
 from katlearn import content, learning
 from katlearn.content import SingleChoice
 from katlearn.widgets.quiz import css_id
-from tests.browser.conftest import start_server
 
 NOTEBOOK = "01_what_is_kat.ipynb"
 
@@ -59,16 +59,12 @@ def _cpu(p: psutil.Process) -> float:
 
 
 @pytest.fixture
-def server_with_copies():
-    server = start_server(log_name="prerender.log")
-    try:
-        deadline = time.monotonic() + 120
-        while f"Kernel pool of {NOTEBOOK} is filled" not in server.log_since(0) and time.monotonic() < deadline:
-            time.sleep(0.5)
-        assert _quiet(server), "pre-rendering did not settle"
-        yield server
-    finally:
-        server.stop()
+def server_with_copies(server):
+    deadline = time.monotonic() + 120
+    while f"Kernel pool of {NOTEBOOK} is filled" not in server.log_since(0) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _quiet(server), "pre-rendering did not settle"
+    return server
 
 
 def test_prerendered_page_shows_the_learner_who_arrives(chromium, server_with_copies):
