@@ -373,6 +373,22 @@ def base_layout(title: str, x_title: str, y_title: str, **extra) -> dict:
     return layout
 
 
+LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "xanchor": "left", "x": 0.0}
+
+
+def grid_layout(title: str, **extra) -> dict:
+    """The course's layout for a grid of subplots (axes set per subplot): large type, tall, the legend
+    below the grid. ``extra`` overrides any key."""
+    layout = {
+        "font": {"size": FONT_SIZE_PX, "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
+        "colorway": SEQUENCE, "template": LIGHT_TEMPLATE, "height": 640, "hovermode": "closest",
+        "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": FONT_SIZE_PX + 4}},
+        "legend": LEGEND_BELOW,
+    }
+    layout.update(extra)
+    return layout
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m katlearn.figures.base [SPEC ...]``: recompute every stored subplot grid with the
     installed plotly, adding the grids ``SPEC`` (keys as a failing test prints them)."""

@@ -13,6 +13,7 @@ them, because Plotly reads a few HTML tags in text.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from html import escape
 
 from katlearn.classroom import ItemResult, ModuleProgress, ObjectiveResult
@@ -89,24 +90,33 @@ def module_progress_chart(rows: Sequence[ModuleProgress]) -> Described:
     return Described(fig, text)
 
 
+def _percent_bars(title: str, x_title: str, name: str, names: Sequence[str], percents: Sequence[float],
+                  learners: Sequence[int], **trace: Any) -> Figure:
+    """Horizontal bars of percentages (0–100), one per name, coloured by band and labelled
+    "N% of M" learners; ``trace`` adds hover data."""
+    fig = Figure(layout=base_layout(title, x_title, ""))
+    fig.add_trace(bar(
+        y=list(names), x=list(percents), orientation="h", name=name,
+        marker={"color": [band_colour(p) for p in percents]},
+        text=[f"{p:.0f}% of {n}" for p, n in zip(percents, learners)], textposition=_positions(percents),
+        textangle=0, cliponaxis=False, **trace,
+    ))
+    fig.update_layout(hovermode="closest", showlegend=False, height=_height(len(names)),
+                      yaxis={"autorange": "reversed", "title": {"text": ""}},
+                      xaxis={"range": [0, 100], "tickvals": [0, 20, 40, 60, 80, 100], "ticksuffix": "%"})
+    return fig
+
+
 def objective_chart(rows: Sequence[ObjectiveResult]) -> Described:
     """Share of learners (who answered its questions) at mastery, per objective in course order."""
     shown = [r for r in rows if r.learners]
     names = [label(f"{r.objective}: {r.text}") for r in shown]
     percents = [r.percent_mastered or 0.0 for r in shown]
-    fig = Figure(layout=base_layout("Learning objectives: share of learners at mastery",
-                                       "Learners at mastery (%)", ""))
-    fig.add_trace(bar(
-        y=names, x=percents, orientation="h", name="At mastery",
-        marker={"color": [band_colour(p) for p in percents]},
-        text=[f"{p:.0f}% of {r.learners}" for p, r in zip(percents, shown)], textposition=_positions(percents),
-        textangle=0, cliponaxis=False,
+    fig = _percent_bars(
+        "Learning objectives: share of learners at mastery", "Learners at mastery (%)", "At mastery",
+        names, percents, [r.learners for r in shown],
         customdata=[[label(r.text, 200), r.mastered, r.learners] for r in shown],
-        hovertemplate="%{customdata[0]}<br>%{customdata[1]} of %{customdata[2]} learners at mastery<extra></extra>",
-    ))
-    fig.update_layout(hovermode="closest", showlegend=False, height=_height(len(shown)),
-                      yaxis={"autorange": "reversed", "title": {"text": ""}},
-                      xaxis={"range": [0, 100], "tickvals": [0, 20, 40, 60, 80, 100], "ticksuffix": "%"})
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]} of %{customdata[2]} learners at mastery<extra></extra>")
     if not shown:
         text = "No learner has answered a quiz question yet, so no objective can be judged."
     else:
@@ -126,20 +136,12 @@ def item_chart(rows: Sequence[ItemResult], limit: int | None = None) -> Describe
     percents = [r.percent_correct or 0.0 for r in shown]
     wrong = [label(r.common_wrong, 200) + f" ({_plural(r.common_wrong_learners, 'learner')})"
              if r.common_wrong else "none" for r in shown]
-    fig = Figure(layout=base_layout("Questions: share right at the first try (hardest first)",
-                                       "Right at the first try (%)", ""))
-    fig.add_trace(bar(
-        y=names, x=percents, orientation="h", name="Right at first try",
-        marker={"color": [band_colour(p) for p in percents]},
-        text=[f"{p:.0f}% of {r.learners}" for p, r in zip(percents, shown)], textposition=_positions(percents),
-        textangle=0, cliponaxis=False,
+    fig = _percent_bars(
+        "Questions: share right at the first try (hardest first)", "Right at the first try (%)",
+        "Right at first try", names, percents, [r.learners for r in shown],
         customdata=[[w, r.learners, r.attempts] for w, r in zip(wrong, shown)],
         hovertemplate=("%{y}<br>%{x:.0f}% right at the first try, %{customdata[1]} learners, "
-                       "%{customdata[2]} attempts<br>Commonest wrong answer: %{customdata[0]}<extra></extra>"),
-    ))
-    fig.update_layout(hovermode="closest", showlegend=False, height=_height(len(shown)),
-                      yaxis={"autorange": "reversed", "title": {"text": ""}},
-                      xaxis={"range": [0, 100], "tickvals": [0, 20, 40, 60, 80, 100], "ticksuffix": "%"})
+                       "%{customdata[2]} attempts<br>Commonest wrong answer: %{customdata[0]}<extra></extra>"))
     if not shown:
         text = "No quiz question has been answered yet."
     else:

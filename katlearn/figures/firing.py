@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from katlearn.figures.base import FONT_SIZE_PX, LIGHT_TEMPLATE, PALETTE, SEQUENCE, Described, scatter, subplots
+from katlearn.figures.base import FONT_SIZE_PX, LIGHT_TEMPLATE, PALETTE, Described, grid_layout, scatter, subplots
 from katlearn.figures.block_curves import PlasmaRange
 from katlearn.figures.synapse_steps import Canvas
 from katlearn.science import disinhibition
@@ -17,7 +17,6 @@ __all__ = ["schematic_figure", "dynamics_figure", "half_change_ms", "E_COLOR", "
 
 # Legend below the plot, anchored to the figure's bottom edge so it never overlaps the axis title at
 # phone width (Plotly grows the bottom margin to fit it).
-LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "xanchor": "left", "x": 0.0}
 
 E_COLOR = PALETTE["vermillion"]  # pyramidal (excitatory) cells and the glutamate they release
 I_COLOR = PALETTE["blue"]  # GABA interneurons
@@ -154,14 +153,7 @@ def dynamics_figure(tr: disinhibition.Transient, sweep: disinhibition.SteadyStat
         fig.add_vline(x=tr.conc_uM, line={"color": K_COLOR, "width": 2}, row=2, col=1)
     lo, hi = float(c[0]), float(c[-1])
     top = max(float(e_ss.max()), float(e_rel.max())) * 1.1
-    fig.update_layout(
-        font={"size": FONT_SIZE_PX, "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
-        colorway=SEQUENCE, template=LIGHT_TEMPLATE, height=640, hovermode="closest",
-        title={"text": "Disinhibition in a model circuit", "x": 0.0, "xanchor": "left",
-               "font": {"size": FONT_SIZE_PX + 4}},
-        legend=LEGEND_BELOW,
-        margin={"l": 60, "r": 20, "t": 80, "b": 10},
-    )
+    fig.update_layout(grid_layout("Disinhibition in a model circuit", margin={"l": 60, "r": 20, "t": 80, "b": 10}))
     fig.update_annotations(font={"size": FONT_SIZE_PX})
     fig.update_xaxes(title_text="Time (ms)", row=1, col=1,
                      range=[0, float(tr.t_ms[-1])], automargin=True)

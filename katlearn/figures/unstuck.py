@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from katlearn.figures.base import FONT_SIZE_PX, LIGHT_TEMPLATE, PALETTE, SEQUENCE, Described, Figure, base_layout, heatmap, scatter, subplots
+from katlearn.figures.base import (
+    FONT_SIZE_PX, LEGEND_BELOW, PALETTE, Described, Figure, base_layout, grid_layout, heatmap, scatter, subplots,
+)
 from katlearn.science import landscape
 
 __all__ = ["landscape_figure", "HopfieldHistory", "hopfield_figure", "grid"]
 
 # Legend below the plot, anchored to the figure's bottom edge so it never overlaps the axis title at
 # phone width (Plotly grows the bottom margin to fit it).
-LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "xanchor": "left", "x": 0.0}
 
 BALL_COLOR = PALETTE["orange"]
 RUT_COLOR = PALETTE["vermillion"]
@@ -156,14 +157,7 @@ def hopfield_figure(h: HopfieldHistory) -> Described:
     fig.update_xaxes(title_text="Step", range=[0, max(n - 1, 10)], row=1, col=1,
                      automargin=True)
     fig.update_yaxes(title_text="Match (%)", range=[0, 112], tickvals=[0, 50, 100], row=1, col=1, automargin=True)
-    fig.update_layout(
-        font={"size": FONT_SIZE_PX, "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
-        colorway=SEQUENCE, template=LIGHT_TEMPLATE, height=640, hovermode="closest",
-        title={"text": "A metaphor: a network stuck in a rut", "x": 0.0, "xanchor": "left",
-               "font": {"size": FONT_SIZE_PX + 4}},
-        legend=LEGEND_BELOW,
-        margin={"l": 60, "r": 20, "t": 60, "b": 20},
-    )
+    fig.update_layout(grid_layout("A metaphor: a network stuck in a rut", margin={"l": 60, "r": 20, "t": 60, "b": 20}))
     fig.update_annotations(font={"size": FONT_SIZE_PX - 2})
 
     now_rut, now_new = float(m_rut[-1]), float(m_new[-1])

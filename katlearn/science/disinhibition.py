@@ -32,25 +32,21 @@ __all__ = ["CircuitParams", "SteadyState", "CircuitTimeCourse", "Transient", "DE
            "sweep", "response_to_plasma", "transient"]
 
 
-def _a(value: float, unit: str, why: str) -> P.Assumption:
-    return P.Assumption(value, unit, why)
-
-
 @dataclass(frozen=True)
 class CircuitParams:
     """Weights and time constants of the E–I motif; every value is a stated assumption."""
 
-    w_ee: P.Assumption = _a(0.5, "1", "recurrent excitation, kept < 1 so E alone is stable")
-    w_ei: P.Assumption = _a(1.0, "1", "inhibition of E by I; strong enough that I shapes E")
-    w_ie: P.Assumption = _a(1.0, "1", "excitation of I by E")
-    w_ii: P.Assumption = _a(0.2, "1", "mutual inhibition among interneurons")
-    h_e: P.Assumption = _a(1.0, "1", "external excitatory drive to E")
-    h_i: P.Assumption = _a(0.5, "1", "external excitatory drive to I")
-    nmda_share_e: P.Assumption = _a(0.2, "fraction", "NMDA share of drive to pyramidal cells (smaller than I)")
-    nmda_share_i: P.Assumption = _a(0.7, "fraction", "NMDA share of drive to interneurons (larger: the "
+    w_ee: P.Assumption = P.Assumption(0.5, "1", "recurrent excitation, kept < 1 so E alone is stable")
+    w_ei: P.Assumption = P.Assumption(1.0, "1", "inhibition of E by I; strong enough that I shapes E")
+    w_ie: P.Assumption = P.Assumption(1.0, "1", "excitation of I by E")
+    w_ii: P.Assumption = P.Assumption(0.2, "1", "mutual inhibition among interneurons")
+    h_e: P.Assumption = P.Assumption(1.0, "1", "external excitatory drive to E")
+    h_i: P.Assumption = P.Assumption(0.5, "1", "external excitatory drive to I")
+    nmda_share_e: P.Assumption = P.Assumption(0.2, "fraction", "NMDA share of drive to pyramidal cells (smaller than I)")
+    nmda_share_i: P.Assumption = P.Assumption(0.7, "fraction", "NMDA share of drive to interneurons (larger: the "
                                                      "Homayoun & Moghaddam 2007 hypothesis)")
-    tau_e_ms: P.Assumption = _a(20.0, "ms", "typical rate-model membrane/population time constant")
-    tau_i_ms: P.Assumption = _a(10.0, "ms", "interneurons respond faster than pyramidal cells")
+    tau_e_ms: P.Assumption = P.Assumption(20.0, "ms", "typical rate-model membrane/population time constant")
+    tau_i_ms: P.Assumption = P.Assumption(10.0, "ms", "interneurons respond faster than pyramidal cells")
 
     def values(self) -> dict[str, float]:
         return {k: float(getattr(self, k).value) for k in self.__dataclass_fields__}

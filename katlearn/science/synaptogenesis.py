@@ -34,21 +34,17 @@ HOURS_PER_DAY = 24.0
 MIN_PER_HOUR = 60.0
 
 
-def _a(value: float, unit: str, why: str) -> P.Assumption:
-    return P.Assumption(value, unit, why)
-
-
 @dataclass(frozen=True)
 class CascadeParams:
     """Time constants of the cascade; every value is a stated assumption."""
 
-    tau_ampa_h: P.Assumption = _a(0.25, "h", "AMPA throughput follows the surge within minutes")
-    tau_bdnf_h: P.Assumption = _a(0.5, "h", "'rapid' BDNF translation (Autry 2011)")
-    tau_mtor_h: P.Assumption = _a(0.5, "h", "'rapid' mTOR activation (Li 2010)")
-    delay_stages: P.Assumption = _a(10, "stages", "a gamma-shaped delay so formation stays flat at 3-6 h")
-    delay_stage_h: P.Assumption = _a(1.2, "h", "mean delay 10 x 1.2 h = 12 h, so formation changes at 12-24 h "
+    tau_ampa_h: P.Assumption = P.Assumption(0.25, "h", "AMPA throughput follows the surge within minutes")
+    tau_bdnf_h: P.Assumption = P.Assumption(0.5, "h", "'rapid' BDNF translation (Autry 2011)")
+    tau_mtor_h: P.Assumption = P.Assumption(0.5, "h", "'rapid' mTOR activation (Li 2010)")
+    delay_stages: P.Assumption = P.Assumption(10, "stages", "a gamma-shaped delay so formation stays flat at 3-6 h")
+    delay_stage_h: P.Assumption = P.Assumption(1.2, "h", "mean delay 10 x 1.2 h = 12 h, so formation changes at 12-24 h "
                                                "(Moda-Sava 2019)")
-    spine_turnover_d: P.Assumption = _a(6.0, "d", "extra spines decay over days: still raised at 1-2 weeks, "
+    spine_turnover_d: P.Assumption = P.Assumption(6.0, "d", "extra spines decay over days: still raised at 1-2 weeks, "
                                                   "near baseline by 3-4 weeks (Phoumthipphavong 2016)")
 
 

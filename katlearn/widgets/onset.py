@@ -22,6 +22,7 @@ import numpy as np
 from katlearn import content
 from katlearn.figures import time_courses
 from katlearn.science import clinical
+from katlearn.widgets._controls import checkbox_row
 from katlearn.widgets.plot import PlotView
 
 __all__ = ["OnsetExplorer", "onset_explorer", "RANGES_DAYS", "trajectories"]
@@ -66,15 +67,8 @@ class OnsetExplorer(widgets.VBox):
             tooltips=["Ketamine vs a daily oral antidepressant vs placebo, each as a share of its full benefit",
                       "One ketamine infusion vs active placebo: % of patients responding (Murrough 2013)"])
         self.measure.add_class("kl-onset-measure")
-        self.curve_boxes: dict[str, widgets.Checkbox] = {}
-        for arm, label in CURVES:
-            box = widgets.Checkbox(value=arm in shown, description=label, indent=False,
-                                   layout=widgets.Layout(width="auto", margin="0 1.2em 0 0"))
-            box.add_class(f"kl-onset-curve-{arm}")
-            self.curve_boxes[arm] = box
-        curves_label = widgets.HTML('<span class="kl-control-label">Curves shown:</span>')
-        self.curves_box = widgets.HBox([curves_label, *self.curve_boxes.values()],
-                                       layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        self.curves_box, self.curve_boxes = checkbox_row(
+            '<span class="kl-control-label">Curves shown:</span>', CURVES, shown, "kl-onset-curve")
         self.curves_box.add_class("kl-onset-curves")
         self.range = widgets.ToggleButtons(options=list(RANGES_DAYS), value=day_max, description="Time shown:",
                                            style={**_STYLE, "button_width": "auto"},

@@ -24,6 +24,7 @@ import numpy as np
 
 from katlearn.figures import concentration
 from katlearn.science import pharmacokinetics
+from katlearn.widgets._controls import checkbox_row
 from katlearn.widgets.plot import PlotView
 
 __all__ = ["PKExplorer", "pk_explorer", "curve"]
@@ -74,16 +75,11 @@ class PKExplorer(widgets.VBox):
         if model not in pharmacokinetics.MODELS:
             raise ValueError(f"unknown model {model!r}; known: {', '.join(pharmacokinetics.MODELS)}")
 
-        self.route_boxes: dict[str, widgets.Checkbox] = {}
-        for r in ROUTE_ORDER:
-            label = pharmacokinetics.ROUTES[r].label + (f" ({INFUSION_MIN:g} min)" if r == "iv_infusion" else "")
-            box = widgets.Checkbox(value=r in routes, description=label, indent=False,
-                                   layout=widgets.Layout(width="auto", margin="0 1.2em 0 0"))
-            box.add_class(f"kl-pk-route-{r}")
-            self.route_boxes[r] = box
-        routes_label = widgets.HTML('<span class="kl-control-label" id="kl-pk-routes-label">Routes shown:</span>')
-        self.routes_box = widgets.HBox([routes_label, *self.route_boxes.values()],
-                                       layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        labels = [(r, pharmacokinetics.ROUTES[r].label + (f" ({INFUSION_MIN:g} min)" if r == "iv_infusion" else ""))
+                  for r in ROUTE_ORDER]
+        self.routes_box, self.route_boxes = checkbox_row(
+            '<span class="kl-control-label" id="kl-pk-routes-label">Routes shown:</span>', labels, routes,
+            "kl-pk-route")
         self.routes_box.add_class("kl-pk-routes")
 
         self.basis = widgets.ToggleButtons(

@@ -1,0 +1,24 @@
+"""Control groups more than one view builds the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import ipywidgets as widgets
+
+
+def checkbox_row(label_html: str, choices: Iterable[tuple[str, str]], checked: Iterable[str],
+                 css_prefix: str) -> tuple[widgets.HBox, dict[str, widgets.Checkbox]]:
+    """A wrapping row of checkboxes after a label, one per ``(key, label)`` in ``choices``; those
+    whose key is in ``checked`` start ticked. Each box has the class ``{css_prefix}-{key}``.
+    Returns the row and the boxes by key."""
+    checked = set(checked)
+    boxes: dict[str, widgets.Checkbox] = {}
+    for key, label in choices:
+        box = widgets.Checkbox(value=key in checked, description=label, indent=False,
+                               layout=widgets.Layout(width="auto", margin="0 1.2em 0 0"))
+        box.add_class(f"{css_prefix}-{key}")
+        boxes[key] = box
+    row = widgets.HBox([widgets.HTML(label_html), *boxes.values()],
+                       layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+    return row, boxes
