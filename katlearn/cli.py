@@ -166,7 +166,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--home-page", default=None,
                    help="xapi: URL where learners sign in, e.g. the hub ($KATLEARN_XAPI_HOME_PAGE)")
     p.set_defaults(func=_progress_export)
+
+    p = sub.add_parser("store-grids", help="maintainers: store plotly's layout of every figure's subplot grid "
+                                           "(after a plotly upgrade, or for a grid a test names)")
+    p.add_argument("specs", nargs="*", metavar="SPEC", help="a grid key as the failing test prints it")
+    p.set_defaults(func=_store_grids)
     return parser
+
+
+def _store_grids(args: argparse.Namespace) -> int:
+    from katlearn.figures import store_subplot_grids
+
+    try:
+        path, count = store_subplot_grids(args.specs)
+    except ValueError as e:
+        print(f"katlearn store-grids: {e}", file=sys.stderr)
+        return 2
+    print(f"{path}: {count} subplot grids")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

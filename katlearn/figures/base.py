@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import copy
 import json
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from katlearn.figures import _grids
 
 if TYPE_CHECKING:  # plotly is imported only when a validated figure is asked for (tests, exports):
     import plotly.graph_objects as go  # a page's kernel never needs it, and it weighs ~10 MB
@@ -239,64 +240,10 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-# Subplot grids of the course's figures as plotly's make_subplots lays them out, stored with the
-# package: building one needs plotly's figure classes and default template (~17 MB of a page's
-# kernel). tests/unit/test_kernel_imports.py checks every stored grid against plotly's own result
-# and that every grid the pages ask for is stored; `python -m katlearn.figures.base` rewrites it.
-SUBPLOT_STORE = Path(__file__).with_name("subplot_grids.json")
-
-
-@lru_cache(maxsize=1)
-def _stored_grids() -> dict[str, dict]:
-    try:
-        return json.loads(SUBPLOT_STORE.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-
-
-def plotly_subplot_skeleton(spec: str) -> tuple[dict, dict]:
-    """Layout (without template) and ``{(row, col): (xref, yref)}`` of ``make_subplots(**spec)``."""
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(**json.loads(spec))
-    grid = {}
-    for r, row in enumerate(fig._grid_ref, start=1):  # plotly's own grid: the one truth for refs
-        for c, cell in enumerate(row, start=1):
-            if cell:
-                refs = cell[0].trace_kwargs
-                grid[(r, c)] = (refs.get("xaxis", "x"), refs.get("yaxis", "y"))
-    layout = fig.to_dict()["layout"]
-    layout.pop("template", None)
-    return layout, grid
-
-
-def _spec_key(make_subplots_args: dict) -> str:
-    return json.dumps(make_subplots_args, sort_keys=True, default=list)
-
-
-@lru_cache(maxsize=32)
-def _subplot_skeleton(spec: str) -> tuple[dict, dict]:
-    stored = _stored_grids().get(spec)
-    if stored is None:  # a grid not stored yet: plotly computes it (correct, only heavier)
-        return plotly_subplot_skeleton(spec)
-    return stored["layout"], {(r, c): (x, y) for r, c, x, y in stored["grid"]}
-
-
-def write_subplot_store(specs: list[str]) -> None:
-    """Store plotly's layout of each grid in ``specs`` (keys as :func:`subplots` makes them)."""
-    out = {}
-    for spec in sorted(set(specs)):
-        layout, grid = plotly_subplot_skeleton(spec)
-        out[spec] = {"layout": layout, "grid": [[r, c, x, y] for (r, c), (x, y) in sorted(grid.items())]}
-    SUBPLOT_STORE.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    _stored_grids.cache_clear()
-    _subplot_skeleton.cache_clear()
-
-
 def subplots(layout: dict | None = None, **make_subplots_args) -> Figure:
     """:class:`Figure` with the grid of ``plotly.subplots.make_subplots(**args)`` (computed once
     per distinct arguments and cached)."""
-    skeleton, grid = _subplot_skeleton(_spec_key(make_subplots_args))
+    skeleton, grid = _grids.subplot_skeleton(_grids.spec_key(make_subplots_args))
     skeleton = copy.deepcopy(skeleton)
     return Figure(layout=_merge(skeleton, expand(layout or {})), grid=dict(grid))
 
@@ -387,20 +334,3 @@ def grid_layout(title: str, **extra) -> dict:
     }
     layout.update(extra)
     return layout
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m katlearn.figures.base [SPEC ...]``: recompute every stored subplot grid with the
-    installed plotly, adding the grids ``SPEC`` (keys as a failing test prints them)."""
-    import sys
-
-    specs = [*_stored_grids(), *(sys.argv[1:] if argv is None else argv)]
-    for spec in specs:
-        json.loads(spec)  # a clear error for a mistyped key, before anything is written
-    write_subplot_store(specs)
-    print(f"{SUBPLOT_STORE}: {len(set(specs))} subplot grids")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from katlearn.figures import base
+from katlearn.figures import _grids
+
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -31,12 +32,12 @@ from IPython.core.interactiveshell import InteractiveShell
 heavy = tuple(sys.argv[1].split(","))
 shell = InteractiveShell.instance()
 report = {"first": None, "errors": [], "asked": []}
-import katlearn.figures.base as base
-_skeleton = base._subplot_skeleton
+from katlearn.figures import _grids
+_skeleton = _grids.subplot_skeleton
 def _recording(spec):
     report["asked"].append(spec)
     return _skeleton(spec)
-base._subplot_skeleton = _recording
+_grids.subplot_skeleton = _recording
 for path in sys.argv[2:]:
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     for i, cell in enumerate(nb["cells"]):
@@ -68,17 +69,17 @@ def test_every_page_runs_in_a_plain_process(pages_report) -> None:
 
 
 def test_no_page_kernel_imports_plotlys_figure_classes(pages_report) -> None:
-    missing = sorted(set(pages_report["asked"]) - set(base._stored_grids()))
-    assert not missing, ("subplot grids not stored; add them with\n  python -m katlearn.figures.base "
+    missing = sorted(set(pages_report["asked"]) - set(_grids.stored_grids()))
+    assert not missing, ("subplot grids not stored; add them with\n  python -m katlearn store-grids "
                          + " ".join(f"'{spec}'" for spec in missing))
     assert pages_report["first"] is None, pages_report["first"]
 
 
 def test_stored_subplot_grids_are_plotlys_own() -> None:
-    stored = base._stored_grids()
+    stored = _grids.stored_grids()
     assert stored, "no stored grids"
     for spec in stored:
-        layout, grid = base.plotly_subplot_skeleton(spec)
-        served_layout, served_grid = base._subplot_skeleton(spec)  # what a page's figure is built on
-        assert served_layout == json.loads(json.dumps(layout)), f"stale layout for {spec}; rerun python -m katlearn.figures.base"
+        layout, grid = _grids.plotly_subplot_skeleton(spec)
+        served_layout, served_grid = _grids.subplot_skeleton(spec)  # what a page's figure is built on
+        assert served_layout == json.loads(json.dumps(layout)), f"stale layout for {spec}; rerun python -m katlearn store-grids"
         assert served_grid == grid, spec
