@@ -50,6 +50,15 @@ def _stepper(phase: str) -> str:
             f"{''.join(items)}</ol></nav>")
 
 
+def _choice_buttons(texts: list[str]) -> widgets.RadioButtons:
+    """The choices of one decision, none selected."""
+    buttons = widgets.RadioButtons(options=[(t, i) for i, t in enumerate(texts)], value=None,
+                                   description="Your choice:", style={"description_width": "initial"},
+                                   layout=widgets.Layout(width="100%"))
+    buttons.add_class("kl-scenario-options")
+    return buttons
+
+
 class CaseScenario(widgets.VBox):
     """One case, played one decision at a time, with feedback and a debrief."""
 
@@ -62,10 +71,8 @@ class CaseScenario(widgets.VBox):
         self.stepper.add_class("kl-scenario-phase")
         self.situation = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.situation.add_class("kl-scenario-situation")
-        self.options = widgets.RadioButtons(options=[], value=None, description="Your choice:",
-                                            style={"description_width": "initial"},
-                                            layout=widgets.Layout(width="100%"))
-        self.options.add_class("kl-scenario-options")
+        self.options = _choice_buttons([])
+        self.options_slot = widgets.Box([self.options], layout=widgets.Layout(width="100%"))
         self.decide_button = widgets.Button(description="Decide", button_style="primary",
                                             tooltip="Commit to the choice you selected and see the feedback")
         self.decide_button.add_class("kl-scenario-decide")
@@ -101,7 +108,7 @@ class CaseScenario(widgets.VBox):
         self.decide_button.on_click(lambda _b: self.decide())
         self.continue_button.on_click(lambda _b: self.proceed())
         self.restart_button.on_click(lambda _b: self.restart())
-        self.children = [self.header, self.stepper, self.situation, self.options,
+        self.children = [self.header, self.stepper, self.situation, self.options_slot,
                          widgets.HBox([self.decide_button, self.continue_button]), self.feedback,
                          self.debrief_box, self.restart_button, self.notice]
         self.run = learning.start(self.scenario)
@@ -163,17 +170,20 @@ class CaseScenario(widgets.VBox):
             self.feedback.remove_class(f"kl-rating-{r}")
         self.continue_button.layout.display = "none"
         if node.is_end:
-            self.options.layout.display = "none"
+            self.options_slot.layout.display = "none"
             self.decide_button.layout.display = "none"
             self._show_debrief()
             return
         self.debrief_box.value = ""
         self.restart_button.layout.display = "none"
-        with self.options.hold_trait_notifications():
-            self.options.options = [(c.text, i) for i, c in enumerate(node.choices)]
-            self.options.value = None
-        self.options.disabled = False
-        self.options.layout.display = None
+        # A fresh set of buttons for each decision, not the last one reset: the browser may send a
+        # choice on the new buttons before it has applied the kernel's reset of the old ones, and the
+        # reset then wiped the choice (the learner's click was lost; seen about once in 100 decisions
+        # on a loaded server).
+        old, self.options = self.options, _choice_buttons([c.text for c in node.choices])
+        self.options_slot.children = [self.options]
+        old.close()
+        self.options_slot.layout.display = None
         self.decide_button.layout.display = None
 
     def _show_debrief(self) -> None:

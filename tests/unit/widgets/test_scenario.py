@@ -22,7 +22,7 @@ def learner() -> str:
 def play_best(w: ws.CaseScenario) -> list[str]:
     """Choose the best option at every node; returns the node ids visited."""
     visited = []
-    while w.options.layout.display != "none":
+    while w.options_slot.layout.display != "none":
         node = w.scenario.node(w.run.node_id)
         visited.append(node.id)
         w.options.value = next(i for i, c in enumerate(node.choices) if c.rating == "best")
@@ -38,6 +38,21 @@ def test_first_node_is_shown_with_its_phase_and_choices(learner):
     assert 'aria-current="step"' in w.stepper.value and "Initial consultation" in w.stepper.value
     assert [label for label, _ in w.options.options] == [c.text for c in s.node("consult").choices]
     assert w.options.value is None and w.continue_button.layout.display == "none"
+
+
+def test_each_decision_gets_fresh_buttons_and_the_old_ones_are_closed(learner):
+    """The next decision's choices are new buttons, not the last ones reset: a reset sent to the
+    browser could otherwise land after the learner's new click and wipe it."""
+    w = ws.CaseScenario("trd_maya", MODULE, learner=learner)
+    first = w.options
+    w.options.value = 0
+    w.decide_button.click()
+    w.continue_button.click()
+    assert w.options is not first and w.options.value is None and not w.options.disabled
+    assert first.comm is None  # closed: nothing more is sent to the old buttons
+    assert w.options_slot.children == (w.options,)
+    node = w.scenario.node(w.run.node_id)
+    assert [label for label, _ in w.options.options] == [c.text for c in node.choices]
 
 
 def test_deciding_without_a_choice_asks_for_one_and_saves_nothing(learner):
