@@ -1,4 +1,5 @@
-"""Progress as xAPI 1.0.3 statements, ready to POST (as one JSON array) to a Learning Record Store.
+"""Progress as xAPI 1.0.3 statements, ready to POST (as one JSON array) to a Learning Record Store
+(``_lrs`` sends them).
 
 Two kinds of statement:
 
@@ -28,39 +29,18 @@ from urllib.parse import quote, urlsplit
 from katlearn import learning
 from katlearn.classroom._records import ClassRecords
 from katlearn.classroom._tables import iso_time
-from katlearn.content import (
-    Bank,
-    Matching,
-    MultipleChoice,
-    Numeric,
-    Ordering,
-    Question,
-    SingleChoice,
-    TrueFalse,
-    format_number,
-    markdown_to_text,
-)
+from katlearn.classroom._question_kinds import LANGUAGE, kind_of
+from katlearn.content import Bank, Question, markdown_to_text
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
 MODULE = "http://adlnet.gov/expapi/activities/module"
 COURSE = "http://adlnet.gov/expapi/activities/course"
-LANGUAGE = "en-US"
 PLATFORM = "katlearn"
 IRI_BASE_ENV = "KATLEARN_XAPI_IRI_BASE"
 HOME_PAGE_ENV = "KATLEARN_XAPI_HOME_PAGE"
 NAME_MAX_CHARS = 120
-
-_INTERACTION_TYPES = {
-    "single": "choice",
-    "multiple": "choice",
-    "true_false": "true-false",
-    "numeric": "numeric",
-    "ordering": "sequencing",
-    "matching": "matching",
-}
-
 
 def _http_url(value: str, what: str, hint: str) -> str:
     parts = urlsplit(value.strip())
@@ -109,56 +89,24 @@ def _short(text: str) -> str:
 
 def interaction_definition(question: Question) -> dict[str, Any]:
     """The activity definition of a question: type, interaction type, components, correct pattern."""
-    definition: dict[str, Any] = {
-        "name": _lang(_short(markdown_to_text(question.prompt))),
-        "description": _lang(" ".join(markdown_to_text(question.prompt).split())),
+    kind = kind_of(question)
+    text = " ".join(markdown_to_text(question.prompt).split())
+    return {
+        "name": _lang(_short(text)),
+        "description": _lang(text),
         "type": INTERACTION,
-        "interactionType": _INTERACTION_TYPES[question.type],
+        "interactionType": kind.xapi_interaction,
+        **kind.xapi_components(question),
+        "correctResponsesPattern": [kind.xapi_pattern(question)],
     }
-    if isinstance(question, (SingleChoice, MultipleChoice)):
-        definition["choices"] = [{"id": f"option-{i}", "description": _lang(o.text)}
-                                 for i, o in enumerate(question.options)]
-        definition["correctResponsesPattern"] = [
-            "[,]".join(f"option-{i}" for i, o in enumerate(question.options) if o.correct)]
-    elif isinstance(question, TrueFalse):
-        definition["correctResponsesPattern"] = ["true" if question.answer else "false"]
-    elif isinstance(question, Numeric):
-        if question.tolerance:
-            low, high = question.answer - question.tolerance, question.answer + question.tolerance
-            definition["correctResponsesPattern"] = [f"{format_number(low)}[:]{format_number(high)}"]
-        else:
-            definition["correctResponsesPattern"] = [format_number(question.answer)]
-    elif isinstance(question, Ordering):
-        definition["choices"] = [{"id": f"item-{i}", "description": _lang(t)} for i, t in enumerate(question.items)]
-        definition["correctResponsesPattern"] = ["[,]".join(f"item-{i}" for i in range(len(question.items)))]
-    elif isinstance(question, Matching):
-        definition["source"] = [{"id": f"term-{i}", "description": _lang(p.term)} for i, p in enumerate(question.pairs)]
-        definition["target"] = [{"id": f"definition-{i}", "description": _lang(p.definition)}
-                                for i, p in enumerate(question.pairs)]
-        definition["correctResponsesPattern"] = [
-            "[,]".join(f"term-{i}[.]definition-{i}" for i in range(len(question.pairs)))]
-    return definition
 
 
 def response_text(question: Question, answer: Any) -> str | None:
     """A stored answer in the xAPI response syntax of the question's interaction type."""
     try:
-        if isinstance(question, SingleChoice):
-            index = int(answer)
-            return f"option-{index}" if 0 <= index < len(question.options) else None
-        if isinstance(question, MultipleChoice):
-            return "[,]".join(f"option-{i}" for i in sorted({int(a) for a in answer}))
-        if isinstance(question, TrueFalse):
-            return ("true" if answer else "false") if isinstance(answer, bool) else None
-        if isinstance(question, Numeric):
-            return format_number(learning.parse_numeric(answer, question.unit))
-        if isinstance(question, Ordering):
-            return "[,]".join(f"item-{int(i)}" for i in answer)
-        if isinstance(question, Matching):
-            return "[,]".join(f"term-{t}[.]definition-{int(p)}" for t, p in enumerate(answer) if p is not None)
+        return kind_of(question).xapi_response(question, answer)
     except Exception:  # noqa: BLE001 - an answer that no longer fits the question has no response
         return None
-    return None
 
 
 def actor(learner: str, home_page: str) -> dict[str, Any]:
@@ -222,8 +170,9 @@ def completed_statement(completion: learning.Completion, title: str, base: str, 
 
 
 def statements(records: ClassRecords, banks: Mapping[str, Bank], iri_base: str, home_page: str,
-               titles: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """Every attempt and completion in ``records`` as statements, oldest first.
+               titles: Mapping[str, str] | None = None, since: float | None = None) -> list[dict[str, Any]]:
+    """Every attempt and completion in ``records`` as statements, oldest first (only those at or
+    after ``since``, in seconds since the epoch, if given).
 
     ``banks`` (keyed by module) describe the questions; an attempt at a question no bank has any
     more still becomes a statement, with a bare definition. ``titles`` name the modules.
@@ -232,6 +181,8 @@ def statements(records: ClassRecords, banks: Mapping[str, Bank], iri_base: str, 
     titles = titles or {}
     out: list[tuple[float, dict[str, Any]]] = []
     for a in records.attempts:
+        if since is not None and a.ts < since:
+            continue
         bank = banks.get(a.module)
         question = None
         if bank is not None:
@@ -241,6 +192,8 @@ def statements(records: ClassRecords, banks: Mapping[str, Bank], iri_base: str, 
                 question = None
         out.append((a.ts, answered_statement(a, question, base, home_page)))
     for c in records.completions:
+        if since is not None and c.ts < since:
+            continue
         out.append((c.ts, completed_statement(c, titles.get(c.module, c.module), base, home_page)))
     out.sort(key=lambda pair: pair[0])
     return [s for _ts, s in out]
