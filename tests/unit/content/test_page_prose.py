@@ -126,3 +126,17 @@ def test_checker_catches_a_late_expansion():
 
 def test_word_count_ignores_link_targets_and_tags():
     assert word_count('<div class="kl-note">Two words</div> [a link](https://example.org/a/b/c) | --- |') == 4
+
+
+# "$400" in Markdown is read by MathJax as the start of a formula ("$400 ... $800" becomes maths);
+# amounts are written "USD 400". A formula such as $3K_i$ or $76.7 / 3.57$ does not match.
+_CURRENCY = re.compile(r"(?<!\\)\$\d{1,3}(?:,\d{3})*(?:\.\d\d)?(?=[\s–\-),;]|\.(?!\d)|$)")
+
+
+def test_no_dollar_amounts_that_mathjax_would_typeset():
+    sources = {p.name: "\n".join(_markdown_cells(p)) for p in _notebooks()}
+    sources |= {p.name: p.read_text(encoding="utf-8") for p in sorted((paths.root() / "assets" / "quizzes").glob("*.yaml"))}
+    found = {name: _CURRENCY.findall(text) for name, text in sources.items() if _CURRENCY.search(text)}
+    assert not found, f"write amounts as 'USD 400', not '$400' (MathJax reads $ as maths): {found}"
+    assert _CURRENCY.findall("costs $400–800 and $5,572.") == ["$400", "$5,572"]
+    assert not _CURRENCY.findall(r"$3K_i / (3K_i + K_i)$, $76.7 / 3.57$ and \$5 escaped")
