@@ -47,10 +47,13 @@ def _check(args: argparse.Namespace) -> int:
     problems = content.check(args.root)
     for problem in sorted(problems, key=lambda p: (p.path, p.line, p.field)):
         print(problem)
+    stale = content.warnings(args.root)
+    for warning in stale:
+        print(f"warning: {warning}")
     if problems:
         print(f"{content.plural(len(problems), 'problem')} found", file=sys.stderr)
         return 1
-    print(f"OK: {content.summary(args.root)}")
+    print(f"OK: {content.summary(args.root)}" + (f" ({content.plural(len(stale), 'warning')})" if stale else ""))
     return 0
 
 

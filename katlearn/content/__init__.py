@@ -2,7 +2,8 @@
 
 Files (formats documented for authors in ``assets/README.md``): ``assets/quizzes/<module>.yaml`` (one
 quiz bank per notebook), ``assets/glossary.yaml``, ``assets/references.yaml``,
-``assets/scenarios/<id>.yaml`` (branching cases and screening sets), and each notebook's
+``assets/scenarios/<id>.yaml`` (branching cases and screening sets), ``assets/predict/<module>.yaml``
+(predict-then-check prompts), and each notebook's
 ``metadata.katlearn`` (the course map). One YAML loader keeps line numbers, so every problem names
 its place: ``assets/quizzes/02_nmda.yaml:41: questions[3].options: at least 2 needed``;
 :func:`check` runs every check, cross-references included.
@@ -26,7 +27,7 @@ from katlearn.content._cases import (
     scenario_ids,
 )
 from katlearn.content._cases import check as check_cases
-from katlearn.content._check import check, plural, summary
+from katlearn.content._check import check, plural, summary, warnings
 from katlearn.content._course import (
     ModuleMeta,
     NotebookMetaError,
@@ -48,6 +49,9 @@ from katlearn.content._load import (
     short_citations,
 )
 from katlearn.content._markdown import render as render_markdown
+from katlearn.content._pages import GLOSSARY_PAGE, page_citations, term_anchors
+from katlearn.content._pages import cells as notebook_cells
+from katlearn.content._predict import PredictBank, PredictPrompt, load_predict
 from katlearn.content._markdown import to_text as markdown_to_text
 from katlearn.content._questions import (
     DIFFICULTIES,
@@ -64,11 +68,12 @@ from katlearn.content._questions import (
     TrueFalse,
     format_number,
 )
-from katlearn.content._sources import Glossary, GlossaryTerm, Reference
+from katlearn.content._sources import Glossary, GlossaryTerm, Reference, as_of_label
 from katlearn.content._yaml import ContentError, Problem
 
 __all__ = [
-    "Bank", "CATEGORIES", "CATEGORY_LABELS", "ContentError", "DIFFICULTIES", "Finding", "Glossary",
+    "Bank", "CATEGORIES", "GLOSSARY_PAGE", "PredictBank", "PredictPrompt", "as_of_label", "load_predict",
+    "notebook_cells", "page_citations", "term_anchors", "warnings", "CATEGORY_LABELS", "ContentError", "DIFFICULTIES", "Finding", "Glossary",
     "GlossaryTerm", "Matching", "ModuleMeta", "MultipleChoice", "NotebookMetaError", "Numeric", "Objective",
     "Option", "Ordering", "PHASES", "PHASE_LABELS", "Pair", "Problem", "Profile", "QUESTION_TYPES",
     "Question", "RATINGS", "RATING_LABELS", "Reference", "Scenario", "ScenarioChoice", "ScenarioNode",

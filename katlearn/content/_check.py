@@ -6,24 +6,27 @@ import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from katlearn.content import _cases
+from katlearn.content import _cases, _predict
 from katlearn.content._course import ModuleMeta
 from katlearn.content._load import (
     FIELDS,
     _bank_cached,
     _glossary_cached,
+    _references_cached,
     _root,
     load_banks,
     load_glossary,
     load_references,
 )
+from katlearn.content._pages import check_pages
 from katlearn.content._questions import QUESTION_TYPES
-from katlearn.content._sources import Reference
+from katlearn.content._sources import Glossary, Reference, as_of_label
 from katlearn.content._yaml import (
     ContentError,
     Problem,
@@ -101,6 +104,8 @@ def _at(rel: str, data: Any, loc: tuple[Any, ...], message: str) -> Problem:
 
 def _check_references_to(references: Mapping[str, Reference], keys: Sequence[str], rel: str, data: Any,
                          loc: tuple[Any, ...]) -> list[Problem]:
+    if not references:  # assets/references.yaml did not load: its own problems say why
+        return []
     return [
         _at(rel, data, (*loc, i), f"unknown reference key {key!r} (not in assets/references.yaml)"
                                   f"{_suggest(key, references)}")
@@ -209,8 +214,44 @@ def check(root: str | Path | None = None) -> list[Problem]:
         problems.extend(exc.problems)
     problems.extend(_check_banks(base, notebooks, references))
     problems.extend(_check_glossary(base, notebooks, references))
-    problems.extend(_cases.check(base, references=references.keys()))
+    problems.extend(_cases.check(base, references=references.keys() if references else None))
+    problems.extend(_predict.check(base, references=set(references) if references else None))
+    glossary: Glossary | None = None
+    try:
+        glossary = load_glossary(base)
+    except (ContentError, OSError):
+        pass  # reported by _check_glossary
+    problems.extend(check_pages(base, [Path(nb.rel).stem for nb in notebooks], references, glossary))
     return problems
+
+
+STALE_AFTER_MONTHS = 18
+
+
+def warnings(root: str | Path | None = None, today: date | None = None) -> list[Problem]:
+    """Facts to re-verify: every reference whose ``as_of`` is more than 18 months before ``today``.
+
+    Warnings, not errors: the course still builds, but a maintainer should check the source again
+    (a label revised, a schedule changed, a notice withdrawn) and update ``as_of``."""
+    base = _root(root)
+    today = today or date.today()
+    try:
+        references = load_references(base)
+    except ContentError:
+        return []
+    path = base / "assets" / "references.yaml"
+    data = _references_cached(str(path), str(base), mtime_ns(path))[1]
+    out = []
+    for key, ref in references.items():
+        if not ref.as_of:
+            continue
+        year, month = (int(x) for x in ref.as_of.split("-"))
+        age = (today.year - year) * 12 + today.month - month
+        if age > STALE_AFTER_MONTHS:
+            out.append(_at(rel_path(path, base), data, (key, "as_of"),
+                           f"last checked {as_of_label(ref.as_of)}, {age} months ago: re-verify the facts "
+                           f"cited to {key!r} against the current source and update as_of"))
+    return out
 
 
 def plural(count: int, noun: str) -> str:

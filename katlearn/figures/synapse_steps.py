@@ -49,11 +49,11 @@ STEPS: tuple[Step, ...] = (
     Step("ketamine_enters", "Ketamine enters the open channel",
          "Ketamine reaches its binding site (the PCP site) deep in the pore only while the channel is open. Once "
          "bound, it stops the current: calcium no longer gets in. This is open-channel block.",
-         ("brainsci2020", "orser1997")),
+         ("kotermanski2009", "orser1997")),
     Step("trapped", "Ketamine is trapped",
          "Glutamate unbinds and the channel closes with ketamine still inside. Trapped, ketamine can leave only "
          "when the channel opens again, so the block outlasts brief activity. This is trapping block.",
-         ("brainsci2020",)),
+         ("kotermanski2009",)),
 )
 
 

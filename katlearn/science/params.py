@@ -123,7 +123,7 @@ TMAX_INTRANASAL = Range(14.0, 23.0, "min", ref="pharmacotherapy2022", note="geom
 TMAX_IM = Range(20.0, 30.0, "min", ref="hirlinger1984", note="as listed in science-facts.md")
 TMAX_SUBLINGUAL = Range(15.0, 60.0, "min", ref="rolan2014", note="median 0.75 h, min-max 0.25-1.0 h")
 TMAX_SUBLINGUAL_MEDIAN = Param(45.0, "min", ref="rolan2014", note="median 0.75 h")
-TMAX_ORAL = Param(60.0, "min", ref="chong2006", note="approximately 1 h")
+TMAX_ORAL = Param(60.0, "min", ref="chong2009", note="approximately 1 h")
 
 # ---------------------------------------------------------------------------------------------
 # Doses and plasma levels (education only — never individual dosing advice)
@@ -173,7 +173,7 @@ NMDA_REVERSAL = Assumption(0.0, "mV", why="NMDA channels pass Na+, K+ and Ca2+ a
 RECEPTOR_FACTS = (
     Fact("Ketamine is an open-channel ('trapping') blocker: it binds the PCP site inside the pore, "
          "reaches it only when the channel is open, and can stay trapped when the channel closes",
-         ref="brainsci2020"),
+         ref="kotermanski2009"),
     Fact("1 uM ketamine cut the channel open probability to 24% of control, by lowering both opening "
          "frequency and mean open time", ref="orser1997"),
     Fact("The NMDA receptor is a heterotetramer of two GluN1 and two GluN2 subunits; glutamate binds GluN2, "
@@ -246,7 +246,7 @@ BP_RISE_RACEMIC = Range(15.0, 30.0, "% of pre-anaesthetic", ref="idvall1979", no
 HR_RISE_ESKETAMINE = Param(43.5, "%", ref="langsjo2005", note="maximal, S-ketamine")
 MAP_RISE_ESKETAMINE = Param(27.0, "%", ref="langsjo2005", note="maximal, S-ketamine")
 CADSS_ITEMS = Param(23.0, "items", ref="bremner1998", note="Clinician-Administered Dissociative States Scale")
-URINARY_SYMPTOMS_USERS = Param(26.6, "%", ref="scirep2019", note="non-treatment-seeking users")
+URINARY_SYMPTOMS_USERS = Param(26.6, "%", ref="winstock2012", note="non-treatment-seeking users")
 
 SAFETY_FACTS = (
     Fact("Ulcerative cystitis was described in heavy daily ketamine users", ref="shahani2007"),

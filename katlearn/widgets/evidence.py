@@ -16,9 +16,10 @@ from html import escape
 import ipywidgets as widgets
 
 from katlearn.figures import trials
+from katlearn.science import clinical
 from katlearn.widgets.plot import PlotView
 
-__all__ = ["EvidenceExplorer", "evidence_explorer"]
+__all__ = ["figure_sources", "EvidenceExplorer", "evidence_explorer"]
 
 
 class EvidenceExplorer(widgets.VBox):
@@ -62,3 +63,8 @@ class EvidenceExplorer(widgets.VBox):
 def evidence_explorer(timepoint: str = "24h", sort: str = "year") -> EvidenceExplorer:
     """The evidence explorer for a notebook cell."""
     return EvidenceExplorer(timepoint, sort)
+
+
+def figure_sources() -> list[str]:
+    """Every reference key the trial table links to (for the page's reference list)."""
+    return list(dict.fromkeys(t.ref for t in clinical.TRIALS))

@@ -25,7 +25,7 @@ from katlearn.science import clinical
 from katlearn.widgets._controls import checkbox_row
 from katlearn.widgets.plot import PlotView
 
-__all__ = ["OnsetExplorer", "onset_explorer", "RANGES_DAYS", "trajectories"]
+__all__ = ["figure_sources", "OnsetExplorer", "onset_explorer", "RANGES_DAYS", "trajectories"]
 
 RANGES_DAYS: tuple[tuple[str, float], ...] = (("2 days", 2.0), ("2 weeks", 14.0), ("4 weeks", 28.0),
                                               ("10 weeks", 70.0))
@@ -122,3 +122,8 @@ class OnsetExplorer(widgets.VBox):
 def onset_explorer(**kwargs) -> OnsetExplorer:
     """The onset explorer for a notebook cell; keyword arguments set the starting state."""
     return OnsetExplorer(**kwargs)
+
+
+def figure_sources() -> list[str]:
+    """Every reference key the figure's measured points cite (for the page's reference list)."""
+    return list(dict.fromkeys(a.ref for a in clinical.ANCHORS))

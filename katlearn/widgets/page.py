@@ -16,43 +16,51 @@ bottom always matches what the page cites, and ``katlearn check`` can flag unkno
 
 from __future__ import annotations
 
-import json
+import ast
+import importlib
 import logging
 import os
-import re
 from html import escape
-from pathlib import Path
+from types import ModuleType
 
 import ipywidgets as widgets
 
-from katlearn import content, learning, paths
+from katlearn import content, learning
 from katlearn.widgets import live
 from katlearn.widgets._failures import FRIENDLY_ERROR, record_failure
 from katlearn.widgets.live import deferred
 
 log = logging.getLogger("katlearn")
 
-GLOSSARY_PAGE = "07_future_resources.ipynb"
+GLOSSARY_PAGE = f"{content.GLOSSARY_PAGE}.ipynb"
 GLOSSARY_ANCHOR = "Glossary"
-CITATION = re.compile(r"\(#ref-([a-z0-9_]+)\)")
 
 
-def _notebook_path(slug: str) -> Path:
-    return paths.notebooks() / f"{slug}.ipynb"
+def _views_on(slug: str) -> list[ModuleType]:
+    """The widget modules a page imports (``from katlearn.widgets import pk, quiz``), in order."""
+    names: list[str] = []
+    for cell in content.notebook_cells(slug):
+        if cell.kind != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "katlearn.widgets":
+                names.extend(a.name for a in node.names)
+    return [importlib.import_module(f"katlearn.widgets.{n}") for n in dict.fromkeys(names)]
 
 
 def cited_keys(slug: str) -> list[str]:
-    """Reference keys cited in a notebook's Markdown cells and in its quiz bank, first use first."""
-    nb = json.loads(_notebook_path(slug).read_text(encoding="utf-8"))
-    keys: list[str] = []
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "markdown":
-            source = "".join(cell.get("source", ""))
-            keys.extend(CITATION.findall(source))
-    meta = content.module(slug)
-    if meta.quiz:
-        for q in content.load_bank(meta.quiz).questions:
-            keys.extend(q.references)
+    """Reference keys cited anywhere on a page, first use first: its prose, quiz, cases, screening
+    sets and predict prompts (:func:`katlearn.content.page_citations`), then its figures (each view
+    module whose figures cite sources says which, with a ``figure_sources()`` function)."""
+    keys = content.page_citations(slug)
+    for view in _views_on(slug):
+        figure_keys = getattr(view, "figure_sources", None)
+        if callable(figure_keys):
+            keys.extend(figure_keys())
     return list(dict.fromkeys(keys))
 
 
@@ -162,9 +170,11 @@ def references_html(slug: str) -> str:
         where = f" <em>{escape(ref.journal)}</em>." if ref.journal else ""
         link = f' <a href="{escape(ref.link)}">{escape(ref.link)}</a>' if ref.link else ""
         note = f' <span class="kl-ref-note">({escape(ref.note)})</span>' if ref.note else ""
+        as_of = f' <span class="kl-ref-as-of">Facts checked {escape(ref.as_of_text)}.</span>' if ref.as_of else ""
+        isbn = f" ISBN {escape(ref.isbn)}." if ref.isbn and not ref.link else ""
         items.append(
             f'<li id="ref-{escape(key)}" class="kl-ref">{escape(authors)} ({escape(str(ref.year))}). '
-            f"{escape(ref.title)}.{where}{link}{note}</li>"
+            f"{escape(ref.title)}.{where}{isbn}{link}{as_of}{note}</li>"
         )
     return '<ol class="kl-references">' + "".join(items) + "</ol>"
 

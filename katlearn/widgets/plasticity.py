@@ -18,7 +18,7 @@ from katlearn.figures import spine_timeline
 from katlearn.science import synaptogenesis
 from katlearn.widgets.plot import PlotView
 
-__all__ = ["CascadeExplorer", "cascade_explorer", "cascade", "N_POINTS"]
+__all__ = ["figure_sources", "CascadeExplorer", "cascade_explorer", "cascade", "N_POINTS"]
 
 # 10-minute steps over 28 days: fine enough to draw the 40-minute surge on a log axis (presentation choice).
 N_POINTS = 28 * 24 * 6 + 1
@@ -88,3 +88,8 @@ def _peak(result: synaptogenesis.PlasticityResult, stage: str) -> float:
 def cascade_explorer(**kwargs) -> CascadeExplorer:
     """The cascade explorer for a notebook cell."""
     return CascadeExplorer(**kwargs)
+
+
+def figure_sources() -> list[str]:
+    """Every reference key the cascade's findings list and labels cite (for the page's reference list)."""
+    return list(dict.fromkeys(f.ref for f in plasticity.FINDINGS))

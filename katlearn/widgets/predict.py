@@ -1,7 +1,8 @@
 """“Predict, then check”: the learner commits to a prediction before exploring.
 
 Committing first is what makes the check teach (the learner notices the gap between what they
-expected and what the model shows). The prediction is kept in the progress store.
+expected and what the model shows). The prompts are content (``assets/predict/<module>.yaml``,
+loaded by :func:`katlearn.content.load_predict`); the prediction is kept in the progress store.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class Predict(widgets.VBox):
 
 
 @deferred
-def predict(module: str, key: str, prompt: str, options: list[str], answer: int, explanation: str) -> Predict:
-    """A predict-then-check prompt; ``answer`` indexes ``options``; Markdown allowed."""
-    return Predict(module, key, prompt, options, answer, explanation)
+def predict(module: str, key: str) -> Predict:
+    """The predict-then-check prompt ``key`` of ``assets/predict/<module>.yaml``."""
+    p = content.load_predict(module).get(key)
+    return Predict(module, key, p.prompt, list(p.options), p.answer_index, p.explanation)

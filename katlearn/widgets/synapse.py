@@ -19,7 +19,7 @@ from katlearn.figures import synapse_steps
 from katlearn.figures.base import Described
 from katlearn.widgets.plot import PlotView
 
-__all__ = ["SynapseStepper", "synapse_stepper", "caption_html"]
+__all__ = ["figure_sources", "SynapseStepper", "synapse_stepper", "caption_html"]
 
 
 @lru_cache(maxsize=16)
@@ -85,3 +85,8 @@ class SynapseStepper(widgets.VBox):
 def synapse_stepper(step: int = 0) -> SynapseStepper:
     """The step-through synapse for a notebook cell."""
     return SynapseStepper(step)
+
+
+def figure_sources() -> list[str]:
+    """Every reference key the stepper's captions link to (for the page's reference list)."""
+    return list(dict.fromkeys(k for s in fig_synapse.STEPS for k in s.refs))

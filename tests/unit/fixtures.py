@@ -23,6 +23,7 @@ jahr1990:
   year: 1990
   title: Voltage dependence of NMDA-activated macroscopic conductances
   journal: Journal of Neuroscience 10:3178-3182
+  doi: 10.1523/JNEUROSCI.10-09-03178.1990
 spravato_label:
   authors: Janssen Pharmaceuticals
   year: 2019

@@ -19,7 +19,7 @@ from katlearn.science import params
 ROOT = paths.root()
 REFS_FILE = ROOT / "assets" / "references.yaml"
 REQUIRED = ("authors", "year", "title", "journal")
-OPTIONAL = ("doi", "url", "note", "as_of")  # as_of: month a changing fact was checked, YYYY-MM
+OPTIONAL = ("doi", "pmid", "isbn", "url", "as_of", "note")
 PY_CITATION = re.compile(r"""\bref\s*=\s*["']([^"']+)["']""")
 
 
@@ -43,6 +43,7 @@ def _content_files() -> list[Path]:
     files = [*sorted((ROOT / "katlearn").rglob("*.py")), *sorted((ROOT / "assets" / "quizzes").glob("*.yaml")),
              *sorted((ROOT / "notebooks").glob("*.ipynb"))]
     files += [p for p in sorted((ROOT / "assets").glob("*.yaml")) if p.resolve() != REFS_FILE.resolve()]
+    files += [*sorted((ROOT / "assets" / "predict").glob("*.yaml")), *sorted((ROOT / "assets" / "scenarios").glob("*.yaml"))]
     return files
 
 

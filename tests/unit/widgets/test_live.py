@@ -33,7 +33,7 @@ def test_prerendered_page_builds_learner_parts_when_the_learner_arrives(prerende
     learning.set_local_name("Early Bird")
     header = page.setup("01_what_is_kat")
     q = quiz.quiz("01_what_is_kat")
-    p = predict.predict("01_what_is_kat", "live-test", "Which?", ["a", "b"], 0, "Because.")
+    p = predict.predict("01_what_is_kat", "onset-timing")
     assert all(isinstance(w, widgets.VBox) and "kl-deferred" in w._dom_classes for w in (header, q, p))
     assert all(w.children == () for w in (header, q, p))
     assert live.pending() == 3
