@@ -19,7 +19,7 @@ from katlearn.science import params
 ROOT = paths.root()
 REFS_FILE = ROOT / "assets" / "references.yaml"
 REQUIRED = ("authors", "year", "title", "journal")
-OPTIONAL = ("doi", "url", "note")
+OPTIONAL = ("doi", "url", "note", "as_of")
 PY_CITATION = re.compile(r"""\bref\s*=\s*["']([^"']+)["']""")
 
 
@@ -69,6 +69,9 @@ def test_every_entry_has_required_fields(refs):
         doi = entry.get("doi")
         if doi is not None and not re.fullmatch(r"10\.\d{4,9}/\S+", str(doi)):
             problems.append(f"{key}: doi {doi!r} is not of the form 10.xxxx/...")
+        as_of = entry.get("as_of")
+        if as_of is not None and not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", str(as_of)):
+            problems.append(f"{key}: as_of must be YYYY-MM, the month the fact was checked (got {as_of!r})")
         url = entry.get("url")
         if url is not None and not str(url).startswith("https://"):
             problems.append(f"{key}: url must start with https:// (got {url!r})")
