@@ -20,7 +20,8 @@ What is literature and what is model:
 * Currents are in arbitrary units: ``-1`` is the current with no Mg²⁺ and no drug at -100 mV, with a
   reversal potential of 0 mV (a convention, see :data:`katlearn.science.params.NMDA_REVERSAL`).
 * :func:`use_dependent_block` is a two-state teaching model of an open-channel trapping blocker:
-  binding and unbinding happen only while channels are open; between openings trapped drug stays put.
+  binding and unbinding happen only while channels are open; between openings trapped drug stays put
+  (perfect trapping by default; ketamine's trapping is partial, which ``escape_per_interval`` can show).
   Its time scale (open time × unbinding rate) and open probability are assumptions, not measurements.
 """
 
