@@ -33,7 +33,7 @@ CONC_RANGE_UM = (0.01, 100.0)  # the concentration axis of the occupancy figure 
 
 OCCUPANCY_LIGANDS = ("ketamine", "esketamine", "arketamine", "norketamine")
 LIGAND_STYLE: dict[str, dict[str, str]] = {
-    "ketamine": {"color": PALETTE["black"], "dash": "solid", "short": "Ketamine (racemic)"},
+    "ketamine": {"color": PALETTE["black"], "dash": "solid", "short": "Racemic (derived)"},
     "esketamine": {"color": PALETTE["blue"], "dash": "dash", "short": "Esketamine"},
     "arketamine": {"color": PALETTE["vermillion"], "dash": "dot", "short": "Arketamine"},
     "norketamine": {"color": PALETTE["green"], "dash": "dashdot", "short": "Norketamine (S)"},
@@ -288,14 +288,14 @@ def occupancy_figure(conc_uM: float, ligands: Sequence[str] = OCCUPANCY_LIGANDS,
         style = LIGAND_STYLE[name]
         lig = nmda_block.LIGANDS[name]
         occ = np.asarray(nmda_block.occupancy(c, name)) * 100.0
-        fig.add_trace(scatter(x=c, y=occ, mode="lines", name=f"{style['short']} (Ki {lig.ki_uM:g} µM)",
+        fig.add_trace(scatter(x=c, y=occ, mode="lines", name=f"{style['short']} (Ki {lig.ki_uM:.2g} µM)",
                                  legendgroup=name, line={"color": style["color"], "dash": style["dash"], "width": 3},
                                  hovertemplate=f"{style['short']}: %{{y:.0f}}% at %{{x:.2g}} µM<extra></extra>"))
         fig.add_trace(scatter(x=[lig.ki_uM], y=[50], mode="markers", legendgroup=name, showlegend=False,
                                  name=f"{style['short']} Ki",
                                  marker={"color": style["color"], "size": 11, "symbol": "diamond-open",
                                          "line": {"width": 3}},
-                                 hovertemplate=f"{style['short']} Ki = {lig.ki_uM:g} µM: half occupied<extra></extra>"))
+                                 hovertemplate=f"{style['short']} Ki = {lig.ki_uM:.2g} µM: half occupied<extra></extra>"))
         here = float(nmda_block.occupancy(conc_uM, name)) * 100.0
         fig.add_trace(scatter(x=[conc_uM], y=[here], mode="markers", legendgroup=name, showlegend=False,
                                  name=f"{style['short']} at {_fmt_um(conc_uM)}",
@@ -313,7 +313,11 @@ def occupancy_figure(conc_uM: float, ligands: Sequence[str] = OCCUPANCY_LIGANDS,
         hovermode="closest",
     )
     desc = (f"Share of NMDA receptors occupied against concentration, log scale; diamonds mark each Ki, where half "
-            f"the receptors are occupied. At {_fmt_um(conc_uM)}: " + ", ".join(readings) + ".")
+            f"the receptors are occupied. All Ki values come from one binding assay (Ebert et al. 1997)")
+    if "ketamine" in ligands:
+        desc += (f"; the racemic value, {nmda_block.LIGANDS['ketamine'].ki_uM:.2g} µM, is derived from the two "
+                 f"enantiomers as a 50:50 mixture, not measured")
+    desc += f". At {_fmt_um(conc_uM)}: " + ", ".join(readings) + "."
     if plasma is not None:
         desc += (f" Shaded: {plasma.low_uM:.2f}–{plasma.high_uM:.2f} µM, the modelled plasma level of racemic "
                  f"ketamine from {plasma.t_from_min:g} to {plasma.t_to_min:g} min of the 0.5 mg/kg / 40 min "

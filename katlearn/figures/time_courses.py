@@ -132,7 +132,7 @@ def onset_figure(trajectories: Mapping[str, clinical.Trajectory], *, shown: Sequ
             fig.add_vrect(x0=window[0] * scale, x1=min(window[-1], end) * scale, fillcolor=PALETTE["orange"],
                           opacity=0.10, line_width=0, layer="below")
             fig.add_annotation(x=window[0] * scale, y=1, yref="paper", xanchor="left", yanchor="top",
-                               text=f"Usual onset, oral: weeks {window[0] / 7:g}–{window[-1] / 7:g}",
+                               text=f"Oral: benefit builds, weeks {window[0] / 7:g}–{window[-1] / 7:g}",
                                showarrow=False, font={"size": 13, "color": "#333333"})
 
     summaries: list[str] = []

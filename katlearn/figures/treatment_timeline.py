@@ -170,20 +170,34 @@ class SessionWindows:
     dissociative_start_min: float | None  # None: the modelled level never reaches the range
     dissociative_end_min: float | None
     monitoring_end_min: float
+    planned_end_min: float  # the reported session length (3 h) counted from check-in
+
+    @property
+    def overruns_plan(self) -> bool:
+        """True when the modelled level keeps monitoring going past the planned session length."""
+        return self.monitoring_end_min > self.planned_end_min
 
 
 def session_windows(curve: pharmacokinetics.PKCurve) -> SessionWindows:
     """When the modelled level is in the dissociative range, and how long monitoring must last:
-    at least the esketamine label's 2 h, and until the level has left the dissociative range."""
+    at least the esketamine label's 2 h, and until the level has left the dissociative range.
+
+    Raises ValueError if the curve ends while the level is still in the range: the end of the
+    dissociative window would then be unknown, and a window cut at the curve's end would under-state it.
+    """
     low = pharmacokinetics.PLASMA_RANGES["dissociative"].low
-    above = np.flatnonzero(np.asarray(curve.conc_ng_ml) >= low)
+    conc = np.asarray(curve.conc_ng_ml)
+    above = np.flatnonzero(conc >= low)
     t = np.asarray(curve.t_min)
+    if above.size and above[-1] == conc.size - 1:
+        raise ValueError(f"the modelled level is still in the dissociative range at the curve's end "
+                         f"({t[-1]:.0f} min); simulate a longer time span")
     d_start = float(t[above[0]]) if above.size else None
     d_end = float(t[above[-1]]) if above.size else None
     monitoring = max(P.ESKETAMINE_MONITORING.value * 60.0, d_end or 0.0)
     start = -float(CHECK_IN_MIN.value)
-    end = start + KAP_DOSING_SESSION_H.high * 60.0
-    return SessionWindows(start, max(end, monitoring), d_start, d_end, monitoring)
+    planned = start + KAP_DOSING_SESSION_H.high * 60.0
+    return SessionWindows(start, max(planned, monitoring), d_start, d_end, monitoring, planned)
 
 
 def _when(t_min: float) -> str:
@@ -195,8 +209,7 @@ def session_day(curve: pharmacokinetics.PKCurve, protocol_label: str = "",
     """Plasma level over a dosing session (top panel) and who does what when (bottom panel)."""
     w = session_windows(curve)
     rng = pharmacokinetics.PLASMA_RANGES["dissociative"]
-    t_end = float(curve.t_min[-1])
-    x_range = [w.session_start_min - 5, max(t_end, w.session_end_min) + 5]
+    x_range = [w.session_start_min - 5, w.session_end_min + 15]
 
     lanes = [("Therapist", w.session_start_min, w.session_end_min, PALETTE["green"],
               "Therapist present for the whole session"),
@@ -266,4 +279,10 @@ def session_day(curve: pharmacokinetics.PKCurve, protocol_label: str = "",
         f"{_when(w.monitoring_end_min)}; the therapist is present from {_when(w.session_start_min)} to "
         f"{_when(w.session_end_min)}."
     )
+    if w.overruns_plan:
+        description += (
+            f" That is longer than the planned {KAP_DOSING_SESSION_H.high:g}-hour session: in the model the level "
+            f"stays in the dissociative range until {w.dissociative_end_min:.0f} min, so the 2-hour minimum is not "
+            f"enough and the session has to be extended."
+        )
     return Described(fig, description[:1].upper() + description[1:])

@@ -9,8 +9,9 @@ re-analyses of trial data. The anchor points (day, value, reference key) are exp
   from the first hours (Zarate 2006; Kishimoto 2016: better than placebo from 40 min, peak at day 1)
   and merging with placebo by days 10–12 (Kishimoto 2016).
 * :func:`onset_comparison` — the *timing* contrast: fraction of each treatment's peak advantage over
-  placebo, for one ketamine infusion vs a daily oral antidepressant whose benefit emerges over weeks
-  2–6 (secondary summary; Li 2010 and Autry 2011 say "weeks").
+  placebo, for one ketamine infusion vs a daily oral antidepressant whose benefit builds over weeks 1–6
+  (Taylor et al. 2006: meta-analysis of 28 placebo-controlled SSRI trials, ahead of placebo by the end of
+  week 1, still improving at week 6).
 * :data:`TRIALS` — trial and meta-analysis results with their reference keys, for an evidence table.
 
 Curve shapes between anchors are :class:`~katlearn.science.params.Assumption` values.
@@ -34,8 +35,9 @@ SHAPE = {
     "rise_tau_h": P.Assumption(0.5, "h", "log-shaped rise: visible within 40 min-2 h, still rising to the "
                                          "day-1 peak (Kishimoto 2016, Zarate 2006)"),
     "placebo_after_day7": P.Assumption(1.0, "x day-7 value", "active-placebo response held flat after day 7"),
-    "oral_low_fraction": P.Assumption(0.1, "fraction", "oral antidepressant has 10% of its benefit at the start "
-                                                       "of the 2-6 week window and 90% at its end"),
+    "oral_low_fraction": P.Assumption(0.1, "fraction", "oral antidepressant has 10% of its benefit at the end "
+                                                       "of week 1 and 90% at week 6 (Taylor 2006 measured "
+                                                       "weeks 1-6 and saw improvement still growing)"),
 }
 
 
@@ -66,9 +68,9 @@ ANCHORS: tuple[Anchor, ...] = (
     Anchor("ketamine", P.KISHIMOTO_LOSS.mid, None, RESPONSE, P.KISHIMOTO_LOSS.ref,
            "no longer better than placebo by days 10-12"),
     Anchor("oral_antidepressant", P.SSRI_ONSET_WEEKS.low * 7, SHAPE["oral_low_fraction"].value, FRACTION,
-           P.SSRI_ONSET_WEEKS.ref, "onset window starts (weeks 2-6; secondary summary)"),
+           P.SSRI_ONSET_WEEKS.ref, "ahead of placebo by the end of week 1 (meta-analysis)"),
     Anchor("oral_antidepressant", P.SSRI_ONSET_WEEKS.high * 7, 1.0 - SHAPE["oral_low_fraction"].value, FRACTION,
-           P.SSRI_ONSET_WEEKS.ref, "onset window ends"),
+           P.SSRI_ONSET_WEEKS.ref, "still improving at week 6, the last week analysed"),
 )
 
 

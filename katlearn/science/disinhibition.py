@@ -1,7 +1,8 @@
 """Disinhibition: a two-population rate model of how NMDA block can *raise* cortical excitation.
 
 A teaching model (Wilson–Cowan style, threshold-linear units), not a fitted description of any
-circuit. It illustrates the hypothesis in Homayoun & Moghaddam (2007): NMDA receptors drive
+circuit. It illustrates the hypothesis in Homayoun & Moghaddam (2007), who blocked NMDA receptors with
+MK-801, not ketamine, in awake rats: NMDA receptors drive
 inhibitory interneurons (I) more than pyramidal cells (E), so blocking them quiets interneurons
 first, which releases pyramidal cells from inhibition; more pyramidal firing means more glutamate
 release — the prefrontal "glutamate surge" seen with subanaesthetic ketamine (Moghaddam et al. 1997).
@@ -169,8 +170,9 @@ def transient(conc_uM: float, t_end_ms: float = 200.0, n_points: int = 401, liga
               params: CircuitParams = DEFAULT) -> Transient:
     """Integrate the rate equations after the receptor occupancy steps up at t = 0.
 
-    Shows the order of events Homayoun & Moghaddam (2007) describe: interneurons fall first, pyramidal
-    cells rise after a delay.
+    Shows the order of events Homayoun & Moghaddam (2007) describe (with MK-801): interneurons fall first,
+    pyramidal cells rise after a delay. The millisecond time scale is the model's (``tau_e_ms``,
+    ``tau_i_ms`` are assumptions); in the recordings pyramidal cells sped up with a delay after a systemic injection.
     """
     c = float(_check_conc(conc_uM))
     if not t_end_ms > 0:

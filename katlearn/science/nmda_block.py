@@ -3,16 +3,25 @@
 What is literature and what is model:
 
 * Mg²⁺ block ``B(V)`` is the Jahr & Stevens (1990) fit.
-* Occupancy is a one-site (Langmuir/Hill n = 1) curve ``c / (c + Ki)`` with binding Ki values from
-  [³H]MK-801 displacement (Ebert 1997 for the enantiomers and S-/R-norketamine). A binding Ki is not the
-  same quantity as a channel-block IC50; we use it as the teaching approximation and check it against
-  Orser et al. (1997), who found 1 µM ketamine cut open probability to 24 % of control.
+* Occupancy is a one-site (Langmuir/Hill n = 1) curve ``c / (c + Ki)`` with binding Ki values from one
+  assay: [³H]MK-801 displacement in rat brain membranes (Ebert 1997), for (S)- and (R)-ketamine and
+  (S)-/(R)-norketamine.
+* Racemic ketamine was not measured in that assay, so its Ki is **derived** from the two enantiomers as a
+  50:50 mixture competing for one site: at total concentration ``c`` each enantiomer is at ``c/2``, and
+  occupancy ``(c/2Ks + c/2Kr) / (1 + c/2Ks + c/2Kr)`` is again ``c / (c + K)`` with
+  ``K = 1 / (0.5/Ks + 0.5/Kr)`` ≈ 0.49 µM (:func:`racemic_ki_uM`). Racemic values measured in other assays
+  (about 0.12–0.5 µM) are quoted in prose, never drawn beside these.
+* A binding Ki is not the same quantity as a channel-block IC50. Orser et al. (1997) measured open
+  probability at 24 % of control with 1 µM and 53 % with 0.1 µM racemic ketamine in cell-attached patches;
+  read through the one-site curve those points imply Ki ≈ 0.32 and 0.11 µM, so the binding-based model
+  under-states block in those patches (:func:`implied_ki_uM`).
 * Ketamine block is modelled as voltage-independent, which it is not exactly; only Mg²⁺ block
   carries voltage dependence here.
 * Currents are in arbitrary units: ``-1`` is the current with no Mg²⁺ and no drug at -100 mV, with a
   reversal potential of 0 mV (a convention, see :data:`katlearn.science.params.NMDA_REVERSAL`).
 * :func:`use_dependent_block` is a two-state teaching model of an open-channel trapping blocker:
-  binding and unbinding happen only while channels are open; between openings trapped drug stays put.
+  binding and unbinding happen only while channels are open; between openings trapped drug stays put
+  (perfect trapping by default; ketamine's trapping is partial, which ``escape_per_interval`` can show).
   Its time scale (open time × unbinding rate) and open probability are assumptions, not measurements.
 """
 
@@ -26,7 +35,7 @@ import numpy as np
 
 from katlearn.science import params as P
 
-__all__ = ["LIGANDS", "Ligand", "UseDependentBlock", "mg_unblocked_fraction", "occupancy", "nmda_current",
+__all__ = ["LIGANDS", "Ligand", "KI_RACEMIC", "racemic_ki_uM", "implied_ki_uM", "UseDependentBlock", "mg_unblocked_fraction", "occupancy", "nmda_current",
            "use_dependent_block", "DEFAULT_P_OPEN", "DEFAULT_OPEN_TIME_X_KOFF"]
 
 
@@ -47,8 +56,31 @@ class Ligand:
         return self.ki.ref
 
 
+def racemic_ki_uM(ki_s_uM: float, ki_r_uM: float, fraction_s: float = 0.5) -> float:
+    """Apparent Ki of a mixture of two ligands competing for one site, ``fraction_s`` of it the first.
+
+    ``1/K = fraction_s/Ks + (1 - fraction_s)/Kr``: a weighted harmonic mean. For 50:50 (racemic) ketamine
+    with the Ebert 1997 values (0.3 and 1.4 µM) this gives ≈ 0.49 µM.
+    """
+    if not (ki_s_uM > 0 and ki_r_uM > 0):
+        raise ValueError(f"Ki values must be > 0 (got {ki_s_uM!r}, {ki_r_uM!r})")
+    if not 0.0 <= fraction_s <= 1.0:
+        raise ValueError(f"fraction_s must be within 0-1 (got {fraction_s!r})")
+    return 1.0 / (fraction_s / ki_s_uM + (1.0 - fraction_s) / ki_r_uM)
+
+
+def implied_ki_uM(conc_uM: float, unblocked_fraction: float) -> float:
+    """The one-site Ki that would leave ``unblocked_fraction`` of receptors free at ``conc_uM``."""
+    if not (conc_uM > 0 and 0.0 < unblocked_fraction < 1.0):
+        raise ValueError("conc_uM must be > 0 and unblocked_fraction within (0, 1)")
+    return conc_uM * unblocked_fraction / (1.0 - unblocked_fraction)
+
+
+KI_RACEMIC = P.Param(round(racemic_ki_uM(P.KI_ESKETAMINE.value, P.KI_ARKETAMINE.value), 3), "uM", ref="ebert1997",
+                     note="derived: 50:50 competitive mixture of the Ebert 1997 enantiomer values, not measured")
+
 LIGANDS: Mapping[str, Ligand] = MappingProxyType({
-    "ketamine": Ligand("ketamine", "Ketamine (racemic)", P.KI_KETAMINE),
+    "ketamine": Ligand("ketamine", "Ketamine (racemic; derived from the enantiomers)", KI_RACEMIC),
     "esketamine": Ligand("esketamine", "Esketamine, (S)-ketamine", P.KI_ESKETAMINE),
     "arketamine": Ligand("arketamine", "Arketamine, (R)-ketamine", P.KI_ARKETAMINE),
     "norketamine": Ligand("norketamine", "Norketamine (value for the S-enantiomer)", P.KI_S_NORKETAMINE),

@@ -145,9 +145,36 @@ ANAESTHETIC_MAINTENANCE_PLASMA_UM = Param(9.3, "uM", ref="idvall1979", note="ste
 RECOVERY_PLASMA_UM = Param(2.7, "uM", ref="idvall1979", note="level at recovery from anaesthesia")
 ESKETAMINE_NASAL_DOSES = (Param(56.0, "mg", ref="spravato_label"), Param(84.0, "mg", ref="spravato_label"))
 ESKETAMINE_MONITORING = Param(2.0, "h", ref="spravato_label", note="at least 2 h observation after each dose (REMS)")
-ESKETAMINE_APPROVAL = Fact("FDA approval of esketamine nasal spray (Spravato): 5 March 2019", ref="spravato_label")
+ESKETAMINE_APPROVAL = Fact("FDA approval of esketamine nasal spray (Spravato): 5 March 2019, for "
+                          "treatment-resistant depression with an oral antidepressant", ref="spravato_label")
+ESKETAMINE_APPROVAL_MDSI = Fact("FDA approval of Spravato, with an oral antidepressant, for depressive symptoms in "
+                               "adults with major depressive disorder with acute suicidal ideation or behaviour: "
+                               "3 August 2020", ref="canady2020")
+ESKETAMINE_APPROVAL_MONOTHERAPY = Fact("FDA approval of Spravato as monotherapy (without an oral antidepressant) "
+                                      "for treatment-resistant depression: 21 January 2025", ref="canady2025")
+SPRAVATO_LABEL_FACTS = (
+    Fact("Boxed warning: sedation, dissociation, respiratory depression, abuse and misuse, and suicidal thoughts "
+         "and behaviours; monitoring for at least 2 h after each dose, in a certified setting (REMS)",
+         ref="spravato_label"),
+    Fact("Esketamine is a Schedule III controlled substance (CIII) under the US Controlled Substances Act",
+         ref="spravato_label"),
+    Fact("CNS depressants (e.g. benzodiazepines, opioids, alcohol) may increase sedation; psychostimulants and "
+         "monoamine oxidase inhibitors (MAOIs) may increase blood pressure", ref="spravato_label"),
+    Fact("Because of nausea and vomiting, patients avoid food for at least 2 h and liquids for at least 30 min "
+         "before a dose", ref="spravato_label"),
+)
+KETAMINE_LABEL_FACTS = (
+    Fact("Ketamine hydrochloride injection is a Schedule III controlled substance (CIII)",
+         ref="ketamine_injection_label"),
+    Fact("Physical dependence has been reported with prolonged use; withdrawal symptoms after stopping frequent "
+         "(more than weekly) use", ref="ketamine_injection_label"),
+)
 KAP_LOZENGE_DOSE = Range(100.0, 400.0, "mg", ref="ketamine_training_center",
-                         note="secondary: one training centre; 50 and 100 mg rapid-dissolving tablets")
+                         note="one training centre's own description of its practice (supervised at-home "
+                              "sessions, 2020): 50 and 100 mg rapid-dissolving tablets, 'general dosage range' "
+                              "100-400 mg; not a trial")
+SUBLINGUAL_STUDY_DOSE = Param(25.0, "mg", ref="rolan2014",
+                              note="the single sublingual dose (wafer) behind F and Tmax; 8 healthy male volunteers")
 KAP_IM_DOSE = Range(0.5, 0.75, "mg/kg", ref="nct05468047", note="maximum 60 mg; one training trial")
 
 # ---------------------------------------------------------------------------------------------
@@ -157,9 +184,10 @@ KI_ESKETAMINE = Param(0.3, "uM", ref="ebert1997", note="[3H]MK-801 binding, rat"
 KI_ARKETAMINE = Param(1.4, "uM", ref="ebert1997", note="[3H]MK-801 binding, rat")
 KI_S_NORKETAMINE = Param(1.7, "uM", ref="ebert1997", note="[3H]MK-801 binding, rat")
 KI_R_NORKETAMINE = Param(13.0, "uM", ref="ebert1997", note="[3H]MK-801 binding, rat")
-KI_KETAMINE = Param(0.3, "uM", ref="shimoyama1999",
-                    note="racemic; reported values span ~0.12-0.5 uM depending on assay")
-KI_KETAMINE_ALT = Param(0.119, "uM", ref="salat2015", note="racemic; another assay")
+# Racemic ketamine in *other* assays: quoted in prose only, never drawn next to the Ebert 1997 enantiomers
+# (the model derives the racemic value from those; see katlearn.science.nmda_block.racemic_ki_uM).
+KI_KETAMINE_SHIMOYAMA = Param(0.3, "uM", ref="shimoyama1999", note="racemic; another assay than Ebert 1997")
+KI_KETAMINE_SALAT = Param(0.119, "uM", ref="salat2015", note="racemic; another assay than Ebert 1997")
 ORSER_OPEN_PROB_1UM = Param(0.24, "fraction of control", ref="orser1997",
                             note="1 uM ketamine, cell-attached patches, hippocampal neurons")
 ORSER_OPEN_PROB_01UM = Param(0.53, "fraction of control", ref="orser1997", note="0.1 uM ketamine")
@@ -171,9 +199,11 @@ NMDA_REVERSAL = Assumption(0.0, "mV", why="NMDA channels pass Na+, K+ and Ca2+ a
                                           "reversal is the usual textbook convention, not a fitted value")
 
 RECEPTOR_FACTS = (
-    Fact("Ketamine is an open-channel ('trapping') blocker: it binds the PCP site inside the pore, "
-         "reaches it only when the channel is open, and can stay trapped when the channel closes",
+    Fact("Ketamine's main block is at the PCP site inside the pore, reached through the open channel; "
+         "drug inside a channel that closes can stay trapped, though trapping is partial",
          ref="kotermanski2009"),
+    Fact("A second route: ketamine applied outside the patch lowered how often channels opened, suggesting it "
+         "can reach a site by crossing the membrane, without an open channel", ref="orser1997"),
     Fact("1 uM ketamine cut the channel open probability to 24% of control, by lowering both opening "
          "frequency and mean open time", ref="orser1997"),
     Fact("The NMDA receptor is a heterotetramer of two GluN1 and two GluN2 subunits; glutamate binds GluN2, "
@@ -190,14 +220,15 @@ RECEPTOR_FACTS = (
 # Mechanism findings (hypotheses — taught as such)
 # ---------------------------------------------------------------------------------------------
 MECHANISM_FACTS = (
-    Fact("NMDA receptor block decreases firing of putative GABA interneurons first and then, with a delay, "
-         "increases firing of most pyramidal neurons in rat prefrontal cortex (disinhibition)",
-         ref="homayoun2007"),
+    Fact("NMDA receptor block with MK-801 (not ketamine) decreased firing of putative GABA interneurons first "
+         "and then, with a delay, increased firing of most pyramidal neurons in rat prefrontal cortex "
+         "(disinhibition)", ref="homayoun2007"),
     Fact("Subanaesthetic ketamine (10-30 mg/kg) increased glutamate outflow in rat prefrontal cortex; "
          "50 mg/kg had no effect and an anaesthetic 200 mg/kg decreased it", ref="moghaddam1997"),
     Fact("Pre-treatment with the AMPA receptor antagonist NBQX blocked ketamine's antidepressant-like effects",
          ref="maeng2008"),
-    Fact("NMDA block at rest de-suppresses eEF2 and rapidly increases BDNF translation", ref="autry2011"),
+    Fact("NMDA block at rest deactivates eEF2 kinase, so less eEF2 is phosphorylated and BDNF translation is "
+         "de-suppressed", ref="autry2011"),
     Fact("Ketamine rapidly activated mTOR signalling and increased synaptic proteins and new spine synapses "
          "in rat prefrontal cortex; blocking mTOR (rapamycin) blocked these effects", ref="li2010"),
     Fact("Spine formation rates were altered 12-24 h after ketamine, not at 3-6 h; new spines were needed to "
@@ -232,9 +263,11 @@ ZARATE_DURATION = Param(7.0, "d", ref="zarate2006", note="effect still significa
 KISHIMOTO_ONSET = Param(40.0, "min", ref="kishimoto2016", note="superior to placebo from 40 min")
 KISHIMOTO_PEAK = Param(1.0, "d", ref="kishimoto2016", note="Hedges g -1.00 at day 1")
 KISHIMOTO_LOSS = Range(10.0, 12.0, "d", ref="kishimoto2016", note="no longer superior to placebo")
-SSRI_ONSET_WEEKS = Range(2.0, 6.0, "weeks", ref="li2010",
-                         note="secondary: 'weeks or months' for standard medications (Li 2010, Autry 2011); "
-                              "the 2-6 week span is a secondary summary")
+SSRI_ONSET_WEEKS = Range(1.0, 6.0, "weeks", ref="taylor2006",
+                         note="meta-analysis of 28 placebo-controlled trials (n=5872): SSRIs ahead of placebo by the "
+                              "end of week 1, improvement still growing, at a decreasing rate, through week 6")
+STAR_D_LATE_RESPONSE = Fact("In the STAR*D citalopram step, a substantial share of those who responded or remitted "
+                            "did so at or after 8 weeks", ref="trivedi2006")
 STAR_D_REMISSION = (Param(36.8, "%", ref="rush2006", note="step 1"), Param(30.6, "%", ref="rush2006", note="step 2"),
                     Param(13.7, "%", ref="rush2006", note="step 3"), Param(13.0, "%", ref="rush2006", note="step 4"))
 STAR_D_CUMULATIVE = Param(67.0, "%", ref="rush2006", note="cumulative remission over up to four steps")
@@ -245,8 +278,16 @@ DORE_HAMA_CHANGE = Param(-5.5, "HAM-A points", ref="dore2019", note="mean change
 BP_RISE_RACEMIC = Range(15.0, 30.0, "% of pre-anaesthetic", ref="idvall1979", note="transient; BP, HR, cardiac output")
 HR_RISE_ESKETAMINE = Param(43.5, "%", ref="langsjo2005", note="maximal, S-ketamine")
 MAP_RISE_ESKETAMINE = Param(27.0, "%", ref="langsjo2005", note="maximal, S-ketamine")
-CADSS_ITEMS = Param(23.0, "items", ref="bremner1998", note="Clinician-Administered Dissociative States Scale")
-URINARY_SYMPTOMS_USERS = Param(26.6, "%", ref="winstock2012", note="non-treatment-seeking users")
+CADSS_ITEMS_1998 = (Param(19.0, "subjective items", ref="bremner1998", note="original CADSS"),
+                    Param(8.0, "observer items", ref="bremner1998", note="original CADSS"))
+CADSS_ITEMS = Param(23.0, "items", ref="bremner2024",
+                    note="the version used in ketamine and esketamine studies (23-item CADSS)")
+URINARY_SYMPTOMS_USERS = Param(26.6, "%", ref="winstock2012",
+                               note="of 1,285 respondents who had used ketamine in the past year (340 people); online survey "
+                                    "promoted by a dance-music magazine (self-selected, not a random sample)")
+URINARY_SYMPTOMS_N = Param(340.0, "respondents", ref="winstock2012")
+RECENT_USERS_N = Param(1285.0, "respondents", ref="winstock2012", note="ketamine use in the past year")
+RECENT_USERS_DEPENDENT = Param(17.0, "%", ref="winstock2012", note="of recent users, met dependence criteria")
 
 SAFETY_FACTS = (
     Fact("Ulcerative cystitis was described in heavy daily ketamine users", ref="shahani2007"),
@@ -294,12 +335,12 @@ REFERENCES_USED: Mapping[str, frozenset[str]] = MappingProxyType({
         "ANTIDEPRESSANT_END_OF_INFUSION", "ANAESTHETIC_IV_DOSE", "ANAESTHETIC_IM_DOSE", "ANALGESIC_PLASMA",
         "DISSOCIATIVE_PLASMA", "PSYCHEDELIC_LINEAR_PLASMA", "ANAESTHETIC_PLASMA",
         "ANAESTHETIC_MAINTENANCE_PLASMA_UM", "RECOVERY_PLASMA_UM", "ESKETAMINE_NASAL_DOSES",
-        "ESKETAMINE_MONITORING", "ESKETAMINE_APPROVAL", "KAP_LOZENGE_DOSE", "KAP_IM_DOSE"),
+        "ESKETAMINE_MONITORING", "ESKETAMINE_APPROVAL", "KAP_LOZENGE_DOSE", "SUBLINGUAL_STUDY_DOSE", "KAP_IM_DOSE"),
     "receptor": _module_refs(
-        "KI_ESKETAMINE", "KI_ARKETAMINE", "KI_S_NORKETAMINE", "KI_R_NORKETAMINE", "KI_KETAMINE", "KI_KETAMINE_ALT",
+        "KI_ESKETAMINE", "KI_ARKETAMINE", "KI_S_NORKETAMINE", "KI_R_NORKETAMINE",
         "ORSER_OPEN_PROB_1UM", "ORSER_OPEN_PROB_01UM", "MG_BLOCK_K0", "MG_BLOCK_SLOPE", "MG_EXTRACELLULAR",
         "MG_EXTRACELLULAR_RANGE", "RECEPTOR_FACTS"),
-    "circuit": _module_refs("KI_KETAMINE", "MW_BASE", "MECHANISM_FACTS"),
+    "circuit": _module_refs("KI_ESKETAMINE", "KI_ARKETAMINE", "MW_BASE", "MECHANISM_FACTS"),
     "plasticity": _module_refs("MECHANISM_FACTS", "SPINE_NOT_ALTERED_H", "SPINE_ALTERED_H",
                                "SPINE_RAISED_UNTIL_D"),
     "attractor": frozenset(),
@@ -308,8 +349,10 @@ REFERENCES_USED: Mapping[str, frozenset[str]] = MappingProxyType({
         "MURROUGH_RESP_D7_MID", "HAN_STUDIES", "HAN_N", "HAN_RESP", "HAN_REMIT", "BERMAN_N",
         "BERMAN_HDRS_CHANGE_KET", "BERMAN_HDRS_CHANGE_PLACEBO", "ZARATE_ONSET", "ZARATE_DURATION",
         "KISHIMOTO_ONSET", "KISHIMOTO_PEAK", "KISHIMOTO_LOSS", "SSRI_ONSET_WEEKS", "STAR_D_REMISSION",
-        "STAR_D_CUMULATIVE", "DORE_N", "DORE_BDI_CHANGE", "DORE_HAMA_CHANGE", "BP_RISE_RACEMIC",
-        "HR_RISE_ESKETAMINE", "MAP_RISE_ESKETAMINE", "CADSS_ITEMS", "URINARY_SYMPTOMS_USERS", "SAFETY_FACTS"),
+        "STAR_D_CUMULATIVE", "STAR_D_LATE_RESPONSE", "DORE_N", "DORE_BDI_CHANGE", "DORE_HAMA_CHANGE", "BP_RISE_RACEMIC",
+        "HR_RISE_ESKETAMINE", "MAP_RISE_ESKETAMINE", "CADSS_ITEMS_1998", "CADSS_ITEMS", "URINARY_SYMPTOMS_USERS",
+        "URINARY_SYMPTOMS_N", "RECENT_USERS_N", "RECENT_USERS_DEPENDENT", "SAFETY_FACTS", "SPRAVATO_LABEL_FACTS",
+        "KETAMINE_LABEL_FACTS", "ESKETAMINE_APPROVAL_MDSI", "ESKETAMINE_APPROVAL_MONOTHERAPY"),
 })
 
 

@@ -69,7 +69,7 @@ FINDINGS: tuple[Finding, ...] = (
     Finding("glutamate", "Subanaesthetic ketamine raises glutamate outflow in prefrontal cortex (rat)",
             ref="moghaddam1997"),
     Finding("ampa", "Blocking AMPA receptors (NBQX) prevents the antidepressant-like effect", ref="maeng2008"),
-    Finding("bdnf", "NMDA block at rest rapidly increases BDNF translation (eEF2 de-suppression)",
+    Finding("bdnf", "NMDA block at rest switches off eEF2 kinase, so BDNF translation rises rapidly",
             ref="autry2011"),
     Finding("mtor", "mTOR is rapidly activated; blocking it (rapamycin) prevents new spine synapses",
             ref="li2010"),

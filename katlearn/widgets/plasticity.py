@@ -92,4 +92,4 @@ def cascade_explorer(**kwargs) -> CascadeExplorer:
 
 def figure_sources() -> list[str]:
     """Every reference key the cascade's findings list and labels cite (for the page's reference list)."""
-    return list(dict.fromkeys(f.ref for f in plasticity.FINDINGS))
+    return list(dict.fromkeys(f.ref for f in synaptogenesis.FINDINGS))

@@ -27,8 +27,8 @@ __all__ = ["CoursePlanner", "course_planner", "SessionExplorer", "session_explor
 _STYLE = {"description_width": "initial"}
 _SLIDER = widgets.Layout(width="100%", max_width="32em")
 WEIGHT_KG = 70.0  # the reference adult the figures are drawn for (presentation choice)
-T_END_MIN = 240.0
-N_POINTS = 241
+T_END_MIN = 480.0  # long enough for the slowest protocol to leave the dissociative range
+N_POINTS = 481
 SESSION_PROTOCOLS = ("kap_im", "kap_lozenge", "antidepressant_iv")  # keys of pharmacokinetics.PROTOCOLS
 # Short names for the drop-down (the long names in pharmacokinetics.PROTOCOLS do not fit a phone screen).
 PROTOCOL_LABELS = {

@@ -89,4 +89,4 @@ def synapse_stepper(step: int = 0) -> SynapseStepper:
 
 def figure_sources() -> list[str]:
     """Every reference key the stepper's captions link to (for the page's reference list)."""
-    return list(dict.fromkeys(k for s in fig_synapse.STEPS for k in s.refs))
+    return list(dict.fromkeys(k for s in synapse_steps.STEPS for k in s.refs))

@@ -82,13 +82,27 @@ def test_occupancy_slider_changes_the_reading(course):
     course.check()
 
 
+def test_occupancy_curves_come_from_one_assay(course):
+    """Racemic ketamine is drawn from the Ebert 1997 enantiomers (Ki 0.3 and 1.4 uM) as a 50:50 mixture,
+    Ki 0.49 uM, between the two curves, and the page says it is derived."""
+    page = course.open(PAGE, ready=".kl-occ-explorer .kl-plot-ready")
+    plot = ".kl-occ-explorer"
+    rac = _trace_field(page, plot, "Racemic (derived) (Ki 0.49 µM)", "y")
+    s = _trace_field(page, plot, "Esketamine (Ki 0.3 µM)", "y")
+    r = _trace_field(page, plot, "Arketamine (Ki 1.4 µM)", "y")
+    assert rac and s and r
+    i = len(rac) // 2
+    assert r[i] < rac[i] < s[i]
+    assert page.get_by_text("derives", exact=False).first.is_visible()
+
+
 def test_a_quiz_question_answered_in_the_page_shows_feedback(course):
     page = course.open(PAGE, ready=".kl-quiz")
-    q = page.locator(".kl-q-m02-closed-channel")
+    q = page.locator(".kl-q-m02-pcp-site-route")
     q.scroll_into_view_if_needed()
-    q.get_by_label("False", exact=True).check()
+    q.get_by_label("True", exact=True).check()
     q.locator("button.kl-check").click()
     feedback = q.locator(".kl-feedback.kl-correct")
     feedback.wait_for(state="visible", timeout=30_000)
-    assert "open-channel blocker" in feedback.inner_text()
+    assert "trapping is partial" in feedback.inner_text()
     course.check()

@@ -79,6 +79,32 @@ def test_dose_slider_and_dosing_sessions_redraw_by_keyboard(course):
     course.check()
 
 
+def test_a_400_mg_lozenge_session_runs_past_the_planned_three_hours(course):
+    """The model keeps plasma >= 100 ng/mL for about 5 h after 400 mg sublingually: the figure extends the
+    monitoring and the session, and the readout says the 2-hour minimum is not enough."""
+    page = course.open(NOTEBOOK, ready=SESSION + " .kl-plot-ready")
+    before = drawn(page, SESSION)["revision"]
+    page.locator(".kl-session-protocol select").select_option(label="Lozenge (training centre)")
+    page.wait_for_function(
+        "(r) => Number(document.querySelector('.kl-session-explorer .kl-plot').dataset.revision) > r", arg=before)
+    expect(page.locator(".kl-session-dose .widget-readout")).to_have_text("100")  # the slider has its mg range
+    before = drawn(page, SESSION)["revision"]
+    handle = page.locator(".kl-session-dose .slider-container .noUi-handle")
+    handle.focus()
+    for _ in range(12):  # 100 -> 400 mg in 25 mg steps ("End" does not move a handle whose range just changed)
+        handle.press("ArrowRight")
+    expect(page.locator(".kl-session-dose .widget-readout")).to_have_text("400")
+    page.wait_for_function(
+        "(r) => Number(document.querySelector('.kl-session-explorer .kl-plot').dataset.revision) > r", arg=before)
+    readout = page.locator(".kl-session-readout")
+    expect(readout).to_contain_text("400 mg")
+    expect(readout).to_contain_text("has to be extended")
+    x_end = page.evaluate("() => document.querySelector('.kl-session-explorer .kl-plot-area').layout.xaxis.range[1]")
+    assert x_end > 300
+    course.screenshot("module-05-lozenge-400mg")
+    course.check()
+
+
 def play(page, case: str, pick) -> list[tuple[str, int, str]]:
     """Play one case through the UI; ``pick(node)`` returns the choice index. Returns (node, index, rating)."""
     s = content.load_scenario(case)

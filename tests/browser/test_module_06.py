@@ -78,3 +78,18 @@ def test_a_quiz_question_answered_in_the_page_shows_feedback(course):
     feedback.wait_for()
     assert "warning" in feedback.inner_text()
     course.check()
+
+
+def test_label_warnings_and_at_home_sections_are_shown_with_their_sources(course):
+    page = course.open(NOTEBOOK, ready=EVIDENCE + " .kl-plot-ready")
+    for heading in ("What the labels warn about", "At-home and compounded ketamine"):
+        assert page.get_by_role("heading", name=heading).is_visible(), heading
+    body = page.locator("body").inner_text()
+    for phrase in ("respiratory depression", "Schedule III", "October 2023", "February 2022", "no control group"):
+        assert phrase in body, phrase
+    for key in ("fda_compounded_nasal_2022", "fda_compounded_ketamine_2023", "hull2022", "winstock2012",
+                "ketamine_injection_label"):
+        assert page.locator(f"#ref-{key}").count() == 1, key
+    page.get_by_role("heading", name="At-home and compounded ketamine").scroll_into_view_if_needed()
+    course.screenshot("module-06-at-home")
+    course.check()

@@ -48,7 +48,7 @@ def test_iv_with_ketamine_adds_a_curve_and_moves_the_marker():
     assert len(with_ket.figure.data) == len(plain.figure.data) + 1
     marker = _trace(with_ket.figure, "Your voltage")
     assert marker.y[0] == pytest.approx(nmda_block.nmda_current(-30.0, 1.0, ketamine_uM=1.0))
-    assert "1 µM ketamine occupies 77%" in with_ket.description
+    assert "1 µM ketamine occupies 67%" in with_ket.description  # 1 / (1 + 0.494)
 
 
 def test_iv_without_magnesium_is_a_straight_line_and_says_so():
@@ -116,7 +116,7 @@ def test_occupancy_figure_curves_ki_markers_and_reading():
     for name in block_curves.OCCUPANCY_LIGANDS:
         lig = nmda_block.LIGANDS[name]
         short = block_curves.LIGAND_STYLE[name]["short"]
-        curve = _trace(d.figure, f"{short} (Ki {lig.ki_uM:g} µM)")
+        curve = _trace(d.figure, f"{short} (Ki {lig.ki_uM:.2g} µM)")
         np.testing.assert_allclose(curve.y, nmda_block.occupancy(np.asarray(curve.x), name) * 100)
         ki = _trace(d.figure, f"{short} Ki")
         assert (ki.x[0], ki.y[0]) == (lig.ki_uM, 50)
@@ -128,9 +128,22 @@ def test_occupancy_figure_curves_ki_markers_and_reading():
     assert f"{pr.low_uM:.2f}–{pr.high_uM:.2f} µM" in d.description
 
 
+def test_occupancy_figure_uses_one_assay_and_says_the_racemic_value_is_derived():
+    """Ebert 1997 enantiomers: (S) 0.3 and (R) 1.4 uM; the racemic curve is their 50:50 mixture, so it lies
+    between the two (racemic is half arketamine) instead of on top of the esketamine curve."""
+    d = block_curves.occupancy_figure(1.0)
+    rac = _trace(d.figure, "Racemic (derived) (Ki 0.49 µM)")
+    s = _trace(d.figure, "Esketamine (Ki 0.3 µM)")
+    r = _trace(d.figure, "Arketamine (Ki 1.4 µM)")
+    mid = (np.asarray(s.x) > 0.05) & (np.asarray(s.x) < 20)
+    assert np.all(np.asarray(r.y)[mid] < np.asarray(rac.y)[mid]) and np.all(np.asarray(rac.y)[mid] < np.asarray(s.y)[mid])
+    assert {nmda_block.LIGANDS[n].ref for n in block_curves.OCCUPANCY_LIGANDS} == {"ebert1997"}
+    assert "derived from the two enantiomers as a 50:50 mixture, not measured" in d.description
+
+
 def test_occupancy_figure_subset_and_errors():
     d = block_curves.occupancy_figure(1.0, ligands=("esketamine", "arketamine"))
-    assert "Ketamine (racemic)" not in d.description
+    assert "Racemic" not in d.description and "derived" not in d.description
     assert not d.figure.layout.shapes or all(s.type != "rect" for s in d.figure.layout.shapes)
     with pytest.raises(ValueError, match="not known"):
         block_curves.occupancy_figure(1.0, ligands=("caffeine",))

@@ -91,11 +91,27 @@ def test_session_windows_follow_the_model_curve():
     assert w.session_end_min - w.session_start_min == pytest.approx(treatment_timeline.KAP_DOSING_SESSION_H.high * 60)
 
 
-def test_monitoring_outlasts_a_long_dissociative_window():
-    c = curve("sublingual", 400 / 70)
+def test_a_400_mg_lozenge_keeps_the_level_dissociative_for_about_5_hours():
+    """The sublingual model (F 29%, Tmax 45 min from Rolan 2014's 25 mg wafer), scaled to 400 mg: the level stays
+    at or above 100 ng/mL from a few minutes to about 5 h, past the 2-hour minimum and the 3-hour session."""
+    c = pharmacokinetics.simulate("sublingual", 400 / 70, 70.0, t_end_min=480.0, n_points=481)
     w = treatment_timeline.session_windows(c)
-    assert w.dissociative_end_min is not None
-    assert w.monitoring_end_min >= max(120.0, w.dissociative_end_min)
+    assert 290 <= w.dissociative_end_min <= 310
+    assert w.monitoring_end_min == w.dissociative_end_min > P.ESKETAMINE_MONITORING.value * 60
+    assert w.overruns_plan and w.session_end_min == w.monitoring_end_min > w.planned_end_min
+    d = treatment_timeline.session_day(c)
+    assert f"until {w.dissociative_end_min:.0f} min" in d.description and "has to be extended" in d.description
+    assert d.figure.layout.xaxis.range[1] >= w.dissociative_end_min
+
+
+def test_a_curve_cut_while_still_dissociative_is_refused():
+    with pytest.raises(ValueError, match="still in the dissociative range"):
+        treatment_timeline.session_windows(curve("sublingual", 400 / 70))  # 240 min: the level is still above 100 ng/mL
+
+
+def test_an_im_session_fits_the_plan():
+    w = treatment_timeline.session_windows(curve())
+    assert not w.overruns_plan and "has to be extended" not in treatment_timeline.session_day(curve()).description
 
 
 def test_a_low_dose_has_no_dissociation_lane():

@@ -39,11 +39,14 @@ def test_ketamine_advantage_gone_by_days_10_to_12():
 
 
 def test_onset_comparison_contrasts_hours_with_weeks():
-    oc = cl.onset_comparison(np.array([1.0, 7.0, 14.0, 28.0, 42.0, 60.0]))
+    """Oral curve anchored on Taylor et al. 2006 (28 placebo-controlled SSRI trials): ahead of placebo by the end
+    of week 1 and still improving at week 6, the last week analysed."""
+    assert (P.SSRI_ONSET_WEEKS.low, P.SSRI_ONSET_WEEKS.high, P.SSRI_ONSET_WEEKS.ref) == (1.0, 6.0, "taylor2006")
+    oc = cl.onset_comparison(np.array([1.0, 7.0, 24.5, 28.0, 42.0, 60.0]))
     ket, oral = oc["ketamine"].value, oc["oral_antidepressant"].value
-    assert ket[0] == pytest.approx(1.0) and oral[0] < 0.05
-    assert oral[2] == pytest.approx(0.1, abs=1e-9) and oral[4] == pytest.approx(0.9, abs=1e-9)
-    assert ket[3] == 0 and oral[3] == pytest.approx(0.5)
+    assert ket[0] == pytest.approx(1.0) and oral[0] < 0.1
+    assert oral[1] == pytest.approx(0.1, abs=1e-9) and oral[4] == pytest.approx(0.9, abs=1e-9)
+    assert ket[3] == 0 and oral[2] == pytest.approx(0.5)
     assert np.all(oc["placebo"].value == 0)
 
 
