@@ -200,7 +200,7 @@ NMDA_REVERSAL = Assumption(0.0, "mV", why="NMDA channels pass Na+, K+ and Ca2+ a
 
 RECEPTOR_FACTS = (
     Fact("Ketamine's main block is at the PCP site inside the pore, reached through the open channel; "
-         "drug inside a channel that closes can stay trapped, though trapping is partial",
+         "drug inside a channel that closes stays trapped in nearly all, not all, of the blocked receptors",
          ref="kotermanski2009"),
     Fact("A second route: ketamine applied outside the patch lowered how often channels opened, suggesting it "
          "can reach a site by crossing the membrane, without an open channel", ref="orser1997"),

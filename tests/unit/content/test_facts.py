@@ -97,7 +97,10 @@ def test_module_06_teaches_the_label_safety_facts_and_quizzes_them():
 
 
 def test_module_06_covers_at_home_and_compounded_ketamine():
-    section = next(c for c in _notebook_cells("06_safety_controversies") if c.startswith("## At-home and compounded"))
+    cells = _notebook_cells("06_safety_controversies")
+    start = next(i for i, c in enumerate(cells) if c.startswith("## At-home and compounded"))
+    end = next((i for i in range(start + 1, len(cells)) if cells[i].startswith("## ")), len(cells))
+    section = "\n\n".join(cells[start:end])  # the section's cells (long ones are split)
     for needle in ("February 2022", "October 2023", "fda_compounded_nasal_2022", "fda_compounded_ketamine_2023",
                    "hull2022", "no control group"):
         assert needle in section, needle
