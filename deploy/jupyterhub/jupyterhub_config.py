@@ -53,6 +53,16 @@ IDLE_TIMEOUT_S = int(os.environ.get("KATLEARN_IDLE_TIMEOUT_S") or 3600)
 MEM_LIMIT = os.environ.get("KATLEARN_MEM_LIMIT") or "1G"
 CPU_LIMIT = float(os.environ.get("KATLEARN_CPU_LIMIT") or 1)
 
+# Sign-in from an LMS with LTI 1.3 (see the README, "Launch from your LMS"): on when
+# KATLEARN_LTI_CLIENT_ID is set. The platform's issuer, its OIDC authorization URL and its key set
+# (JWKS) URL are what the LMS shows when the tool is registered.
+LTI_CLIENT_ID = os.environ.get("KATLEARN_LTI_CLIENT_ID", "")
+LTI_ISSUER = os.environ.get("KATLEARN_LTI_ISSUER", "")
+LTI_AUTHORIZE_URL = os.environ.get("KATLEARN_LTI_AUTHORIZE_URL", "")
+LTI_JWKS_URL = os.environ.get("KATLEARN_LTI_JWKS_URL", "")
+# KATLEARN_LTI_USERNAME_CLAIM [sub]: the launch claim that names the hub user (see the README).
+LTI_USERNAME_CLAIM = os.environ.get("KATLEARN_LTI_USERNAME_CLAIM") or "sub"
+
 EDUCATORS_GROUP = "educators"
 EDUCATOR_SCOPE = "custom:katlearn:class-results"
 HOME_NOTEBOOK = "00_start_here.ipynb"
@@ -151,6 +161,32 @@ c.Spawner.server_token_scopes = [
     "read:users!user",  # lets the server read its own user model (admin flag)
     EDUCATOR_SCOPE,  # kept only if the user holds it
 ]
+
+# --- sign-in from an LMS (LTI 1.3), when KATLEARN_LTI_CLIENT_ID is set ----------------------
+def course_modules() -> list[str]:
+    """The pages a launch may open directly (notebook names without .ipynb)."""
+    return sorted(p.stem for p in (COURSE_ROOT / "notebooks").glob("*.ipynb"))
+
+
+if LTI_CLIENT_ID:
+    _missing = [name for name, value in (("KATLEARN_LTI_ISSUER", LTI_ISSUER),
+                                         ("KATLEARN_LTI_AUTHORIZE_URL", LTI_AUTHORIZE_URL),
+                                         ("KATLEARN_LTI_JWKS_URL", LTI_JWKS_URL)) if not value]
+    if _missing:
+        raise ValueError(f"katlearn: KATLEARN_LTI_CLIENT_ID is set, so LTI sign-in needs {', '.join(_missing)} "
+                         "too (see deploy/jupyterhub/README.md)")
+    c.JupyterHub.authenticator_class = "katlearn.server._lti_login.CourseLTIAuthenticator"
+    c.CourseLTIAuthenticator.client_id = {LTI_CLIENT_ID}
+    c.CourseLTIAuthenticator.issuer = LTI_ISSUER
+    c.CourseLTIAuthenticator.authorize_url = LTI_AUTHORIZE_URL
+    c.CourseLTIAuthenticator.jwks_endpoint = LTI_JWKS_URL
+    c.CourseLTIAuthenticator.username_key = LTI_USERNAME_CLAIM
+    c.CourseLTIAuthenticator.course_modules = course_modules()
+    c.CourseLTIAuthenticator.educators_group = EDUCATORS_GROUP
+    c.Authenticator.allow_all = True  # whoever the LMS launches: it decides who is in the course
+    # The launch's claims are kept encrypted (needs JUPYTERHUB_CRYPT_KEY) for the grades service.
+    c.Authenticator.enable_auth_state = True
+    c.JupyterHub.load_groups = {}  # the educators group follows LMS roles (the authenticator manages it)
 
 # --- idle servers are stopped by JupyterHub's culler service (unless the hub runs one: TLJH) ---
 _services = [s for s in (c.JupyterHub.services if isinstance(c.JupyterHub.services, list) else [])
