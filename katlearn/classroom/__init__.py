@@ -22,6 +22,16 @@ from katlearn.classroom._access import (
 )
 from katlearn.classroom._export import FORMATS as QUIZ_FORMATS
 from katlearn.classroom._export import select_banks, to_csv, to_gift, to_qti, write_qti
+from katlearn.classroom._lti_outbox import (
+    AGS_SCORE_MAXIMUM,
+    ModuleGrade,
+    Outbox,
+    OutboxRow,
+    ags_timestamp,
+    module_grades,
+    outbox_report,
+    score_body,
+)
 from katlearn.classroom._records import (
     CLASS_STORES_ENV,
     ClassRecords,
@@ -75,4 +85,6 @@ __all__ = [
     "module_progress", "objective_mastery", "only_learner", "owner_of_folder", "read_store",
     "resolve_home_page", "resolve_iri_base", "select_banks", "snapshot", "statuses", "store_paths", "to_csv",
     "to_gift", "to_qti", "write_qti", "wrong_parts", "xapi_statements",
+    "AGS_SCORE_MAXIMUM", "ModuleGrade", "Outbox", "OutboxRow", "ags_timestamp", "module_grades", "outbox_report",
+    "score_body",
 ]
