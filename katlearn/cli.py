@@ -37,11 +37,15 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _lti_grades(args: argparse.Namespace) -> int:
     """The hub service that sends module scores to the LMS gradebook (runs until stopped)."""
+    import logging
+
     from katlearn.server import _lti_service
 
+    logging.basicConfig(level=logging.INFO, format="[%(levelname).1s %(asctime)s %(name)s] %(message)s")
     _lti_service.serve(_lti_service.GradesSettings(
         key_file=Path(args.key_file), token_url=args.token_url, class_stores=args.class_dir,
-        state_dir=Path(args.state_dir), interval_s=args.interval_s, auth_audience=args.auth_audience))
+        state_dir=Path(args.state_dir), interval_s=args.interval_s, first_retry_s=args.first_retry_s,
+        auth_audience=args.auth_audience))
     return 0
 
 
@@ -163,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--class-dir", required=True, help="the class folder of progress stores")
     p.add_argument("--state-dir", required=True, help="folder for the service's outbox")
     p.add_argument("--interval-s", type=float, default=60.0, help="seconds between syncs (default 60)")
+    p.add_argument("--first-retry-s", type=float, default=60.0,
+                   help="seconds before retrying a failed send, doubling up to an hour (default 60)")
     p.add_argument("--auth-audience", default="", help="audience of the token request, if not the token URL")
     p.set_defaults(func=_lti_grades)
 

@@ -72,6 +72,8 @@ LTI_TOKEN_URL = os.environ.get("KATLEARN_LTI_TOKEN_URL", "")
 # a Python with katlearn installed (TLJH: /opt/tljh/user/bin/python).
 LTI_GRADES_URL = (os.environ.get("KATLEARN_LTI_GRADES_URL") or "http://127.0.0.1:10101").rstrip("/")
 LTI_GRADES_INTERVAL_S = float(os.environ.get("KATLEARN_LTI_GRADES_INTERVAL_S") or 60)
+# KATLEARN_LTI_GRADES_RETRY_S [60]: wait after a failed send, doubling up to an hour.
+LTI_GRADES_RETRY_S = float(os.environ.get("KATLEARN_LTI_GRADES_RETRY_S") or 60)
 LTI_STATE_DIR = os.environ.get("KATLEARN_LTI_STATE_DIR") or "/srv/katlearn/lti"
 COURSE_PYTHON = os.environ.get("KATLEARN_PYTHON") or sys.executable
 LTI_GRADES_SERVICE = "katlearn-lti-grades"
@@ -210,7 +212,7 @@ if LTI_CLIENT_ID and LTI_KEY_FILE and LTI_TOKEN_URL:
         "url": LTI_GRADES_URL,
         "command": [COURSE_PYTHON, "-m", "katlearn", "lti-grades", "--key-file", LTI_KEY_FILE,
                     "--token-url", LTI_TOKEN_URL, "--class-dir", str(CLASS_DIR), "--state-dir", LTI_STATE_DIR,
-                    "--interval-s", str(LTI_GRADES_INTERVAL_S)],
+                    "--interval-s", str(LTI_GRADES_INTERVAL_S), "--first-retry-s", str(LTI_GRADES_RETRY_S)],
         "environment": {"KATLEARN_ROOT": str(COURSE_ROOT)},
     }]
     c.JupyterHub.load_roles = [r for r in (c.JupyterHub.load_roles if isinstance(c.JupyterHub.load_roles, list) else [])

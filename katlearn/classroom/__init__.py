@@ -27,7 +27,9 @@ from katlearn.classroom._lti_outbox import (
     ModuleGrade,
     Outbox,
     OutboxRow,
+    LTI_GRADES_URL_ENV,
     ags_timestamp,
+    lms_grades_report,
     module_grades,
     outbox_report,
     score_body,
@@ -86,5 +88,6 @@ __all__ = [
     "resolve_home_page", "resolve_iri_base", "select_banks", "snapshot", "statuses", "store_paths", "to_csv",
     "to_gift", "to_qti", "write_qti", "wrong_parts", "xapi_statements",
     "AGS_SCORE_MAXIMUM", "ModuleGrade", "Outbox", "OutboxRow", "ags_timestamp", "module_grades", "outbox_report",
+    "LTI_GRADES_URL_ENV", "lms_grades_report",
     "score_body",
 ]

@@ -13,8 +13,13 @@ Score format: LTI AGS 2.0, https://www.imsglobal.org/spec/lti-ags/v2p0/#score-pu
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,6 +28,8 @@ from pathlib import Path
 from katlearn import learning
 from katlearn.classroom._records import ClassRecords
 
+LTI_GRADES_URL_ENV = "KATLEARN_LTI_GRADES_URL"  # the grades service, for educators' servers
+SERVICE_TIMEOUT_S = 5.0
 AGS_SCORE_MAXIMUM = 100.0
 FIRST_RETRY_S = 60.0
 MAX_RETRY_S = 3600.0
@@ -87,9 +94,10 @@ def score_body(grade: ModuleGrade, user_id: str) -> dict:
     }
 
 
-def retry_after_s(tries: int) -> float:
-    """Wait before the next try after ``tries`` failed ones: doubling from a minute to an hour."""
-    return min(FIRST_RETRY_S * 2 ** max(tries - 1, 0), MAX_RETRY_S)
+def retry_after_s(tries: int, first_s: float = FIRST_RETRY_S) -> float:
+    """Wait before the next try after ``tries`` failed ones: doubling from ``first_s`` (a minute)
+    up to an hour."""
+    return min(first_s * 2 ** max(tries - 1, 0), MAX_RETRY_S)
 
 
 @dataclass(frozen=True)
@@ -126,28 +134,39 @@ CREATE TABLE IF NOT EXISTS lineitems (
 class Outbox:
     """What the grades service has to send, has sent, and failed to send (one SQLite file)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, first_retry_s: float = FIRST_RETRY_S) -> None:
         self.path = Path(path)
+        self.first_retry_s = first_retry_s
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(self.path, timeout=learning.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.executescript(_SCHEMA)
+        # one connection, used by the service's sync thread and its web handlers in turn
+        self._conn = sqlite3.connect(self.path, timeout=learning.BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                     check_same_thread=False)
+        self._lock = threading.RLock()
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.executescript(_SCHEMA)
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._conn.close()
+
+    def _execute(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
 
     def offer(self, grade: ModuleGrade, gradebook: str) -> bool:
         """Put a grade in the outbox unless the LMS already has it (or it is already waiting);
         True if it is now waiting to be sent."""
-        row = self._conn.execute(
+        found = self._execute(
             "SELECT score, mastered, ts, state, sent_score, sent_mastered, sent_ts_of_score FROM scores "
-            "WHERE learner = ? AND module = ? AND gradebook = ?", (grade.learner, grade.module, gradebook)).fetchone()
+            "WHERE learner = ? AND module = ? AND gradebook = ?", (grade.learner, grade.module, gradebook))
+        row = found[0] if found else None
         now = (grade.score, int(grade.mastered), grade.ts)
         if row is not None and (row[4], row[5], row[6]) == now:
             return False  # the LMS has exactly this score
         if row is not None and tuple(row[:3]) == now and row[3] in (WAITING, FAILED):
             return True  # already waiting (a failed one keeps its retry time)
-        self._conn.execute(
+        self._execute(
             "INSERT INTO scores (learner, module, gradebook, score, mastered, ts, state, tries, error, next_try_ts) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, 0, '', 0) ON CONFLICT (learner, module, gradebook) DO UPDATE SET "
             "score = excluded.score, mastered = excluded.mastered, ts = excluded.ts, state = excluded.state, "
@@ -161,7 +180,7 @@ class Outbox:
 
     def sent(self, row: OutboxRow, now_ts: float | None = None) -> None:
         """The LMS accepted this score (only if it is still the one in the outbox)."""
-        self._conn.execute(
+        self._execute(
             "UPDATE scores SET state = ?, error = '', sent_ts = ?, sent_score = score, sent_mastered = mastered, "
             "sent_ts_of_score = ts WHERE learner = ? AND module = ? AND gradebook = ? AND score = ? AND ts = ?",
             (SENT, time.time() if now_ts is None else now_ts, row.learner, row.module, row.gradebook, row.score,
@@ -170,11 +189,11 @@ class Outbox:
     def failed(self, row: OutboxRow, error: str, now_ts: float | None = None) -> None:
         now_ts = time.time() if now_ts is None else now_ts
         tries = row.tries + 1
-        self._conn.execute(
+        self._execute(
             "UPDATE scores SET state = ?, tries = ?, error = ?, next_try_ts = ? "
             "WHERE learner = ? AND module = ? AND gradebook = ? AND score = ? AND ts = ?",
-            (FAILED, tries, error[:500], now_ts + retry_after_s(tries), row.learner, row.module, row.gradebook,
-             row.score, row.ts))
+            (FAILED, tries, error[:500], now_ts + retry_after_s(tries, self.first_retry_s), row.learner,
+             row.module, row.gradebook, row.score, row.ts))
 
     def rows(self) -> list[OutboxRow]:
         return self._rows("", ())
@@ -183,15 +202,15 @@ class Outbox:
         sql = ("SELECT learner, module, gradebook, score, mastered, ts, state, tries, error, next_try_ts, sent_ts "
                f"FROM scores {where} ORDER BY learner, module, gradebook")
         return [OutboxRow(lr, m, g, s, bool(ms), t, st, n, e, nt, sent) for lr, m, g, s, ms, t, st, n, e, nt, sent
-                in self._conn.execute(sql, args)]
+                in self._execute(sql, args)]
 
     def lineitem(self, gradebook: str, module: str) -> str | None:
-        row = self._conn.execute("SELECT lineitem_id FROM lineitems WHERE gradebook = ? AND module = ?",
-                                 (gradebook, module)).fetchone()
-        return row[0] if row else None
+        found = self._execute("SELECT lineitem_id FROM lineitems WHERE gradebook = ? AND module = ?",
+                              (gradebook, module))
+        return found[0][0] if found else None
 
     def remember_lineitem(self, gradebook: str, module: str, lineitem_id: str) -> None:
-        self._conn.execute("INSERT OR REPLACE INTO lineitems (gradebook, module, lineitem_id) VALUES (?, ?, ?)",
+        self._execute("INSERT OR REPLACE INTO lineitems (gradebook, module, lineitem_id) VALUES (?, ?, ?)",
                            (gradebook, module, lineitem_id))
 
 
@@ -203,3 +222,20 @@ def outbox_report(rows: Iterable[OutboxRow]) -> dict:
                  "tries": r.tries, "error": r.error, "next_try": ags_timestamp(r.next_try_ts) if r.next_try_ts else ""}
                 for r in rows if r.state == FAILED]
     return {"counts": counts, "failed": problems}
+
+
+def lms_grades_report(timeout_s: float = SERVICE_TIMEOUT_S) -> dict | None:
+    """The grades service's report (see :func:`outbox_report`), asked with this server's hub
+    token; None where no service is configured (``KATLEARN_LTI_GRADES_URL``), ``{"error": ...}``
+    when it could not be asked."""
+    url = os.environ.get(LTI_GRADES_URL_ENV, "")
+    token = os.environ.get("JUPYTERHUB_API_TOKEN", "")
+    if not url.startswith(("http://", "https://")) or not token:
+        return None
+    request = urllib.request.Request(url.rstrip("/") + "/status", headers={"Authorization": f"token {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310 - the hub's service
+            report = json.load(response)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return {"error": f"the grades service could not be asked ({exc})"}
+    return report if isinstance(report, dict) else {"error": "the grades service answered something else"}

@@ -132,7 +132,7 @@ class CourseLTI13CallbackHandler(LTI13CallbackHandler):
         claims = unverified_claims(self.get_argument("id_token", None))
         self.log.warning("%s: refused launch (%s): %s; iss=%r aud=%r sub=%r from %s", LOG_PREFIX, reason, detail,
                          claims.get("iss"), claims.get("aud"), claims.get("sub"), self.request.remote_ip)
-        error = HTTPError(status, f"LTI launch refused ({reason}): {detail}")
+        error = HTTPError(status, f"LTI launch refused ({reason}): {detail}", reason="Sign-in from the LMS refused")
         error.jupyterhub_message = message
         raise error
 
@@ -172,7 +172,8 @@ class CourseLTI13CallbackHandler(LTI13CallbackHandler):
     def get_next_url(self, user=None) -> str:
         module = target_module(self._launch or {}, self.authenticator.course_modules)
         if module:
-            return url_path_join(self.hub.base_url, "user-redirect", self.authenticator.module_path.format(module=module))
+            path = self.authenticator.module_path.format(module=module)
+            return url_path_join(self.hub.base_url, "user-redirect", path)
         return super().get_next_url(user)
 
 
@@ -183,8 +184,8 @@ def no_grades_page(next_url: str, why_not: str) -> str:
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Signed in: grades will not be sent</title>
 <style>body{{font:1.05rem/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}}
-a.kl-continue{{display:inline-block;margin-top:1rem;padding:.6rem 1.2rem;background:#1d4f91;color:#fff;border-radius:4px;
-text-decoration:none}}</style></head>
+a.kl-continue{{display:inline-block;margin-top:1rem;padding:.6rem 1.2rem;background:#1d4f91;color:#fff;
+border-radius:4px;text-decoration:none}}</style></head>
 <body><main>
 <h1>You are signed in</h1>
 <p class="kl-no-grades">Your work in this course is saved, but <strong>your scores will not be sent to the

@@ -59,6 +59,7 @@ class GradesSettings:
     class_stores: str  # the class folder (as KATLEARN_CLASS_STORES)
     state_dir: Path  # where the outbox lives
     interval_s: float = 60.0
+    first_retry_s: float = 60.0  # wait after a failed send (doubling up to an hour)
     auth_audience: str = ""  # the token URL's audience, if the platform wants another than the URL
     hub_api_url: str = field(default_factory=lambda: os.environ.get("JUPYTERHUB_API_URL", ""))
     hub_token: str = field(default_factory=lambda: os.environ.get("JUPYTERHUB_API_TOKEN", ""))
@@ -71,7 +72,8 @@ def read_key(path: Path) -> tuple[str, str]:
         key = serialization.load_pem_private_key(private_pem, password=None)
     except (OSError, ValueError, TypeError) as exc:
         raise SystemExit(f"{path}: cannot read the tool's private key (PEM, unencrypted): {exc}") from None
-    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo)
     return private_pem.decode(), public_pem.decode()
 
 
@@ -216,6 +218,11 @@ class KeySetHandler(web.RequestHandler):
         self.finish(json.dumps(self.jwks))
 
 
+class AboutHandler(web.RequestHandler):
+    def get(self) -> None:
+        self.finish({"service": SERVICE_NAME, "paths": ["jwks.json", "status"]})
+
+
 class StatusHandler(web.RequestHandler):
     """The outbox's report, for hub tokens that may see class results (the dashboard's)."""
 
@@ -239,7 +246,7 @@ class GradesService:
     def __init__(self, settings: GradesSettings) -> None:
         self.settings = settings
         self.private_pem, self.public_pem = read_key(settings.key_file)
-        self.outbox = classroom.Outbox(settings.state_dir / "lti-grades.sqlite")
+        self.outbox = classroom.Outbox(settings.state_dir / "lti-grades.sqlite", settings.first_retry_s)
         self.last_sync: dict[str, Any] = {}
 
     def report(self) -> dict:
@@ -256,6 +263,7 @@ class GradesService:
 
     def app(self, prefix: str) -> web.Application:
         return web.Application([
+            (prefix.rstrip("/") + "/?", AboutHandler),
             (prefix.rstrip("/") + "/jwks.json", KeySetHandler, {"jwks": public_jwks(self.public_pem)}),
             (prefix.rstrip("/") + "/status", StatusHandler, {"service": self}),
         ])
@@ -264,8 +272,9 @@ class GradesService:
         self.app(prefix).listen(port, address=host)
         log.info("%s: key set at %sjwks.json, syncing every %g s", SERVICE_NAME, prefix, self.settings.interval_s)
         while True:
-            # the outbox's connection belongs to this thread: sync here, between requests
-            self.sync()
+            # in a thread: the platform may fetch this service's key set while it answers our token
+            # request, so the web handlers must keep running during a sync
+            await asyncio.to_thread(self.sync)
             await asyncio.sleep(self.settings.interval_s)
 
 
@@ -274,4 +283,7 @@ def serve(settings: GradesSettings) -> None:
     url = urllib.parse.urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", f"/services/{SERVICE_NAME}/")
     service = GradesService(settings)
-    asyncio.run(service.run(url.hostname or "127.0.0.1", url.port or 80, prefix))
+    try:
+        asyncio.run(service.run(url.hostname or "127.0.0.1", url.port or 80, prefix))
+    except KeyboardInterrupt:  # the hub stops its services with SIGINT
+        log.info("%s: stopped", SERVICE_NAME)

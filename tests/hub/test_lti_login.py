@@ -173,3 +173,35 @@ def test_the_deploy_config_names_what_lti_is_missing(monkeypatch):
     _clear(monkeypatch)
     with pytest.raises(ValueError, match="KATLEARN_LTI_ISSUER, KATLEARN_LTI_AUTHORIZE_URL, KATLEARN_LTI_JWKS_URL"):
         load(monkeypatch, KATLEARN_LTI_CLIENT_ID=CLIENT_ID)
+
+
+def test_only_the_grades_service_gets_the_key_and_the_launches(monkeypatch, tmp_path):
+    _clear(monkeypatch)
+    for key in ("KATLEARN_LTI_KEY_FILE", "KATLEARN_LTI_TOKEN_URL", "KATLEARN_LTI_GRADES_URL",
+                "KATLEARN_LTI_GRADES_INTERVAL_S", "KATLEARN_LTI_GRADES_RETRY_S", "KATLEARN_LTI_STATE_DIR"):
+        monkeypatch.delenv(key, raising=False)
+    lti_env = dict(KATLEARN_LTI_CLIENT_ID=CLIENT_ID, KATLEARN_LTI_ISSUER=ISSUER,
+                   KATLEARN_LTI_AUTHORIZE_URL=ISSUER + "/auth", KATLEARN_LTI_JWKS_URL=ISSUER + "/jwks")
+    c, _ns = load(monkeypatch, **lti_env)
+    assert "katlearn-lti-grades" not in [s["name"] for s in c.JupyterHub.services]  # sign-in only
+    c, ns = load(monkeypatch, **lti_env, KATLEARN_LTI_KEY_FILE=str(tmp_path / "tool.pem"),
+                 KATLEARN_LTI_TOKEN_URL=ISSUER + "/token", KATLEARN_LTI_GRADES_INTERVAL_S="30",
+                 KATLEARN_CLASS_DIR=str(tmp_path / "class"))
+    [service] = [s for s in c.JupyterHub.services if s["name"] == "katlearn-lti-grades"]
+    command = service["command"]
+    assert command[1:4] == ["-m", "katlearn", "lti-grades"]
+    assert command[command.index("--key-file") + 1] == str(tmp_path / "tool.pem")
+    assert command[command.index("--class-dir") + 1] == str(tmp_path / "class")
+    assert command[command.index("--interval-s") + 1] == "30.0"
+    assert service["url"] == "http://127.0.0.1:10101"
+    roles = {r["name"]: r for r in c.JupyterHub.load_roles}
+    assert set(roles["katlearn-lti-grades"]["scopes"]) == {"list:users", "read:users", "admin:auth_state"}
+    assert roles["katlearn-lti-grades"]["services"] == ["katlearn-lti-grades"]
+    # the key file is named only in the service's command, never in a user's server's environment
+    env = c.Spawner.environment
+    assert all(str(tmp_path / "tool.pem") not in str(v) for v in env.values() if not callable(v))
+    url = env["KATLEARN_LTI_GRADES_URL"]
+    learner, educator = SimpleNamespace(user=SimpleNamespace(name="a", admin=False, groups=[])), SimpleNamespace(
+        user=SimpleNamespace(name="e", admin=False, groups=[SimpleNamespace(name="educators")]))
+    assert url(learner) == ""
+    assert url(educator) == "http://127.0.0.1:10101/services/katlearn-lti-grades/"
