@@ -209,6 +209,9 @@ class Outbox:
                               (gradebook, module))
         return found[0][0] if found else None
 
+    def forget_lineitem(self, gradebook: str, module: str) -> None:
+        self._execute("DELETE FROM lineitems WHERE gradebook = ? AND module = ?", (gradebook, module))
+
     def remember_lineitem(self, gradebook: str, module: str, lineitem_id: str) -> None:
         self._execute("INSERT OR REPLACE INTO lineitems (gradebook, module, lineitem_id) VALUES (?, ?, ?)",
                            (gradebook, module, lineitem_id))

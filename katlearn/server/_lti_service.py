@@ -151,7 +151,12 @@ class Sender:
                  .set_score_maximum(body["scoreMaximum"]).set_activity_progress(body["activityProgress"])
                  .set_grading_progress(body["gradingProgress"]).set_timestamp(body["timestamp"])
                  .set_comment(body["comment"]))
-        self.ags(target).put_grade(score, self.lineitem(target, row.module))
+        try:
+            self.ags(target).put_grade(score, self.lineitem(target, row.module))
+        except LtiServiceException as exc:
+            if exc.response.status_code == 404:  # the column was deleted in the LMS: find or make it anew
+                self.outbox.forget_lineitem(target.key, row.module)
+            raise
 
 
 def module_title(module: str) -> str:

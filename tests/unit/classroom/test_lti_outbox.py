@@ -107,3 +107,5 @@ def test_line_items_are_remembered_per_gradebook_and_module(tmp_path):
     box.remember_lineitem(BOOK, "m1", "https://lms.example.org/c/7/lineitems/3")
     assert box.lineitem(BOOK, "m1") == "https://lms.example.org/c/7/lineitems/3"
     assert box.lineitem("other", "m1") is None
+    box.forget_lineitem(BOOK, "m1")  # deleted in the LMS: found or created anew next time
+    assert box.lineitem(BOOK, "m1") is None
