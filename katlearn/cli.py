@@ -1,4 +1,4 @@
-"""Command line: ``python -m katlearn serve|check|export|progress-export``.
+"""Command line: ``python -m katlearn serve|check|export|progress-export|lti-grades``.
 
 Every command's arguments and printing live here; the work is done by the package that owns it
 (``server``, ``content``, ``classroom``), imported lazily so ``check`` does not pay for Voila and
@@ -38,6 +38,20 @@ def _serve(args: argparse.Namespace) -> int:
     from katlearn import server
 
     return server.run(port=args.port, open_browser=args.open, present=args.present)
+
+
+def _lti_grades(args: argparse.Namespace) -> int:
+    """The hub service that sends module scores to the LMS gradebook (runs until stopped)."""
+    import logging
+
+    from katlearn.server import _lti_service
+
+    logging.basicConfig(level=logging.INFO, format="[%(levelname).1s %(asctime)s %(name)s] %(message)s")
+    _lti_service.serve(_lti_service.GradesSettings(
+        key_file=Path(args.key_file), token_url=args.token_url, class_stores=args.class_dir,
+        state_dir=Path(args.state_dir), interval_s=args.interval_s, first_retry_s=args.first_retry_s,
+        auth_audience=args.auth_audience))
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -227,6 +241,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate all course content; prints path:line: field: message")
     p.add_argument("--root", default=None, help="course root (default: this checkout)")
     p.set_defaults(func=_check)
+
+    p = sub.add_parser("lti-grades", help="hub service: module scores to the LMS gradebook (LTI AGS)")
+    p.add_argument("--key-file", required=True, help="the tool's private key (PEM)")
+    p.add_argument("--token-url", required=True, help="the platform's OAuth 2 access-token URL")
+    p.add_argument("--class-dir", required=True, help="the class folder of progress stores")
+    p.add_argument("--state-dir", required=True, help="folder for the service's outbox")
+    p.add_argument("--interval-s", type=float, default=60.0, help="seconds between syncs (default 60)")
+    p.add_argument("--first-retry-s", type=float, default=60.0,
+                   help="seconds before retrying a failed send, doubling up to an hour (default 60)")
+    p.add_argument("--auth-audience", default="", help="audience of the token request, if not the token URL")
+    p.set_defaults(func=_lti_grades)
 
     p = sub.add_parser("export", help="export quiz banks for an LMS")
     p.add_argument("--format", required=True, choices=["gift", "qti", "csv"])

@@ -53,6 +53,31 @@ IDLE_TIMEOUT_S = int(os.environ.get("KATLEARN_IDLE_TIMEOUT_S") or 3600)
 MEM_LIMIT = os.environ.get("KATLEARN_MEM_LIMIT") or "1G"
 CPU_LIMIT = float(os.environ.get("KATLEARN_CPU_LIMIT") or 1)
 
+# Sign-in from an LMS with LTI 1.3 (see the README, "Launch from your LMS"): on when
+# KATLEARN_LTI_CLIENT_ID is set. The platform's issuer, its OIDC authorization URL and its key set
+# (JWKS) URL are what the LMS shows when the tool is registered.
+LTI_CLIENT_ID = os.environ.get("KATLEARN_LTI_CLIENT_ID", "")
+LTI_ISSUER = os.environ.get("KATLEARN_LTI_ISSUER", "")
+LTI_AUTHORIZE_URL = os.environ.get("KATLEARN_LTI_AUTHORIZE_URL", "")
+LTI_JWKS_URL = os.environ.get("KATLEARN_LTI_JWKS_URL", "")
+# KATLEARN_LTI_USERNAME_CLAIM [sub]: the launch claim that names the hub user (see the README).
+LTI_USERNAME_CLAIM = os.environ.get("KATLEARN_LTI_USERNAME_CLAIM") or "sub"
+# Grades to the LMS gradebook (the katlearn-lti-grades service), when both are set as well: the
+# tool's private key (PEM, readable only by the hub's user) and the platform's access-token URL.
+LTI_KEY_FILE = os.environ.get("KATLEARN_LTI_KEY_FILE", "")
+LTI_TOKEN_URL = os.environ.get("KATLEARN_LTI_TOKEN_URL", "")
+# KATLEARN_LTI_GRADES_URL [http://127.0.0.1:10101]: where the service listens (the hub proxies
+# /services/katlearn-lti-grades/ to it). KATLEARN_LTI_GRADES_INTERVAL_S [60]: seconds between syncs.
+# KATLEARN_LTI_STATE_DIR [/srv/katlearn/lti]: the service's outbox. KATLEARN_PYTHON [the hub's]:
+# a Python with katlearn installed (TLJH: /opt/tljh/user/bin/python).
+LTI_GRADES_URL = (os.environ.get("KATLEARN_LTI_GRADES_URL") or "http://127.0.0.1:10101").rstrip("/")
+LTI_GRADES_INTERVAL_S = float(os.environ.get("KATLEARN_LTI_GRADES_INTERVAL_S") or 60)
+# KATLEARN_LTI_GRADES_RETRY_S [60]: wait after a failed send, doubling up to an hour.
+LTI_GRADES_RETRY_S = float(os.environ.get("KATLEARN_LTI_GRADES_RETRY_S") or 60)
+LTI_STATE_DIR = os.environ.get("KATLEARN_LTI_STATE_DIR") or "/srv/katlearn/lti"
+COURSE_PYTHON = os.environ.get("KATLEARN_PYTHON") or sys.executable
+LTI_GRADES_SERVICE = "katlearn-lti-grades"
+
 EDUCATORS_GROUP = "educators"
 EDUCATOR_SCOPE = "custom:katlearn:class-results"
 HOME_NOTEBOOK = "00_start_here.ipynb"
@@ -151,6 +176,54 @@ c.Spawner.server_token_scopes = [
     "read:users!user",  # lets the server read its own user model (admin flag)
     EDUCATOR_SCOPE,  # kept only if the user holds it
 ]
+
+# --- sign-in from an LMS (LTI 1.3), when KATLEARN_LTI_CLIENT_ID is set ----------------------
+def course_modules() -> list[str]:
+    """The pages a launch may open directly (notebook names without .ipynb)."""
+    return sorted(p.stem for p in (COURSE_ROOT / "notebooks").glob("*.ipynb"))
+
+
+if LTI_CLIENT_ID:
+    _missing = [name for name, value in (("KATLEARN_LTI_ISSUER", LTI_ISSUER),
+                                         ("KATLEARN_LTI_AUTHORIZE_URL", LTI_AUTHORIZE_URL),
+                                         ("KATLEARN_LTI_JWKS_URL", LTI_JWKS_URL)) if not value]
+    if _missing:
+        raise ValueError(f"katlearn: KATLEARN_LTI_CLIENT_ID is set, so LTI sign-in needs {', '.join(_missing)} "
+                         "too (see deploy/jupyterhub/README.md)")
+    c.JupyterHub.authenticator_class = "katlearn.server._lti_login.CourseLTIAuthenticator"
+    c.CourseLTIAuthenticator.client_id = {LTI_CLIENT_ID}
+    c.CourseLTIAuthenticator.issuer = LTI_ISSUER
+    c.CourseLTIAuthenticator.authorize_url = LTI_AUTHORIZE_URL
+    c.CourseLTIAuthenticator.jwks_endpoint = LTI_JWKS_URL
+    c.CourseLTIAuthenticator.username_key = LTI_USERNAME_CLAIM
+    c.CourseLTIAuthenticator.course_modules = course_modules()
+    c.CourseLTIAuthenticator.educators_group = EDUCATORS_GROUP
+    c.Authenticator.allow_all = True  # whoever the LMS launches: it decides who is in the course
+    # The launch's claims are kept encrypted (needs JUPYTERHUB_CRYPT_KEY) for the grades service.
+    c.Authenticator.enable_auth_state = True
+    c.JupyterHub.load_groups = {}  # the educators group follows LMS roles (the authenticator manages it)
+
+if LTI_CLIENT_ID and LTI_KEY_FILE and LTI_TOKEN_URL:
+    # Only this service holds the tool's key and reads launches (auth_state); educators' dashboards
+    # ask it how sending went (KATLEARN_LTI_GRADES_URL in their servers' environment).
+    c.JupyterHub.services = [s for s in (c.JupyterHub.services if isinstance(c.JupyterHub.services, list) else [])
+                             if s.get("name") != LTI_GRADES_SERVICE] + [{
+        "name": LTI_GRADES_SERVICE,
+        "url": LTI_GRADES_URL,
+        "command": [COURSE_PYTHON, "-m", "katlearn", "lti-grades", "--key-file", LTI_KEY_FILE,
+                    "--token-url", LTI_TOKEN_URL, "--class-dir", str(CLASS_DIR), "--state-dir", LTI_STATE_DIR,
+                    "--interval-s", str(LTI_GRADES_INTERVAL_S), "--first-retry-s", str(LTI_GRADES_RETRY_S)],
+        "environment": {"KATLEARN_ROOT": str(COURSE_ROOT)},
+    }]
+    c.JupyterHub.load_roles = [r for r in (c.JupyterHub.load_roles if isinstance(c.JupyterHub.load_roles, list) else [])
+                               if r.get("name") != LTI_GRADES_SERVICE] + [{
+        "name": LTI_GRADES_SERVICE,
+        "scopes": ["list:users", "read:users", "admin:auth_state"],
+        "services": [LTI_GRADES_SERVICE],
+    }]
+    c.Spawner.environment = {**c.Spawner.environment, "KATLEARN_LTI_GRADES_URL":
+                             lambda spawner: f"{LTI_GRADES_URL}/services/{LTI_GRADES_SERVICE}/"
+                             if is_educator(spawner.user) else ""}
 
 # --- idle servers are stopped by JupyterHub's culler service (unless the hub runs one: TLJH) ---
 _services = [s for s in (c.JupyterHub.services if isinstance(c.JupyterHub.services, list) else [])

@@ -45,6 +45,18 @@ from katlearn.classroom._lrs import (
 )
 from katlearn.classroom._lrs import authorization as lrs_authorization
 from katlearn.classroom._lrs import configured as configured_lrs
+from katlearn.classroom._lti_outbox import (
+    AGS_SCORE_MAXIMUM,
+    ModuleGrade,
+    Outbox,
+    OutboxRow,
+    LTI_GRADES_URL_ENV,
+    ags_timestamp,
+    lms_grades_report,
+    module_grades,
+    outbox_report,
+    score_body,
+)
 from katlearn.classroom._records import (
     CLASS_STORES_ENV,
     ClassRecords,
@@ -101,4 +113,7 @@ __all__ = [
     "module_progress", "objective_mastery", "only_learner", "owner_of_folder", "read_store",
     "resolve_home_page", "resolve_iri_base", "select_banks", "snapshot", "statuses", "store_paths", "to_csv",
     "to_gift", "to_qti", "write_qti", "wrong_parts", "xapi_statements",
+    "AGS_SCORE_MAXIMUM", "ModuleGrade", "Outbox", "OutboxRow", "ags_timestamp", "module_grades", "outbox_report",
+    "LTI_GRADES_URL_ENV", "lms_grades_report",
+    "score_body",
 ]

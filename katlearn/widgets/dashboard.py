@@ -269,6 +269,9 @@ class Dashboard(widgets.VBox):
                                     f"<ul>{items}</ul></details>")
             problems.add_class("kl-dash-problems")
             parts.append(problems)
+        lms = classroom.lms_grades_report()
+        if lms is not None:
+            parts.append(lms_grades_view(lms))
         if not report.learners:
             empty = widgets.HTML(live_region("<p>No learner has saved any progress yet. Results appear here as "
                                        "learners answer quiz questions; press Refresh.</p>"))
@@ -395,6 +398,25 @@ class Dashboard(widgets.VBox):
 
 
 @deferred
+def lms_grades_view(lms: dict) -> widgets.HTML:
+    """How sending scores to the LMS gradebook went (the grades service's report)."""
+    if lms.get("error"):
+        text = f"<p><strong>Grades to the LMS:</strong> {_esc(lms['error'])}.</p>"
+    else:
+        counts = lms.get("counts", {})
+        text = (f"<p><strong>Grades to the LMS:</strong> {int(counts.get('sent', 0))} sent, "
+                f"{int(counts.get('waiting', 0))} waiting, {int(counts.get('failed', 0))} failed (retried "
+                "automatically).</p>")
+        failed = lms.get("failed") or []
+        if failed:
+            text += table_html("Scores the LMS has not accepted yet", ["Learner", "Module", "Score", "Tries", "Why"],
+                               [[f["learner"], f["module"], _pct(f["score_percent"]), f["tries"],
+                                 _short(str(f["error"]))] for f in failed], "kl-dash-lms-failed")
+    view = widgets.HTML(live_region(text))
+    view.add_class("kl-dash-lms")
+    return view
+
+
 def dashboard() -> Dashboard:
     """The educator dashboard for ``notebooks/educator_dashboard.ipynb``."""
     return Dashboard()

@@ -4,8 +4,8 @@
   ``<venv>/katlearn-node`` (reused by later runs) or, if that is not writable, a temp folder;
 - every port in 8900-8949; every file of hub state (jupyterhub.sqlite, cookie secret, proxy token,
   pid files, homes, class stores) in one temp folder;
-- SharedPasswordAuthenticator (learners share one password, admins another) and
-  SimpleLocalProcessSpawner (every user's server is a local process of this user);
+- SharedPasswordAuthenticator (learners share one password, admins another), or the deploy
+  config's LTI 1.3 login when given its settings, and SimpleLocalProcessSpawner (every user's server is a local process of this user);
 - a ``test-driver`` service token to create users and start their servers through the REST API.
 
 Stopping it ends the hub and then, by process id, anything it started that is still running
@@ -88,6 +88,12 @@ def find_chp() -> str:
     raise HubUnavailable("npm could not install configurable-http-proxy: " + (done.stderr or done.stdout)[-500:])
 
 
+SHARED_PASSWORD_LOGIN = """\
+c.JupyterHub.authenticator_class = "shared-password"
+c.SharedPasswordAuthenticator.user_password = {learner_password!r}
+c.SharedPasswordAuthenticator.admin_password = {admin_password!r}
+"""
+
 TEST_CONFIG = """\
 # Written by tests/hub/hub.py: the deploy config, then test-only settings.
 import os
@@ -104,9 +110,7 @@ c.JupyterHub.db_url = "sqlite:///" + {state!r} + "/jupyterhub.sqlite"
 c.JupyterHub.cookie_secret_file = {state!r} + "/jupyterhub_cookie_secret"
 c.JupyterHub.pid_file = {state!r} + "/jupyterhub.pid"
 
-c.JupyterHub.authenticator_class = "shared-password"
-c.SharedPasswordAuthenticator.user_password = {learner_password!r}
-c.SharedPasswordAuthenticator.admin_password = {admin_password!r}
+{auth}
 c.Authenticator.admin_users = set({admins!r})
 c.Authenticator.allow_all = True
 
@@ -241,7 +245,10 @@ class Hub:
         return [pid for pid in found if pid != os.getpid()]
 
 
-def start_hub(admins: tuple[str, ...] = ("edna",)) -> Hub:
+def start_hub(admins: tuple[str, ...] = ("edna",), lti_env: dict[str, str] | None = None,
+              ports: list[int] | None = None) -> Hub:
+    """A hub with a shared-password login, or with ``lti_env`` (the deploy config's KATLEARN_LTI_*
+    settings) its LTI 1.3 login and grades service; ``ports``: public, hub, proxy API."""
     try:
         import jupyterhub  # noqa: F401
         import jupyterhub_idle_culler  # noqa: F401
@@ -251,13 +258,15 @@ def start_hub(admins: tuple[str, ...] = ("edna",)) -> Hub:
     state = Path(tempfile.mkdtemp(prefix="katlearn-hub-"))
     class_dir = state / "class"
     class_dir.mkdir()
-    public, hub_port, proxy_api = free_ports(3)
+    public, hub_port, proxy_api = ports or free_ports(3)
     marker = state.name
     token = secrets.token_hex(32)
     config = state / "jupyterhub_config.py"
     config.write_text(TEST_CONFIG.format(
+        auth="" if lti_env else SHARED_PASSWORD_LOGIN.format(learner_password=LEARNER_PASSWORD,
+                                                              admin_password=ADMIN_PASSWORD),
         deploy=str(DEPLOY_CONFIG), public=public, hub=hub_port, proxy_api=proxy_api, chp=chp, state=str(state),
-        learner_password=LEARNER_PASSWORD, admin_password=ADMIN_PASSWORD, admins=sorted(admins),
+        admins=sorted(admins),
         start_timeout=START_TIMEOUT_S, marker=marker, reserved=sorted({public, hub_port, proxy_api}),
         low=PORTS.start, high=PORTS.stop, token=token,
     ), encoding="utf-8")
@@ -268,6 +277,7 @@ def start_hub(admins: tuple[str, ...] = ("edna",)) -> Hub:
         "KATLEARN_CLASS_DIR": str(class_dir),
         "KATLEARN_EDUCATORS": "",
         "KATLEARN_HUB_TEST": marker,
+        **(lti_env or {}),
     })
     log_path = state / "hub.log"
     log = open(log_path, "w", encoding="utf-8")
