@@ -11,18 +11,12 @@ from katlearn import content
 
 MAX_LENGTH_RATIO = 1.5  # keyed option's length over the longest distractor's
 
-# Items another branch of issue 14 is rewriting (their wording is theirs to change): listed here so
-# this test stays green until then; remove an entry once its item is rewritten.
-PENDING_REWRITE = {
-    "m01.spravato": "issue-14-facts rewrites this item for the 2020 and 2025 esketamine approvals",
-    "m05.set-setting": "being rewritten with its new sources by another engineer on issue 14",
-}
 
 
 def length_cues(questions, ratio: float = MAX_LENGTH_RATIO) -> list[str]:
     found = []
     for q in questions:
-        if q.type != "single" or q.id in PENDING_REWRITE:
+        if q.type != "single":
             continue
         keyed = next(len(o.text) for o in q.options if o.correct)
         longest_wrong = max(len(o.text) for o in q.options if not o.correct)

@@ -66,12 +66,12 @@ def test_receptor_model_uses_one_binding_assay():
     other assays (Shimoyama 1999, Salat 2015) stay in params for the prose but are not used by the model."""
     used = params.REFERENCES_USED["receptor"]
     assert "ebert1997" in used and not {"shimoyama1999", "salat2015"} & used
-    assert {lig.ref for lig in receptor.LIGANDS.values()} == {"ebert1997"}
+    assert {lig.ref for lig in nmda_block.LIGANDS.values()} == {"ebert1997"}
 
 
 def test_changing_facts_cite_their_current_sources():
     assert params.URINARY_SYMPTOMS_USERS.ref == "winstock2012"
     assert params.SSRI_ONSET_WEEKS.ref == "taylor2006" and params.STAR_D_LATE_RESPONSE.ref == "trivedi2006"
-    assert params.KAP_LOZENGE_DOSE.ref == "ktc_lozenge_method" and params.SUBLINGUAL_STUDY_DOSE.value == 25.0
+    assert params.KAP_LOZENGE_DOSE.ref == "ketamine_training_center" and params.SUBLINGUAL_STUDY_DOSE.value == 25.0
     assert any("respiratory depression" in f.text for f in params.SPRAVATO_LABEL_FACTS)
     assert all("Schedule III" in f.text for f in (params.SPRAVATO_LABEL_FACTS[1], params.KETAMINE_LABEL_FACTS[0]))
