@@ -15,17 +15,8 @@ from typing import Any
 
 from katlearn import content, learning
 from katlearn.classroom._records import ClassRecords
-from katlearn.content import (
-    Bank,
-    ContentError,
-    Matching,
-    MultipleChoice,
-    Numeric,
-    Ordering,
-    Question,
-    SingleChoice,
-    TrueFalse,
-)
+from katlearn.classroom._question_kinds import kind_of
+from katlearn.content import Bank, ContentError, Question
 
 log = logging.getLogger("katlearn.classroom")
 
@@ -192,31 +183,9 @@ def wrong_parts(question: Question, answer: Any) -> list[str]:
     matching: the wrong pairs, "term → definition".
     """
     try:
-        if isinstance(question, SingleChoice):
-            option = question.options[int(answer)]
-            return [] if option.correct else [option.text]
-        if isinstance(question, MultipleChoice):
-            ticked = {int(i) for i in answer}
-            wrong = [o.text for i, o in enumerate(question.options) if i in ticked and not o.correct]
-            missed = [f"left out: {o.text}" for i, o in enumerate(question.options) if i not in ticked and o.correct]
-            return wrong or missed
-        if isinstance(question, TrueFalse):
-            return [] if answer is question.answer else ["True" if answer else "False"]
-        if isinstance(question, Numeric):
-            value = learning.parse_numeric(answer, question.unit)
-            if question.accepts(value):
-                return []
-            return [f"{content.format_number(value)} {question.unit}".strip()]
-        if isinstance(question, Ordering):
-            order = [int(i) for i in answer]
-            return [f"{question.items[item]} (out of place)" for pos, item in enumerate(order) if pos != item]
-        if isinstance(question, Matching):
-            picks = list(answer)
-            return [f"{question.pairs[t].term} → {question.pairs[int(p)].definition}"
-                    for t, p in enumerate(picks) if p is not None and int(p) != t]
+        return kind_of(question).wrong_parts(question, answer)
     except Exception:  # noqa: BLE001 - a stale or odd stored answer is just not counted
         return []
-    return []
 
 
 def item_analysis(records: ClassRecords, banks: Mapping[str, Bank]) -> tuple[ItemResult, ...]:

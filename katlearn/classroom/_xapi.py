@@ -28,39 +28,18 @@ from urllib.parse import quote, urlsplit
 from katlearn import learning
 from katlearn.classroom._records import ClassRecords
 from katlearn.classroom._tables import iso_time
-from katlearn.content import (
-    Bank,
-    Matching,
-    MultipleChoice,
-    Numeric,
-    Ordering,
-    Question,
-    SingleChoice,
-    TrueFalse,
-    format_number,
-    markdown_to_text,
-)
+from katlearn.classroom._question_kinds import LANGUAGE, kind_of
+from katlearn.content import Bank, Question, markdown_to_text
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
 MODULE = "http://adlnet.gov/expapi/activities/module"
 COURSE = "http://adlnet.gov/expapi/activities/course"
-LANGUAGE = "en-US"
 PLATFORM = "katlearn"
 IRI_BASE_ENV = "KATLEARN_XAPI_IRI_BASE"
 HOME_PAGE_ENV = "KATLEARN_XAPI_HOME_PAGE"
 NAME_MAX_CHARS = 120
-
-_INTERACTION_TYPES = {
-    "single": "choice",
-    "multiple": "choice",
-    "true_false": "true-false",
-    "numeric": "numeric",
-    "ordering": "sequencing",
-    "matching": "matching",
-}
-
 
 def _http_url(value: str, what: str, hint: str) -> str:
     parts = urlsplit(value.strip())
@@ -109,56 +88,24 @@ def _short(text: str) -> str:
 
 def interaction_definition(question: Question) -> dict[str, Any]:
     """The activity definition of a question: type, interaction type, components, correct pattern."""
-    definition: dict[str, Any] = {
-        "name": _lang(_short(markdown_to_text(question.prompt))),
-        "description": _lang(" ".join(markdown_to_text(question.prompt).split())),
+    kind = kind_of(question)
+    text = " ".join(markdown_to_text(question.prompt).split())
+    return {
+        "name": _lang(_short(text)),
+        "description": _lang(text),
         "type": INTERACTION,
-        "interactionType": _INTERACTION_TYPES[question.type],
+        "interactionType": kind.xapi_interaction,
+        **kind.xapi_components(question),
+        "correctResponsesPattern": [kind.xapi_pattern(question)],
     }
-    if isinstance(question, (SingleChoice, MultipleChoice)):
-        definition["choices"] = [{"id": f"option-{i}", "description": _lang(o.text)}
-                                 for i, o in enumerate(question.options)]
-        definition["correctResponsesPattern"] = [
-            "[,]".join(f"option-{i}" for i, o in enumerate(question.options) if o.correct)]
-    elif isinstance(question, TrueFalse):
-        definition["correctResponsesPattern"] = ["true" if question.answer else "false"]
-    elif isinstance(question, Numeric):
-        if question.tolerance:
-            low, high = question.answer - question.tolerance, question.answer + question.tolerance
-            definition["correctResponsesPattern"] = [f"{format_number(low)}[:]{format_number(high)}"]
-        else:
-            definition["correctResponsesPattern"] = [format_number(question.answer)]
-    elif isinstance(question, Ordering):
-        definition["choices"] = [{"id": f"item-{i}", "description": _lang(t)} for i, t in enumerate(question.items)]
-        definition["correctResponsesPattern"] = ["[,]".join(f"item-{i}" for i in range(len(question.items)))]
-    elif isinstance(question, Matching):
-        definition["source"] = [{"id": f"term-{i}", "description": _lang(p.term)} for i, p in enumerate(question.pairs)]
-        definition["target"] = [{"id": f"definition-{i}", "description": _lang(p.definition)}
-                                for i, p in enumerate(question.pairs)]
-        definition["correctResponsesPattern"] = [
-            "[,]".join(f"term-{i}[.]definition-{i}" for i in range(len(question.pairs)))]
-    return definition
 
 
 def response_text(question: Question, answer: Any) -> str | None:
     """A stored answer in the xAPI response syntax of the question's interaction type."""
     try:
-        if isinstance(question, SingleChoice):
-            index = int(answer)
-            return f"option-{index}" if 0 <= index < len(question.options) else None
-        if isinstance(question, MultipleChoice):
-            return "[,]".join(f"option-{i}" for i in sorted({int(a) for a in answer}))
-        if isinstance(question, TrueFalse):
-            return ("true" if answer else "false") if isinstance(answer, bool) else None
-        if isinstance(question, Numeric):
-            return format_number(learning.parse_numeric(answer, question.unit))
-        if isinstance(question, Ordering):
-            return "[,]".join(f"item-{int(i)}" for i in answer)
-        if isinstance(question, Matching):
-            return "[,]".join(f"term-{t}[.]definition-{int(p)}" for t, p in enumerate(answer) if p is not None)
+        return kind_of(question).xapi_response(question, answer)
     except Exception:  # noqa: BLE001 - an answer that no longer fits the question has no response
         return None
-    return None
 
 
 def actor(learner: str, home_page: str) -> dict[str, Any]:

@@ -267,3 +267,12 @@ def test_the_starter_bank_exports(monkeypatch):
     bank = content.load_bank("00_start_here")
     parsed = parse_gift(classroom.to_gift([bank], content.load_references()))
     assert [q["name"] for q in parsed] == [q.id for q in bank.questions]
+
+
+def test_every_question_type_has_one_kind_in_the_class_layer():
+    """GIFT, QTI, CSV, xAPI and the class report ask one registry; a new type needs one entry."""
+    from katlearn.classroom import _question_kinds
+
+    assert set(_question_kinds.KINDS) == set(content.QUESTION_TYPES)
+    for type_name, kind in _question_kinds.KINDS.items():
+        assert kind.type == type_name
