@@ -2,8 +2,8 @@
 #   make serve   set up .venv, then serve the course with Voila on http://127.0.0.1:8866
 #   make test    set up .venv with the test extra, make sure a Chromium exists, run every test
 # Other targets: make test-fast (no browser: architecture contracts, content, unit tests; the
-# inner loop), make check (content only), make test-hub (a real JupyterHub), make bench
-# (benchmarks), make clean.
+# inner loop), make check (content only), make test-hub (a real JupyterHub), make test-lrs
+# (sending progress to a real Learning Record Store), make bench (benchmarks), make clean.
 
 PYTHON ?= python3
 PORT ?= 8866
@@ -15,8 +15,10 @@ PIP := $(PY) -m pip --disable-pip-version-check
 
 HUB_STAMP := $(VENV)/.katlearn-hub-installed
 CHP := $(VENV)/katlearn-node/node_modules/.bin/configurable-http-proxy
+# A real Learning Record Store for tests/lrs (Learning Locker's statements service, in-memory).
+LRS_SERVER := $(VENV)/katlearn-lrs/node_modules/xapi-statements/dist/server.js
 
-.PHONY: serve test test-fast test-hub check contracts bench chromium vendor clean
+.PHONY: serve test test-fast test-hub test-lrs check contracts bench chromium vendor clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' || \
@@ -45,6 +47,10 @@ $(CHP):
 	@command -v npm >/dev/null || { echo "make test-hub needs Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
 	npm install --prefix $(VENV)/katlearn-node --no-audit --no-fund --loglevel=error configurable-http-proxy@4
 
+$(LRS_SERVER): | $(PY)
+	@command -v npm >/dev/null || { echo "the LRS tests need Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm install --prefix $(VENV)/katlearn-lrs --no-audit --no-fund --loglevel=error xapi-statements@5.0.1
+
 serve: vendor
 	$(PY) -m katlearn serve --port $(PORT)
 
@@ -58,8 +64,8 @@ check: $(STAMP)
 contracts: $(TEST_STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 
-test: $(TEST_STAMP) vendor chromium contracts check
-	$(PY) -m pytest
+test: $(TEST_STAMP) $(LRS_SERVER) vendor chromium contracts check
+	KATLEARN_LRS_SERVER=$(CURDIR)/$(LRS_SERVER) $(PY) -m pytest
 
 test-fast: $(TEST_STAMP) contracts check
 	$(PY) -m pytest tests/unit
@@ -67,6 +73,10 @@ test-fast: $(TEST_STAMP) contracts check
 # A real JupyterHub on loopback: two learners and an educator in headless Chromium.
 test-hub: $(HUB_STAMP) $(CHP) vendor chromium
 	KATLEARN_REQUIRE_HUB=1 KATLEARN_CHP=$(CURDIR)/$(CHP) $(PY) -m pytest tests/hub
+
+# Sending progress to a real LRS on loopback (part of make test).
+test-lrs: $(TEST_STAMP) $(LRS_SERVER)
+	KATLEARN_LRS_SERVER=$(CURDIR)/$(LRS_SERVER) $(PY) -m pytest tests/lrs
 
 bench: $(TEST_STAMP) vendor chromium
 	$(PY) benchmarks/run.py

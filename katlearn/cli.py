@@ -12,7 +12,12 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from katlearn.classroom import ClassSend, Lrs
 
 
 def _err(command: str, message: object) -> None:
@@ -90,20 +95,38 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _progress_export(args: argparse.Namespace) -> int:
-    """The class's progress as CSV (events), a gradebook, item analysis, or xAPI statements."""
+    """The class's progress as CSV (events), a gradebook, item analysis, or xAPI statements (to a
+    file and/or a Learning Record Store)."""
     from katlearn import classroom, content
 
     command = "progress-export"
-    records = classroom.load_class(os.pathsep.join(args.store) if args.store else None)
-    for problem in records.problems:
-        _err(command, problem)
-    if args.learner is not None:
-        records = classroom.only_learner(records, args.learner)
-    modules, banks, texts, problems = classroom.course_quizzes()
-    for problem in problems:
-        _err(command, problem)
-    of = content.plural(len(records.learners), "learner")
-    events = len(records.attempts) + len(records.completions)
+    lrs_only = ("--lrs-auth-file", "--from-file", "--since", "--batch-size", "--unsent-dir")
+    given = [o for o, v in zip(lrs_only, (args.lrs_auth_file, args.from_file, args.since, args.batch_size,
+                                         args.unsent_dir)) if v is not None]
+    if args.lrs is None and given:
+        _err(command, f"{', '.join(given)} only go with --lrs URL")
+        return 1
+    if args.lrs is not None and args.format != "xapi":
+        _err(command, "--lrs sends xAPI statements: use --format xapi")
+        return 1
+    if args.lrs is None and args.output is None:
+        _err(command, "give -o FILE (or, with --format xapi, --lrs URL)")
+        return 1
+    if args.from_file is not None and (args.since is not None or args.store or args.learner):
+        _err(command, "--from-file sends exactly the statements in the file: no --since, --store or --learner")
+        return 1
+    lrs = None
+    if args.lrs is not None:
+        try:
+            lrs = classroom.Lrs(classroom.statements_url(args.lrs), classroom.lrs_authorization(args.lrs_auth_file),
+                                batch_size=args.batch_size or classroom.BATCH_SIZE)
+            since = classroom.parse_since(args.since) if args.since is not None else None
+            if args.from_file is not None:
+                return _report_send(command, classroom.send_statements(
+                    classroom.read_statements(args.from_file), lrs, args.unsent_dir or "."), lrs)
+        except classroom.LrsError as exc:
+            _err(command, exc)
+            return 1
     if args.format == "xapi":
         try:
             base = classroom.resolve_iri_base(args.iri_base)
@@ -111,6 +134,32 @@ def _progress_export(args: argparse.Namespace) -> int:
         except ValueError as exc:
             _err(command, exc)
             return 1
+    read_ts = time.time()
+    records = classroom.load_class(os.pathsep.join(args.store) if args.store else None)
+    for problem in records.problems:
+        _err(command, problem)
+    if records.unreadable and not args.skip_unreadable:
+        _err(command, f"nothing exported: {content.plural(len(records.unreadable), 'store')} could not be read "
+                      f"({', '.join(records.unreadable)}); --skip-unreadable exports the stores that could")
+        return 1
+    if args.learner is not None:
+        records = classroom.only_learner(records, args.learner)
+    modules, banks, texts, problems = classroom.course_quizzes()
+    for problem in problems:
+        _err(command, problem)
+    of = content.plural(len(records.learners), "learner")
+    events = len(records.attempts) + len(records.completions)
+    if lrs is not None:
+        try:
+            done = classroom.send_class(records, lrs, read_ts, since, base, page, args.unsent_dir or ".")
+        except classroom.LrsError as exc:
+            _err(command, exc)
+            return 1
+        if args.output is not None and not _wrote(command, json.dumps(list(done.statements), ensure_ascii=False,
+                                                                      indent=2) + "\n", args.output):
+            return 1
+        return _report_send(command, done, lrs, of)
+    if args.format == "xapi":
         data = json.dumps(classroom.xapi_statements(records, banks, base, page, titles=dict(modules)),
                           ensure_ascii=False, indent=2) + "\n"
         what = f"{events} statements of {of}"
@@ -123,14 +172,43 @@ def _progress_export(args: argparse.Namespace) -> int:
             data, what = classroom.gradebook_csv(report), f"a gradebook of {of}"
         else:
             data, what = classroom.items_csv(report), f"{len(report.items)} questions' results over {of}"
-    try:
-        _write(data, args.output)
-    except OSError as exc:
-        _err(command, f"cannot write {args.output}: {exc}")
+    if not _wrote(command, data, args.output):
         return 1
     if args.output != "-":
         print(f"wrote {what} from {content.plural(len(records.stores), 'store')} to {args.output} ({args.format})")
     return 0
+
+
+def _wrote(command: str, data: str, output: str) -> bool:
+    try:
+        _write(data, output)
+    except OSError as exc:
+        _err(command, f"cannot write {output}: {exc}")
+        return False
+    return True
+
+
+def _report_send(command: str, done: ClassSend, lrs: Lrs, of: str = "") -> int:
+    """Print what a send to an LRS did: a line per failed batch, where the unsent rest went."""
+    for line in done.lines():
+        _err(command, line)
+    since = f" recorded since {_utc(done.since)}" if done.since is not None else ""
+    print(f"sent {done.result.sent} of {len(done.statements)} statements{' of ' + of if of else ''}{since} "
+          f"to {lrs.statements_url}")
+    return 0 if done.result.ok else 1
+
+
+def _utc(ts: float) -> str:
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -154,17 +232,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=None, help="course root (default: this checkout)")
     p.set_defaults(func=_export)
 
-    p = sub.add_parser("progress-export", help="export learners' progress: CSV, gradebook, item analysis or xAPI")
+    p = sub.add_parser("progress-export", help="export learners' progress: CSV, gradebook, item analysis or xAPI "
+                                               "(to a file or a Learning Record Store)")
     p.add_argument("--format", required=True, choices=["csv", "gradebook", "items", "xapi"])
-    p.add_argument("-o", "--output", required=True, help="file to write ('-': standard output)")
+    p.add_argument("-o", "--output", default=None, help="file to write ('-': standard output); optional with --lrs")
     p.add_argument("--store", action="append", default=[],
                    help="a store file or class folder, repeatable "
                         "(default: $KATLEARN_CLASS_STORES, else this computer's store)")
+    p.add_argument("--skip-unreadable", action="store_true",
+                   help="export the stores that can be read even if some cannot (default: export nothing)")
     p.add_argument("--learner", default=None, help="only this learner's progress")
     p.add_argument("--iri-base", default=None,
                    help="xapi: URL you control under which activities are named ($KATLEARN_XAPI_IRI_BASE)")
     p.add_argument("--home-page", default=None,
                    help="xapi: URL where learners sign in, e.g. the hub ($KATLEARN_XAPI_HOME_PAGE)")
+    lrs = p.add_argument_group("sending to a Learning Record Store (--format xapi)")
+    lrs.add_argument("--lrs", default=None, metavar="URL",
+                     help="the LRS's xAPI endpoint, e.g. https://lrs.example.org/xAPI/; credentials come from "
+                          "$KATLEARN_LRS_USER and $KATLEARN_LRS_PASSWORD or --lrs-auth-file")
+    lrs.add_argument("--lrs-auth-file", default=None, metavar="FILE",
+                     help="file whose first line is 'key:secret' or 'Authorization: <value>' ($KATLEARN_LRS_AUTH_FILE)")
+    lrs.add_argument("--since", default=None, metavar="TIME",
+                     help="only statements recorded at or after TIME (ISO 8601, UTC unless given), or 'last': "
+                          "since the last send to this LRS that fully succeeded")
+    lrs.add_argument("--from-file", default=None, metavar="FILE",
+                     help="send the statements in FILE (e.g. the unsent ones a failed send wrote) instead of the stores")
+    lrs.add_argument("--unsent-dir", default=None, metavar="DIR",
+                     help="where a failed send writes the statements it could not send (default: here)")
+    lrs.add_argument("--batch-size", type=_positive, default=None, metavar="N",
+                     help="statements per request (default 50)")
     p.set_defaults(func=_progress_export)
 
     p = sub.add_parser("store-grids", help="maintainers: store plotly's layout of every figure's subplot grid "

@@ -1,6 +1,7 @@
 """Rules about a class: the records of every learner (read from their progress stores), class
 results, who may see them, and what leaves the course for other platforms: CSV tables, a gradebook,
-xAPI statements, and quiz banks as GIFT, QTI 2.1 or CSV.
+xAPI statements (written to a file or sent to a Learning Record Store), and quiz banks as GIFT,
+QTI 2.1 or CSV.
 
 Data flows one way::
 
@@ -22,6 +23,28 @@ from katlearn.classroom._access import (
 )
 from katlearn.classroom._export import FORMATS as QUIZ_FORMATS
 from katlearn.classroom._export import select_banks, to_csv, to_gift, to_qti, write_qti
+from katlearn.classroom._lrs import (
+    BATCH_SIZE,
+    LRS_AUTH_FILE_ENV,
+    LRS_PASSWORD_ENV,
+    LRS_URL_ENV,
+    LRS_USER_ENV,
+    XAPI_VERSION,
+    BatchFailure,
+    ClassSend,
+    Lrs,
+    LrsError,
+    SendResult,
+    last_send,
+    parse_since,
+    read_statements,
+    send_class,
+    send_statements,
+    statements_url,
+    write_statements,
+)
+from katlearn.classroom._lrs import authorization as lrs_authorization
+from katlearn.classroom._lrs import configured as configured_lrs
 from katlearn.classroom._records import (
     CLASS_STORES_ENV,
     ClassRecords,
@@ -67,6 +90,9 @@ from katlearn.classroom._xapi import statements as xapi_statements
 PROGRESS_FORMATS = ("csv", "gradebook", "items", "xapi")
 
 __all__ = [
+    "BATCH_SIZE", "BatchFailure", "ClassSend", "LRS_AUTH_FILE_ENV", "LRS_PASSWORD_ENV", "LRS_URL_ENV", "LRS_USER_ENV", "Lrs",
+    "LrsError", "SendResult", "XAPI_VERSION", "configured_lrs", "last_send", "lrs_authorization", "parse_since",
+    "read_statements", "send_class", "send_statements", "statements_url", "write_statements",
     "Access", "CLASS_STORES_ENV", "ClassRecords", "ClassReport", "EDUCATOR_KEY_ENV", "EDUCATOR_SCOPE",
     "HOME_PAGE_ENV", "IRI_BASE_ENV", "ItemResult", "LearnerResult", "MIN_KEY_CHARS", "ModuleProgress",
     "ObjectiveResult", "PROGRESS_FORMATS", "QUIZ_FORMATS", "StoreSource", "class_report", "course_quizzes",

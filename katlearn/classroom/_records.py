@@ -52,6 +52,7 @@ class ClassRecords:
     touched: frozenset[tuple[str, str]] = frozenset()  # (learner, module) of recorded choices
     stores: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # stores or rows that were skipped, and why
+    unreadable: tuple[str, ...] = ()  # stores that could not be read at all (also in problems)
 
     @property
     def learners(self) -> tuple[str, ...]:
@@ -142,11 +143,11 @@ def read_store(source: StoreSource) -> ClassRecords:
     try:
         if source.path.is_dir():
             os.listdir(source.path)  # raises the reason it could not be listed
-            return ClassRecords(stores=(where,), problems=(f"{where}: a folder, not a store",))
+            return _unreadable(where, "a folder, not a store")
         if not source.path.is_file():
-            return ClassRecords(stores=(where,), problems=(f"{where}: no such file",))
+            return _unreadable(where, "no such file")
     except OSError as exc:
-        return ClassRecords(stores=(where,), problems=(f"{where}: cannot be read ({exc})",))
+        return _unreadable(where, f"cannot be read ({exc})")
     result = ClassRecords(stores=(where,))
     for _ in range(2):  # a copy torn by a concurrent checkpoint reads as corrupt: copy once more
         with tempfile.TemporaryDirectory(prefix="katlearn-class-") as tmp:
@@ -154,14 +155,18 @@ def read_store(source: StoreSource) -> ClassRecords:
                 copy = snapshot(source.path, Path(tmp))
                 conn = sqlite3.connect(copy, timeout=learning.BUSY_TIMEOUT_MS / 1000)
             except (OSError, sqlite3.Error) as exc:
-                return ClassRecords(stores=(where,), problems=(f"{where}: cannot be read ({exc})",))
+                return _unreadable(where, f"cannot be read ({exc})")
             try:
                 result = _rows_of(conn, source, where)
             finally:
                 conn.close()
-        if not any("cannot be read" in p for p in result.problems):
+        if not result.unreadable:
             break
     return result
+
+
+def _unreadable(where: str, why: str) -> ClassRecords:
+    return ClassRecords(stores=(where,), problems=(f"{where}: {why}",), unreadable=(where,))
 
 
 def _rows_of(conn: sqlite3.Connection, source: StoreSource, where: str) -> ClassRecords:
@@ -170,8 +175,7 @@ def _rows_of(conn: sqlite3.Connection, source: StoreSource, where: str) -> Class
         if version == 0:
             return ClassRecords(stores=(where,))  # created but never written: an empty store
         if version > len(learning.MIGRATIONS):
-            return ClassRecords(stores=(where,), problems=(
-                f"{where}: written by a newer katlearn (schema {version}); update katlearn",))
+            return _unreadable(where, f"written by a newer katlearn (schema {version}); update katlearn")
         attempts = [
             learning.Attempt(i, lr, m, q, _json(a), bool(c), float(s), md, float(t))
             for i, lr, m, q, a, c, s, md, t in conn.execute(
@@ -185,7 +189,7 @@ def _rows_of(conn: sqlite3.Connection, source: StoreSource, where: str) -> Class
         ]
         touched = set(conn.execute("SELECT DISTINCT learner, module FROM choices"))
     except sqlite3.Error as exc:
-        return ClassRecords(stores=(where,), problems=(f"{where}: cannot be read ({exc})",))
+        return _unreadable(where, f"cannot be read ({exc})")
     problems: list[str] = []
     if source.owner is not None:
         names = {a.learner for a in attempts} | {c.learner for c in completions} | {lr for lr, _m in touched}
@@ -212,15 +216,18 @@ def merge(parts: Iterable[ClassRecords]) -> ClassRecords:
     touched: set[tuple[str, str]] = set()
     stores: list[str] = []
     problems: list[str] = []
+    unreadable: list[str] = []
     for part in parts:
         attempts += part.attempts
         completions += part.completions
         touched |= part.touched
         stores += part.stores
         problems += part.problems
+        unreadable += part.unreadable
     attempts.sort(key=lambda a: (a.ts, a.learner, a.id))
     completions.sort(key=lambda c: (c.ts, c.learner, c.id))
-    return ClassRecords(tuple(attempts), tuple(completions), frozenset(touched), tuple(stores), tuple(problems))
+    return ClassRecords(tuple(attempts), tuple(completions), frozenset(touched), tuple(stores), tuple(problems),
+                        tuple(unreadable))
 
 
 def load_class(spec: str | None = None) -> ClassRecords:
@@ -234,7 +241,7 @@ def only_learner(records: ClassRecords, learner: str) -> ClassRecords:
         tuple(a for a in records.attempts if a.learner == learner),
         tuple(c for c in records.completions if c.learner == learner),
         frozenset(t for t in records.touched if t[0] == learner),
-        records.stores, records.problems,
+        records.stores, records.problems, records.unreadable,
     )
 
 

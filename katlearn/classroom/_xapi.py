@@ -169,8 +169,9 @@ def completed_statement(completion: learning.Completion, title: str, base: str, 
 
 
 def statements(records: ClassRecords, banks: Mapping[str, Bank], iri_base: str, home_page: str,
-               titles: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """Every attempt and completion in ``records`` as statements, oldest first.
+               titles: Mapping[str, str] | None = None, since: float | None = None) -> list[dict[str, Any]]:
+    """Every attempt and completion in ``records`` as statements, oldest first (only those at or
+    after ``since``, in seconds since the epoch, if given).
 
     ``banks`` (keyed by module) describe the questions; an attempt at a question no bank has any
     more still becomes a statement, with a bare definition. ``titles`` name the modules.
@@ -179,6 +180,8 @@ def statements(records: ClassRecords, banks: Mapping[str, Bank], iri_base: str, 
     titles = titles or {}
     out: list[tuple[float, dict[str, Any]]] = []
     for a in records.attempts:
+        if since is not None and a.ts < since:
+            continue
         bank = banks.get(a.module)
         question = None
         if bank is not None:
@@ -188,6 +191,8 @@ def statements(records: ClassRecords, banks: Mapping[str, Bank], iri_base: str, 
                 question = None
         out.append((a.ts, answered_statement(a, question, base, home_page)))
     for c in records.completions:
+        if since is not None and c.ts < since:
+            continue
         out.append((c.ts, completed_statement(c, titles.get(c.module, c.module), base, home_page)))
     out.sort(key=lambda pair: pair[0])
     return [s for _ts, s in out]

@@ -447,5 +447,26 @@ def test_progress_export_reports_problems_and_bad_formats(store, tmp_path, capsy
     assert "invalid choice: 'pdf'" in capsys.readouterr().err
     code = cli.main(["progress-export", "--format", "csv", "-o", str(tmp_path / "x.csv"),
                      "--store", str(tmp_path / "gone.sqlite")])
-    assert code == 0
+    assert code == 1
     assert "gone.sqlite: no such file" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "gradebook", "items", "xapi"])
+def test_an_unreadable_store_fails_the_export_and_is_named(store, tmp_path, capsys, fmt):
+    """Issue 16: 'file is not a database' used to give an empty CSV and exit 0."""
+    _answer("sam", "q.tf", True)
+    learning.close()
+    bad = tmp_path / "BAD.sqlite"
+    bad.write_bytes(b"this is not a database, it only has the name of one" * 100)
+    out = tmp_path / f"out.{fmt}"
+    xapi = ["--iri-base", "https://learn.example.org/k", "--home-page", "https://hub.example.org/"]
+    args = ["progress-export", "--format", fmt, "-o", str(out), "--store", str(bad), "--store", str(store)] + xapi
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}: cannot be read" in err and "file is not a database" in err
+    assert "nothing exported: 1 store could not be read" in err and str(bad) in err.splitlines()[-1]
+    assert not out.exists()
+    assert cli.main(args + ["--skip-unreadable"]) == 0
+    assert f"{bad}: cannot be read" in capsys.readouterr().err
+    assert out.stat().st_size > 0
