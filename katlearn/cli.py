@@ -104,7 +104,7 @@ def _progress_export(args: argparse.Namespace) -> int:
     given = [o for o, v in zip(lrs_only, (args.lrs_auth_file, args.from_file, args.since, args.batch_size,
                                          args.unsent_dir)) if v is not None]
     if args.lrs is None and given:
-        _err(command, f"{', '.join(given)} only go with --lrs URL")
+        _err(command, f"{', '.join(given)}: only with --lrs URL")
         return 1
     if args.lrs is not None and args.format != "xapi":
         _err(command, "--lrs sends xAPI statements: use --format xapi")

@@ -242,6 +242,7 @@ def _connection_reason(exc: requests.RequestException) -> str:
 def write_statements(statements: Sequence[dict[str, Any]], path: str | os.PathLike[str]) -> Path:
     """Statements as one JSON array (what an LRS takes, and what :func:`read_statements` reads)."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(list(statements), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
 
@@ -311,6 +312,7 @@ class ClassSend:
     result: SendResult
     unsent_file: Path | None  # where the unsent statements were written, None if all were sent
     since: float | None
+    endpoint: str = ""
 
     def lines(self) -> list[str]:
         """One line per failed batch, then why sending stopped, then where the rest is."""
@@ -319,7 +321,8 @@ class ClassSend:
             out.append(self.result.stopped)
         if self.unsent_file is not None:
             out.append(f"{len(self.result.unsent)} of {len(self.statements)} statements not sent: written to "
-                       f"{self.unsent_file}; send them later with --from-file {self.unsent_file}")
+                       f"{self.unsent_file}; send them later with: python -m katlearn progress-export "
+                       f"--format xapi --lrs {self.endpoint or 'URL'} --from-file {self.unsent_file}")
         return out
 
 
@@ -330,8 +333,14 @@ def send_statements(statements: Sequence[dict[str, Any]], lrs: Lrs, unsent_dir: 
     result = send(statements, lrs, progress)
     unsent_file = None
     if result.unsent:
-        unsent_file = write_statements(result.unsent, unsent_path(unsent_dir))
-    return ClassSend(tuple(statements), result, unsent_file, since)
+        target = unsent_path(unsent_dir)
+        try:
+            unsent_file = write_statements(result.unsent, target)
+        except OSError as exc:
+            lines = [f.line() for f in result.failures] + [result.stopped] * bool(result.stopped)
+            raise LrsError("; ".join(lines) + f"; {len(result.unsent)} statements not sent could not be written to "
+                           f"{target} ({exc}): send again once the LRS answers") from None
+    return ClassSend(tuple(statements), result, unsent_file, since, lrs.endpoint)
 
 
 def parse_since(text: str) -> float | str:

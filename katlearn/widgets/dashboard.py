@@ -4,11 +4,14 @@
 :func:`katlearn.classroom.educator_access`): how many learners have started or mastered each
 module, the share at mastery per learning objective, per-question results at the first try with
 the commonest wrong answer, and one row per learner. Everyone else sees why the page is locked and
-no data: the report is only built after access is granted.
+no data: the report is only built after access is granted. When a Learning Record Store is set up
+(``KATLEARN_LRS_URL`` and its credentials, see :func:`katlearn.classroom.configured_lrs`), a button
+sends the class's statements there (what is new since the last full send).
 
 Stable CSS classes: ``kl-dashboard`` (the whole view), ``kl-dash-locked`` (the locked notice),
 ``kl-dash-key`` / ``kl-dash-unlock`` / ``kl-dash-key-status`` (educator key form),
-``kl-dash-summary``, ``kl-dash-refresh``, ``kl-dash-downloads``, ``kl-dash-problems``,
+``kl-dash-summary``, ``kl-dash-refresh``, ``kl-dash-downloads``, ``kl-dash-lrs`` /
+``kl-dash-lrs-send`` / ``kl-dash-lrs-status`` (send to LRS), ``kl-dash-problems``,
 ``kl-dash-table`` with ``kl-dash-modules`` / ``kl-dash-objectives`` / ``kl-dash-items`` /
 ``kl-dash-learners``.
 
@@ -138,11 +141,15 @@ class Dashboard(widgets.VBox):
 
     def __init__(self, access: classroom.Access | None = None,
                  load: Callable[[], classroom.ClassRecords] | None = None,
-                 report: Callable[[classroom.ClassRecords], classroom.ClassReport] | None = None) -> None:
+                 report: Callable[[classroom.ClassRecords], classroom.ClassReport] | None = None,
+                 lrs: Callable[[], classroom.Lrs | None] | None = None) -> None:
         super().__init__([], layout=widgets.Layout(width="100%"))
         self.add_class("kl-dashboard")
         self._load = load or classroom.load_class
         self._build_report = report or classroom.class_report
+        self._lrs = lrs or classroom.configured_lrs
+        self._records: classroom.ClassRecords | None = None
+        self._read_ts = 0.0
         self._tries = 0
         self._locked_until = 0.0
         self.report: classroom.ClassReport | None = None
@@ -205,6 +212,7 @@ class Dashboard(widgets.VBox):
         if not self.access.granted:
             raise PermissionError("class results are for educators")
         try:
+            self._read_ts = time.time()
             records = self._load()
             self.report = self._build_report(records)
         except Exception as exc:  # noqa: BLE001 - show the educator what failed, never a traceback
@@ -212,6 +220,7 @@ class Dashboard(widgets.VBox):
             self.children = [widgets.HTML(live_region(f"<p><strong>Class results could not be read.</strong> "
                                                 f"{_esc(type(exc).__name__)}: {_esc(exc)}</p>"))]
             return
+        self._records = records
         self.children = self._results_view(records, self.report)
 
     def _results_view(self, records: classroom.ClassRecords, report: classroom.ClassReport) -> list[widgets.Widget]:
@@ -245,7 +254,7 @@ class Dashboard(widgets.VBox):
         parts: list[widgets.Widget] = [widgets.HBox([summary, self.refresh_button],
                                                     layout=widgets.Layout(justify_content="space-between",
                                                                           align_items="flex-start")),
-                                       downloads]
+                                       downloads, *self._lrs_row(records)]
         if self.access.how == "hub" and not os.environ.get(classroom.CLASS_STORES_ENV):
             notice = widgets.HTML(live_region(
                 '<div class="kl-note" role="note"><strong>Only your own progress is shown.</strong> '
@@ -274,6 +283,58 @@ class Dashboard(widgets.VBox):
                   widgets.HTML(self._objectives_table(report))]
         parts += [_heading("Learners"), widgets.HTML(self._learners_table(report))]
         return parts
+
+    # -- send to LRS ------------------------------------------------------------------------------
+
+    def _lrs_row(self, records: classroom.ClassRecords) -> list[widgets.Widget]:
+        """The "send to LRS" button when an LRS is set up; a note when it is set up wrongly."""
+        try:
+            lrs = self._lrs()
+        except classroom.LrsError as exc:
+            note = widgets.HTML(f'<p class="kl-note" role="note">A Learning Record Store is set '
+                                f"({_esc(classroom.LRS_URL_ENV)}) but cannot be used: {_esc(exc)}</p>")
+            note.add_class("kl-dash-lrs")
+            return [note]
+        if lrs is None:
+            return []
+        self.lrs_button = widgets.Button(description="Send to LRS", icon="upload", layout=widgets.Layout(width="auto"),
+                                         tooltip=f"Send the class's xAPI statements to {lrs.statements_url}")
+        self.lrs_button.add_class("kl-dash-lrs-send")
+        self.lrs_button.on_click(lambda _b: self.send_to_lrs())
+        self.lrs_status = widgets.HTML(live_region(
+            f"<p>Learning Record Store: {_esc(lrs.endpoint)}. Sends what is new since the last full send; "
+            "sending again never stores anything twice.</p>"))
+        self.lrs_status.add_class("kl-dash-lrs-status")
+        row = widgets.HBox([self.lrs_button, self.lrs_status], layout=widgets.Layout(align_items="center",
+                                                                                     flex_flow="row wrap"))
+        row.add_class("kl-dash-lrs")
+        return [row]
+
+    def send_to_lrs(self) -> classroom.ClassSend | None:
+        """Send the statements read for this view; unsent ones go to a file the status names."""
+        if not self.access.granted or self._records is None:
+            raise PermissionError("class results are for educators")
+        self.lrs_button.disabled = True
+        self.lrs_status.value = live_region("<p>Sending to the Learning Record Store…</p>")
+        try:
+            lrs = self._lrs()
+            done = classroom.send_class(self._records, lrs, self._read_ts, since="last",
+                                        unsent_dir=learning.db_path().parent)
+        except (classroom.LrsError, ValueError, OSError) as exc:
+            self.lrs_status.value = live_region(f"<p><strong>Sending did not finish.</strong> {_esc(exc)}</p>")
+            return None
+        finally:
+            self.lrs_button.disabled = False
+        since = f" recorded since {_when(done.since)}" if done.since is not None else ""
+        head = (f"Sent {done.result.sent} of {len(done.statements)} statements{since} to "
+                f"{_esc(lrs.endpoint)}.")
+        if done.result.ok:
+            self.lrs_status.value = live_region(f"<p>{head}</p>")
+        else:
+            lines = "".join(f"<li>{_esc(line)}</li>" for line in done.lines())
+            self.lrs_status.value = live_region(f'<p><strong>{head}</strong></p><ul class="kl-dash-lrs-problems">'
+                                                f"{lines}</ul>")
+        return done
 
     @staticmethod
     def _modules_table(report: classroom.ClassReport) -> str:

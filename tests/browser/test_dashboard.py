@@ -21,6 +21,7 @@ from tests.browser import a11y
 from tests.browser.conftest import ARTIFACTS, start_server
 from tests.browser.helpers import CoursePage
 from tests.hub.seed import seed_class
+from tests.lrs import lrs as local_lrs
 from tests.plugin import scratch_dir
 
 KEY = "workshop-key-7f3c9a1d"
@@ -41,15 +42,29 @@ def seeded_class():
 
 
 @pytest.fixture(scope="module")
-def educator_server(seeded_class):
-    """A course server started with an educator key and the seeded class's store (the session
-    server has neither)."""
+def lrs():
+    """A real Learning Record Store on loopback for the dashboard's "Send to LRS" (tests/lrs/lrs.py)."""
+    try:
+        server = local_lrs.start()
+    except local_lrs.LrsUnavailable as exc:
+        pytest.fail(f"the real LRS needed by the dashboard test could not start: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def educator_server(seeded_class, lrs):
+    """A course server started with an educator key, the seeded class's store and an LRS (the
+    session server has none of them)."""
     old = os.environ.get(classroom.EDUCATOR_KEY_ENV)
     os.environ[classroom.EDUCATOR_KEY_ENV] = KEY
     try:
         # the dashboard is the only page opened here: pre-render just that one
-        srv = start_server(log_name="dashboard-server.log",
-                           env={"KATLEARN_PRERENDER": "0", "KATLEARN_PRERENDER_POOLS": f"{PAGE}=1"})
+        srv = start_server(log_name="dashboard-server.log", env={
+            "KATLEARN_PRERENDER": "0", "KATLEARN_PRERENDER_POOLS": f"{PAGE}=1",
+            classroom.LRS_URL_ENV: lrs.endpoint, classroom.LRS_USER_ENV: local_lrs.USER,
+            classroom.LRS_PASSWORD_ENV: local_lrs.PASSWORD, classroom.IRI_BASE_ENV: "https://learn.example.org/k",
+            classroom.HOME_PAGE_ENV: "https://hub.example.org/"})
     finally:
         if old is None:
             os.environ.pop(classroom.EDUCATOR_KEY_ENV, None)
@@ -161,3 +176,25 @@ def test_download_links_hold_csv_not_markup(educator_page, seeded_class):
         assert href.startswith("data:text/csv;charset=utf-8;base64,")
         text = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
         assert text.splitlines()[0].count(",") >= 3
+
+
+def test_educator_sends_the_class_to_the_lrs(educator_page, seeded_class, lrs):
+    cp = educator_page
+    page = cp.open(PAGE, ready=".kl-dash-key")
+    page.locator(".kl-dash-key input").fill(KEY)
+    page.locator(".kl-dash-unlock").click()
+    page.wait_for_selector(".kl-dash-lrs-send", timeout=60_000)
+    assert lrs.endpoint in page.locator(".kl-dash-lrs-status").inner_text()
+    total = seeded_class["attempts"] + seeded_class["completions"]
+    page.locator(".kl-dash-lrs-send").click()
+    page.wait_for_selector(".kl-dash-lrs-status:has-text('Sent ')", timeout=120_000)
+    status = page.locator(".kl-dash-lrs-status").inner_text()
+    assert f"Sent {total} of {total} statements to {lrs.endpoint}" in status
+    assert len(lrs.statements()) == total
+    page.locator(".kl-dash-lrs").scroll_into_view_if_needed()
+    cp.screenshot("lrs-sent")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(".kl-dash-lrs").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    cp.screenshot("lrs-sent-phone")
+    cp.check()

@@ -149,3 +149,16 @@ def start() -> LocalLrs:
         time.sleep(0.2)
     lrs.stop()
     raise LrsUnavailable(f"the LRS ({server}) did not answer on port {port} within {START_TIMEOUT_S} s")
+
+
+def write_learner_store(folder: Path, learner: str, rows: list[tuple[str, Any, Any, float]]) -> None:
+    """(module, question, answer, ts) rows into ``folder/<learner>/progress.sqlite``."""
+    from katlearn import content, learning
+
+    os.environ["KATLEARN_DB"] = str(folder / learner / "progress.sqlite")
+    learning.close()
+    banks = content.load_banks()
+    for module, qid, answer, ts in rows:
+        r = learning.grade(banks[module].question(qid), answer)
+        learning.record_attempt(learner, module, qid, answer, r.correct, r.score, ts=ts)
+    learning.close()

@@ -201,3 +201,28 @@ def test_an_educator_whose_server_has_no_class_folder_is_told_how_to_get_it(monk
     monkeypatch.delenv(classroom.CLASS_STORES_ENV)
     keyed = wdash.Dashboard(access=classroom.Access(True, "key", "", ""), load=_records, report=_report)
     assert "Only your own progress is shown" not in _html(keyed)  # one computer: its store is the class
+
+
+# ---------------------------------------------------------------------------------------------
+# Send to LRS (sending itself: tests/lrs/test_dashboard_lrs.py, against a real LRS)
+
+
+def test_no_lrs_button_unless_an_lrs_is_set_up(monkeypatch):
+    for var in (classroom.LRS_URL_ENV, classroom.LRS_USER_ENV, classroom.LRS_PASSWORD_ENV,
+                classroom.LRS_AUTH_FILE_ENV):
+        monkeypatch.delenv(var, raising=False)
+    dash = wdash.Dashboard(access=GRANTED, load=_records, report=_report)
+    assert not any("kl-dash-lrs" in w._dom_classes for w in _walk(dash))
+    monkeypatch.setenv(classroom.LRS_URL_ENV, "https://lrs.example.org/xAPI/")
+    dash = wdash.Dashboard(access=GRANTED, load=_records, report=_report)
+    note = next(w for w in _walk(dash) if "kl-dash-lrs" in w._dom_classes)
+    assert "cannot be used: no LRS credentials" in note.value
+    monkeypatch.setenv(classroom.LRS_USER_ENV, "key")
+    monkeypatch.setenv(classroom.LRS_PASSWORD_ENV, "secret")
+    dash = wdash.Dashboard(access=GRANTED, load=_records, report=_report)
+    assert dash.lrs_button.description == "Send to LRS"
+    assert "https://lrs.example.org/xAPI/" in dash.lrs_status.value
+    locked = wdash.Dashboard(access=LOCKED, load=_records, report=_report)
+    assert not any("kl-dash-lrs" in w._dom_classes for w in _walk(locked))
+    with pytest.raises(PermissionError):
+        locked.send_to_lrs()
