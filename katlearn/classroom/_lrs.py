@@ -203,19 +203,22 @@ def send(statements: Sequence[dict[str, Any]], lrs: Lrs,
             failure = partial(BatchFailure, n, len(batches), (n - 1) * size + 1, len(batch))
             try:
                 response = session.post(lrs.statements_url, data=json.dumps(batch, ensure_ascii=False).encode(),
-                                        timeout=lrs.timeout_s)
+                                        timeout=lrs.timeout_s, allow_redirects=False)  # a redirect drops the POST
             except requests.RequestException as exc:
                 failures.append(failure(None, f"{_connection_reason(exc)} after {lrs.retries + 1} tries "
                                               f"({lrs.statements_url})"))
                 unsent += batch
                 stop_reason = "the LRS could not be reached"
                 continue
-            if response.ok:
+            if 200 <= response.status_code < 300:
                 sent += len(batch)
                 if progress is not None:
                     progress(n, len(batches))
                 continue
-            failures.append(failure(response.status_code, lrs_message(response)))
+            message = lrs_message(response)
+            if response.is_redirect:
+                message += f" (to {response.headers.get('Location', '?')}: give that URL as --lrs)"
+            failures.append(failure(response.status_code, message))
             unsent += batch
             if response.status_code in (401, 403):
                 stop_reason = ("the LRS refused the credentials: check its key and secret "

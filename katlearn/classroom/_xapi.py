@@ -1,4 +1,5 @@
-"""Progress as xAPI 1.0.3 statements, ready to POST (as one JSON array) to a Learning Record Store.
+"""Progress as xAPI 1.0.3 statements, ready to POST (as one JSON array) to a Learning Record Store
+(``_lrs`` sends them).
 
 Two kinds of statement:
 

@@ -157,6 +157,11 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
         if what == "drop":
             self.connection.close()
             return
+        if what == "301":
+            self.send_response(301)
+            self.send_header("Location", self.upstream)
+            self.end_headers()
+            return
         if what in ("503", "429"):
             self.send_response(int(what))
             self.send_header("Retry-After", "0")
@@ -193,3 +198,21 @@ def test_429_5xx_and_dropped_connections_are_retried_with_back_off(lrs, klass, e
     assert _Flaky.seen == ["503", "429", "drop", "pass", "503", "pass"]
     assert _Flaky.versions == {classroom.XAPI_VERSION}
     assert sorted(s["id"] for s in lrs.statements()) == sorted(s["id"] for s in statements)
+
+
+def test_a_redirect_is_reported_not_followed(lrs, klass, env):
+    """Following a 301 would turn the POST into a GET, which 'succeeds' and stores nothing."""
+    statements = _exported(klass, env)[:5]
+    _Flaky.script, _Flaky.seen, _Flaky.versions = ["301"], [], set()
+    _Flaky.upstream = lrs.endpoint + "statements"
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        target = classroom.Lrs(f"http://127.0.0.1:{proxy.server_port}/xAPI/statements", classroom.lrs_authorization())
+        done = classroom.send_statements(statements, target, env)
+    finally:
+        proxy.shutdown()
+    assert done.result.sent == 0 and _Flaky.seen == ["301"]
+    assert f"301 Moved Permanently (to {lrs.endpoint}statements: give that URL as --lrs)" in done.lines()[0]
+    assert json.loads(done.unsent_file.read_text()) == statements
+    assert lrs.statements() == []
