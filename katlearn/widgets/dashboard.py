@@ -254,7 +254,7 @@ class Dashboard(widgets.VBox):
         parts: list[widgets.Widget] = [widgets.HBox([summary, self.refresh_button],
                                                     layout=widgets.Layout(justify_content="space-between",
                                                                           align_items="flex-start")),
-                                       downloads, *self._lrs_row(records)]
+                                       downloads, *self._lrs_row()]
         if self.access.how == "hub" and not os.environ.get(classroom.CLASS_STORES_ENV):
             notice = widgets.HTML(live_region(
                 '<div class="kl-note" role="note"><strong>Only your own progress is shown.</strong> '
@@ -286,7 +286,7 @@ class Dashboard(widgets.VBox):
 
     # -- send to LRS ------------------------------------------------------------------------------
 
-    def _lrs_row(self, records: classroom.ClassRecords) -> list[widgets.Widget]:
+    def _lrs_row(self) -> list[widgets.Widget]:
         """The "send to LRS" button when an LRS is set up; a note when it is set up wrongly."""
         try:
             lrs = self._lrs()
@@ -305,8 +305,7 @@ class Dashboard(widgets.VBox):
             f"<p>Learning Record Store: {_esc(lrs.endpoint)}. Sends what is new since the last full send; "
             "sending again never stores anything twice.</p>"))
         self.lrs_status.add_class("kl-dash-lrs-status")
-        row = widgets.HBox([self.lrs_button, self.lrs_status], layout=widgets.Layout(align_items="center",
-                                                                                     flex_flow="row wrap"))
+        row = widgets.HBox([self.lrs_button, self.lrs_status], layout=widgets.Layout(flex_flow="row wrap"))
         row.add_class("kl-dash-lrs")
         return [row]
 

@@ -276,3 +276,20 @@ def test_every_question_type_has_one_kind_in_the_class_layer():
     assert set(_question_kinds.KINDS) == set(content.QUESTION_TYPES)
     for type_name, kind in _question_kinds.KINDS.items():
         assert kind.type == type_name
+
+
+def test_no_classroom_module_switches_on_question_classes():
+    """Each rule once: only _question_kinds may name the question classes."""
+    import ast
+    from pathlib import Path
+
+    classes = {"SingleChoice", "MultipleChoice", "TrueFalse", "Numeric", "Ordering", "Matching"}
+    folder = Path(classroom.__file__).parent
+    offenders = []
+    for path in sorted(folder.glob("*.py")):
+        if path.name == "_question_kinds.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Name) and node.id in classes:
+                offenders.append(f"{path.name}:{node.lineno}: {node.id}")
+    assert offenders == []

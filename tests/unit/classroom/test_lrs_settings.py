@@ -136,3 +136,17 @@ def test_no_password_option_exists():
                for o in a.option_strings}
     assert "--lrs-auth-file" in options
     assert not any("password" in o or "secret" in o or o == "--lrs-user" for o in options)
+
+
+def test_an_unreadable_store_sends_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(classroom.LRS_USER_ENV, "k")
+    monkeypatch.setenv(classroom.LRS_PASSWORD_ENV, "s")
+    bad = tmp_path / "BAD.sqlite"
+    bad.write_bytes(b"not a database" * 200)
+    code = cli.main(["progress-export", "--format", "xapi", "--lrs", "http://127.0.0.1:9/xAPI/", "--store", str(bad),
+                     "--iri-base", "https://learn.example.org/k", "--home-page", "https://hub.example.org/"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert f"nothing exported: 1 store could not be read ({bad})" in err and "not sent" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["BAD.sqlite"]
