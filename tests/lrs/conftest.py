@@ -44,7 +44,7 @@ def env(tmp_path, monkeypatch):
 
 @pytest.fixture
 def klass(env):
-    """Three learners, each answering every question of every bank, one completion each (231 statements)."""
+    """Three learners, each answering every question of every bank, one completion each."""
     folder = env / "class"
     banks = sorted(content.load_banks().items())
     for n, learner in enumerate(LEARNERS):
