@@ -108,7 +108,7 @@ class LocalLrs:
 
         One large page is asked for: xapi-statements' in-memory store sorts a page by ``stored``
         time but its ``more`` cursor compares random ids, so following ``more`` there can skip or
-        repeat statements (seen once in ~20 runs). ralph caps the page and pages correctly."""
+        repeat statements. ralph caps the page and pages correctly."""
         out: list[dict[str, Any]] = []
         path = "statements?limit=10000"
         for _ in range(1000):
