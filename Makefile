@@ -17,6 +17,9 @@ HUB_STAMP := $(VENV)/.katlearn-hub-installed
 CHP := $(VENV)/katlearn-node/node_modules/.bin/configurable-http-proxy
 # A real Learning Record Store for tests/lrs (Learning Locker's statements service, in-memory).
 LRS_SERVER := $(VENV)/katlearn-lrs/node_modules/xapi-statements/dist/server.js
+# A second one, ralph (PyPI), in a venv of its own: its pins do not mix with the course's.
+RALPH := $(VENV)/katlearn-ralph/.installed
+LRS_ENV = KATLEARN_LRS_SERVER=$(CURDIR)/$(LRS_SERVER) KATLEARN_RALPH_PYTHON=$(CURDIR)/$(VENV)/katlearn-ralph/bin/python
 
 .PHONY: serve test test-fast test-hub test-lrs check contracts bench chromium vendor clean
 
@@ -51,6 +54,11 @@ $(LRS_SERVER): | $(PY)
 	@command -v npm >/dev/null || { echo "the LRS tests need Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
 	npm install --prefix $(VENV)/katlearn-lrs --no-audit --no-fund --loglevel=error xapi-statements@5.0.1
 
+$(RALPH): | $(PY)
+	$(PYTHON) -m venv $(VENV)/katlearn-ralph
+	$(VENV)/katlearn-ralph/bin/python -m pip install --quiet --disable-pip-version-check 'ralph-malph[lrs,cli]==5.1.0' requests
+	@touch $@
+
 serve: vendor
 	$(PY) -m katlearn serve --port $(PORT)
 
@@ -64,8 +72,8 @@ check: $(STAMP)
 contracts: $(TEST_STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 
-test: $(TEST_STAMP) $(LRS_SERVER) vendor chromium contracts check
-	KATLEARN_LRS_SERVER=$(CURDIR)/$(LRS_SERVER) $(PY) -m pytest
+test: $(TEST_STAMP) $(LRS_SERVER) $(RALPH) vendor chromium contracts check
+	$(LRS_ENV) $(PY) -m pytest
 
 test-fast: $(TEST_STAMP) contracts check
 	$(PY) -m pytest tests/unit
@@ -75,8 +83,8 @@ test-hub: $(HUB_STAMP) $(CHP) vendor chromium
 	KATLEARN_REQUIRE_HUB=1 KATLEARN_CHP=$(CURDIR)/$(CHP) $(PY) -m pytest tests/hub
 
 # Sending progress to a real LRS on loopback (part of make test).
-test-lrs: $(TEST_STAMP) $(LRS_SERVER)
-	KATLEARN_LRS_SERVER=$(CURDIR)/$(LRS_SERVER) $(PY) -m pytest tests/lrs
+test-lrs: $(TEST_STAMP) $(LRS_SERVER) $(RALPH)
+	$(LRS_ENV) $(PY) -m pytest tests/lrs
 
 bench: $(TEST_STAMP) vendor chromium
 	$(PY) benchmarks/run.py

@@ -104,9 +104,13 @@ class LocalLrs:
             return exc.code, json.loads(exc.read() or b"null")
 
     def statements(self) -> list[dict[str, Any]]:
-        """Every statement the LRS holds, read through ``GET /statements`` (following ``more``)."""
+        """Every statement the LRS holds, read through ``GET /statements`` (following ``more``).
+
+        One large page is asked for: xapi-statements' in-memory store sorts a page by ``stored``
+        time but its ``more`` cursor compares random ids, so following ``more`` there can skip or
+        repeat statements. ralph caps the page and pages correctly."""
         out: list[dict[str, Any]] = []
-        path = "statements?limit=100"
+        path = "statements?limit=10000"
         for _ in range(1000):
             status, body = self.request(path)
             assert status == 200, (status, body)
