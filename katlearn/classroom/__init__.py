@@ -1,5 +1,5 @@
 """Rules about a class: the records of every learner (read from their progress stores), class
-results, who may see them, and what leaves the course for other platforms: CSV tables, a gradebook,
+results, who may see them, records of completion (HTML and PDF, with a verification code), and what leaves the course for other platforms: CSV tables, a gradebook,
 xAPI statements, and quiz banks as GIFT, QTI 2.1 or CSV.
 
 Data flows one way::
@@ -20,6 +20,23 @@ from katlearn.classroom._access import (
     hub_user_model,
     key_matches,
 )
+from katlearn.classroom._certificate import (
+    ACTIVE_GAP_MAX_S,
+    ACTIVE_RULE,
+    SECRET_ENV,
+    ModuleLine,
+    ObjectiveLine,
+    Record,
+    RecordError,
+    active_seconds,
+    build_record,
+    code_of,
+    from_data,
+    normalise_code,
+    secret,
+    to_html,
+)
+from katlearn.classroom._certificate_pdf import to_pdf
 from katlearn.classroom._export import FORMATS as QUIZ_FORMATS
 from katlearn.classroom._export import select_banks, to_csv, to_gift, to_qti, write_qti
 from katlearn.classroom._records import (
@@ -62,6 +79,7 @@ from katlearn.classroom._xapi import (
     resolve_home_page,
     resolve_iri_base,
 )
+from katlearn.classroom._verification import Verdict, class_records, issue, learner_record, summary, verify_code, verify_file
 from katlearn.classroom._xapi import statements as xapi_statements
 
 PROGRESS_FORMATS = ("csv", "gradebook", "items", "xapi")
@@ -75,4 +93,7 @@ __all__ = [
     "module_progress", "objective_mastery", "only_learner", "owner_of_folder", "read_store",
     "resolve_home_page", "resolve_iri_base", "select_banks", "snapshot", "statuses", "store_paths", "to_csv",
     "to_gift", "to_qti", "write_qti", "wrong_parts", "xapi_statements",
+    "ACTIVE_GAP_MAX_S", "ACTIVE_RULE", "ModuleLine", "ObjectiveLine", "Record", "RecordError", "SECRET_ENV",
+    "Verdict", "active_seconds", "build_record", "class_records", "code_of", "from_data", "issue", "learner_record", "normalise_code", "secret",
+    "summary", "to_html", "to_pdf", "verify_code", "verify_file",
 ]

@@ -76,6 +76,7 @@ from katlearn.learning._store import (
     record_completion,
     set_setting,
 )
+from katlearn.learning._issued import issued_record, record_issued
 from katlearn.learning._review_log import CONFIDENCES, ReviewAnswer, record_review, review_answers
 from katlearn.learning._spacing import (
     DESIRED_RETENTION,
@@ -114,5 +115,5 @@ __all__ = [
     "summarize",
     "CONFIDENCES", "DESIRED_RETENTION", "Event", "Located", "ReviewAnswer", "ReviewItem", "answer_review",
     "due_today", "end_of_day", "items_from", "next_due", "question_index", "rating", "record_review", "replay",
-    "review_answers", "review_items",
+    "review_answers", "review_items", "issued_record", "record_issued",
 ]

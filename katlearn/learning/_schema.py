@@ -56,9 +56,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX choices_by_learner ON choices (learner, module, key, id);
     """,
-    # 2: spaced review. Each review answer, with how sure the learner was; the schedule is
+    # 2: spaced review and records of completion. Each review answer, with how sure the learner was; the schedule is
     # replayed from these and the quiz attempts (katlearn.learning._spacing), so it needs no
     # other state. Review answers stay out of ``attempts``: they never change module mastery.
+    # ``issued_records``: every record of completion issued here, so its code alone can be checked.
     """
     CREATE TABLE reviews (
         id INTEGER PRIMARY KEY,
@@ -71,7 +72,13 @@ MIGRATIONS: tuple[str, ...] = (
         confidence TEXT NOT NULL,         -- 'guess', 'unsure' or 'sure'
         ts REAL NOT NULL
     );
-    CREATE INDEX reviews_by_learner ON reviews (learner, question_id, id)
+    CREATE INDEX reviews_by_learner ON reviews (learner, question_id, id);
+    CREATE TABLE issued_records (
+        code TEXT PRIMARY KEY,            -- verification code of a record of completion
+        learner TEXT NOT NULL,
+        data TEXT NOT NULL,               -- JSON: the record's data, as signed
+        ts REAL NOT NULL
+    )
     """,
 )
 

@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from katlearn import content, learning
 from katlearn.widgets.assessment import CompletionSummary
 from katlearn.widgets.live import deferred
+from katlearn.widgets.record_download import RecordDownload
 from katlearn.widgets.review import due_line
 
 
@@ -62,8 +63,8 @@ def review_due_html(learner: str | None = None, now: float | None = None) -> str
 @deferred
 def progress() -> widgets.VBox:
     """The learner's standing on the course home: questions due for review, and mastery per
-    learning objective (the completion summary, with its downloads)."""
+    learning objective (the completion summary, with its downloads), and the record of completion."""
     due = widgets.HTML(review_due_html(), layout=widgets.Layout(width="100%"))
-    out = widgets.VBox([due, CompletionSummary()], layout=widgets.Layout(width="100%"))
+    out = widgets.VBox([due, CompletionSummary(), RecordDownload()], layout=widgets.Layout(width="100%"))
     out.add_class("kl-home-progress")
     return out

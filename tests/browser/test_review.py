@@ -1,5 +1,6 @@
 """The review page in a browser: a learner who met three questions days ago reviews them with the
-keyboard only, and the course home shows what is due.
+keyboard only; the course home shows what is due, and the learner downloads a record of completion
+that the server's verify page confirms (and an altered copy that it does not).
 
 The learner's history is written to a store of this module's own server (``KATLEARN_DB``) before
 any page loads.
@@ -12,7 +13,7 @@ import time
 
 import pytest
 
-from katlearn import learning
+from katlearn import classroom, learning
 from katlearn.widgets.quiz import css_id
 from tests.browser import a11y
 from tests.browser.conftest import ARTIFACTS, start_server
@@ -21,6 +22,7 @@ from tests.plugin import scratch_dir
 
 NAME = "Zoë Ångström-李"
 DAY_S = 86_400.0
+SECRET = "browser-test-record-secret-5d1e"
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +36,10 @@ def review_server():
         for w in wheres:  # answered right in the module quizzes three days ago: due today
             learning.record_attempt(NAME, w.module, w.question.id, w.question.answer, True, 1.0,
                                     ts=time.time() - 3 * DAY_S)
+        learning.record_completion(NAME, wheres[0].module, 1.0, True, ts=time.time() - 3 * DAY_S)
         learning.close()
-        srv = start_server(log_name="review-server.log", env={"KATLEARN_DB": str(db)})
+        srv = start_server(log_name="review-server.log",
+                           env={"KATLEARN_DB": str(db), classroom.SECRET_ENV: SECRET})
     yield srv, db, wheres
     srv.stop()
     learning.close()
@@ -112,3 +116,43 @@ def test_reviewing_three_questions_with_the_keyboard(learner_page, review_server
     assert [r.confidence for r in saved] == confidences
     assert sorted(r.question_id for r in saved) == sorted(w.question.id for w in wheres)
     assert [r.correct for r in saved] == [True, True, False]
+
+
+def test_downloading_a_record_of_completion_that_the_verify_page_confirms(learner_page, tmp_path):
+    page = learner_page.open("00_start_here.ipynb", ready=".kl-record-make")
+    make = page.locator(".kl-record-make")
+    make.focus()
+    page.keyboard.press("Enter")
+    pdf_link = page.locator("a.kl-record-pdf")
+    pdf_link.wait_for(timeout=60_000)
+    code = page.locator(".kl-record-code").inner_text().strip()
+    learner_page.screenshot("record-made")
+    with page.expect_download() as info:
+        pdf_link.click()
+    pdf_path = tmp_path / info.value.suggested_filename
+    info.value.save_as(pdf_path)
+    assert pdf_path.suffix == ".pdf"
+    key = classroom.secret(SECRET)
+    verdict = classroom.verify_file(pdf_path.read_bytes(), key)
+    assert verdict.genuine and verdict.record.learner == NAME
+
+    verify = learner_page.server.url("katlearn/verify")
+    page.goto(verify + "?code=" + code.lower())
+    assert "Genuine" in page.locator("#verdict").inner_text() and NAME in page.locator("#verdict").inner_text()
+    learner_page.screenshot("verify-genuine")
+    page.goto(verify + "?code=KL-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA")
+    assert "UNKNOWN CODE" in page.locator("#verdict").inner_text()
+
+    altered = tmp_path / "altered.pdf"
+    altered.write_bytes(pdf_path.read_bytes().replace(b"/Title", b"/Titlf", 1))
+    page.goto(verify)
+    page.set_input_files("#record", str(altered))
+    page.get_by_role("button", name="Check the file").click()
+    page.locator("#verdict").wait_for()
+    assert "ALTERED" in page.locator("#verdict").inner_text()
+    learner_page.screenshot("verify-altered")
+    page.set_input_files("#record", str(pdf_path))
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_function("document.querySelector('#verdict').innerText.includes('Genuine')")
+    found = a11y.violations(page)
+    assert not found, a11y.describe(found)
