@@ -65,6 +65,12 @@ def progress() -> widgets.VBox:
     """The learner's standing on the course home: questions due for review, and mastery per
     learning objective (the completion summary, with its downloads), and the record of completion."""
     due = widgets.HTML(review_due_html(), layout=widgets.Layout(width="100%"))
-    out = widgets.VBox([due, CompletionSummary(), RecordDownload()], layout=widgets.Layout(width="100%"))
+    summary = CompletionSummary()
+    # 30-odd objectives: folded, with the headline as its title, so the home page stays a map
+    mastery = widgets.Accordion(children=[summary], titles=(
+        f"Mastery per learning objective: {learning.headline(summary.rows)}",), selected_index=None,
+        layout=widgets.Layout(width="100%"))
+    mastery.add_class("kl-home-mastery")
+    out = widgets.VBox([due, mastery, RecordDownload()], layout=widgets.Layout(width="100%"))
     out.add_class("kl-home-progress")
     return out
