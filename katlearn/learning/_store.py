@@ -9,7 +9,8 @@ fresh store takes its place.
 
 The connection is this package's only global mutable state; it is opened on first use.
 
-Who the learner is: :mod:`katlearn.learning._who`.
+Who the learner is: :mod:`katlearn.learning._who`. The schema and its migrations:
+:mod:`katlearn.learning._schema`; review answers: :mod:`katlearn.learning._review_log`.
 """
 
 from __future__ import annotations
