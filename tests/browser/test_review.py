@@ -142,6 +142,16 @@ def test_downloading_a_record_of_completion_that_the_verify_page_confirms(learne
     verdict = classroom.verify_file(pdf_path.read_bytes(), key)
     assert verdict.genuine and verdict.record.learner == NAME
 
+    with page.expect_download() as info:
+        page.locator("a.kl-record-html").click()
+    html_path = tmp_path / info.value.suggested_filename
+    info.value.save_as(html_path)
+    assert classroom.verify_file(html_path.read_bytes(), key).genuine
+    page.goto(html_path.as_uri())  # the HTML record itself passes axe (headings, table headers, lang)
+    assert NAME in page.locator(".learner").inner_text()
+    found = a11y.violations(page)
+    assert not found, a11y.describe(found)
+
     verify = learner_page.server.url("katlearn/verify")
     page.goto(verify + "?code=" + code.lower())
     assert "Genuine" in page.locator("#verdict").inner_text() and NAME in page.locator("#verdict").inner_text()
