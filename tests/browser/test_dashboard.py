@@ -27,6 +27,7 @@ KEY = "workshop-key-7f3c9a1d"
 XSS = "<img src=x onerror=alert(1)>"
 LEARNERS = ["Ada", "Ben", "Chioma", "Dmitri", "Eun-ji", "Farah", "Gabriel", XSS]
 PAGE = "educator_dashboard.ipynb"
+RECORD_SECRET = "dashboard-test-record-secret-77"
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,8 @@ def educator_server(seeded_class):
     try:
         # the dashboard is the only page opened here: pre-render just that one
         srv = start_server(log_name="dashboard-server.log",
-                           env={"KATLEARN_PRERENDER": "0", "KATLEARN_PRERENDER_POOLS": f"{PAGE}=1"})
+                           env={"KATLEARN_PRERENDER": "0", "KATLEARN_PRERENDER_POOLS": f"{PAGE}=1",
+                                classroom.SECRET_ENV: RECORD_SECRET})
     finally:
         if old is None:
             os.environ.pop(classroom.EDUCATOR_KEY_ENV, None)
@@ -161,3 +163,35 @@ def test_download_links_hold_csv_not_markup(educator_page, seeded_class):
         assert href.startswith("data:text/csv;charset=utf-8;base64,")
         text = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
         assert text.splitlines()[0].count(",") >= 3
+
+
+def test_educator_downloads_every_learners_record_of_completion(educator_page, seeded_class):
+    """One PDF and one HTML record per learner who completed a module at mastery, each genuine."""
+    import sqlite3
+    import zipfile
+
+    from katlearn import content
+
+    modules = {m.slug for m in content.learner_modules()}
+    with sqlite3.connect(scratch_dir() / "dashboard-class.sqlite") as conn:
+        expected = {lr for lr, m in conn.execute("SELECT learner, module FROM completions WHERE mastered = 1")
+                    if m in modules}
+    assert 0 < len(expected) < len(LEARNERS) + 1
+    cp = educator_page
+    page = cp.open(PAGE, ready=".kl-dash-key")
+    page.locator(".kl-dash-key input").fill(KEY)
+    page.locator(".kl-dash-unlock").click()
+    page.locator(".kl-class-records-make").click()
+    link = page.locator("a.kl-class-records-zip")
+    link.wait_for(timeout=240_000)
+    with page.expect_download() as info:
+        link.click()
+    archive = zipfile.ZipFile(info.value.path())
+    key = classroom.secret(RECORD_SECRET)
+    learners = set()
+    for name in archive.namelist():
+        verdict = classroom.verify_file(archive.read(name), key)
+        assert verdict.genuine, (name, verdict.message)
+        learners.add(verdict.record.learner)
+    assert learners == expected and len(archive.namelist()) == 2 * len(expected)
+    cp.check()
