@@ -39,8 +39,10 @@ def review_server():
         module = content.learner_modules()[0].slug  # (the true/false questions above may be the home page's)
         learning.record_completion(NAME, module, 1.0, True, ts=time.time() - 3 * DAY_S)
         learning.close()
+        # only the home and review pages are opened here: pre-render just those
         srv = start_server(log_name="review-server.log",
-                           env={"KATLEARN_DB": str(db), classroom.SECRET_ENV: SECRET})
+                           env={"KATLEARN_DB": str(db), classroom.SECRET_ENV: SECRET, "KATLEARN_PRERENDER": "0",
+                                "KATLEARN_PRERENDER_POOLS": "00_start_here.ipynb=1,review.ipynb=1"})
     yield srv, db, wheres
     srv.stop()
     learning.close()
