@@ -1,4 +1,4 @@
-"""Command line: ``python -m katlearn serve|check|export|progress-export|lti-grades``.
+"""Command line: ``python -m katlearn serve|check|export|progress-export|lti-grades|verify|store-grids``.
 
 Every command's arguments and printing live here; the work is done by the package that owns it
 (``server``, ``content``, ``classroom``), imported lazily so ``check`` does not pay for Voila and
@@ -228,6 +228,32 @@ def _positive(text: str) -> int:
     return value
 
 
+def _verify(args: argparse.Namespace) -> int:
+    """Say whether a record of completion (a downloaded file, or its code) is genuine; 0 if it is."""
+    from katlearn import classroom
+
+    try:
+        key = classroom.secret()
+    except classroom.RecordError as exc:
+        _err("verify", exc)
+        return 1
+    target = Path(args.record)
+    if target.is_file():
+        try:
+            blob = target.read_bytes()
+        except OSError as exc:
+            _err("verify", f"cannot read {target}: {exc}")
+            return 1
+        verdict = classroom.verify_file(blob, key)
+    elif classroom.normalise_code(args.record) is not None:
+        verdict = classroom.verify_code(args.record, key)
+    else:
+        _err("verify", f"{args.record!r} is neither a file nor a verification code (KL-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX)")
+        return 1
+    print(verdict.message, file=sys.stdout if verdict.genuine else sys.stderr)
+    return 0 if verdict.genuine else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="katlearn", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -295,6 +321,10 @@ def build_parser() -> argparse.ArgumentParser:
                                            "(after a plotly upgrade, or for a grid a test names)")
     p.add_argument("specs", nargs="*", metavar="SPEC", help="a grid key as the failing test prints it")
     p.set_defaults(func=_store_grids)
+
+    p = sub.add_parser("verify", help="check a record of completion (HTML or PDF file, or its code)")
+    p.add_argument("record", metavar="CODE-OR-FILE", help="a downloaded record, or its verification code")
+    p.set_defaults(func=_verify)
     return parser
 
 

@@ -1,7 +1,7 @@
 """Rules about a class: the records of every learner (read from their progress stores), class
-results, who may see them, and what leaves the course for other platforms: CSV tables, a gradebook,
-xAPI statements (written to a file or sent to a Learning Record Store), and quiz banks as GIFT,
-QTI 2.1 or CSV.
+results, who may see them, records of completion (HTML and PDF, with a verification code), and what
+leaves the course for other platforms: CSV tables, a gradebook, xAPI statements (written to a file or
+sent to a Learning Record Store), and quiz banks as GIFT, QTI 2.1 or CSV.
 
 Data flows one way::
 
@@ -21,6 +21,23 @@ from katlearn.classroom._access import (
     hub_user_model,
     key_matches,
 )
+from katlearn.classroom._certificate import (
+    ACTIVE_GAP_MAX_S,
+    ACTIVE_RULE,
+    SECRET_ENV,
+    ModuleLine,
+    ObjectiveLine,
+    Record,
+    RecordError,
+    active_seconds,
+    build_record,
+    code_of,
+    from_data,
+    normalise_code,
+    secret,
+    to_html,
+)
+from katlearn.classroom._certificate_pdf import to_pdf
 from katlearn.classroom._export import FORMATS as QUIZ_FORMATS
 from katlearn.classroom._export import select_banks, to_csv, to_gift, to_qti, write_qti
 from katlearn.classroom._lrs import (
@@ -97,6 +114,7 @@ from katlearn.classroom._xapi import (
     resolve_home_page,
     resolve_iri_base,
 )
+from katlearn.classroom._verification import Verdict, class_records, issue, learner_record, summary, verify_code, verify_file
 from katlearn.classroom._xapi import statements as xapi_statements
 
 PROGRESS_FORMATS = ("csv", "gradebook", "items", "xapi")
@@ -116,4 +134,7 @@ __all__ = [
     "AGS_SCORE_MAXIMUM", "ModuleGrade", "Outbox", "OutboxRow", "ags_timestamp", "module_grades", "outbox_report",
     "LTI_GRADES_URL_ENV", "lms_grades_report",
     "score_body",
+    "ACTIVE_GAP_MAX_S", "ACTIVE_RULE", "ModuleLine", "ObjectiveLine", "Record", "RecordError", "SECRET_ENV",
+    "Verdict", "active_seconds", "build_record", "class_records", "code_of", "from_data", "issue", "learner_record", "normalise_code", "secret",
+    "summary", "to_html", "to_pdf", "verify_code", "verify_file",
 ]

@@ -43,6 +43,9 @@ class ModuleMeta(BaseModel):
     # "educator" pages (e.g. the class dashboard) are not part of the learners' course map,
     # navigation or presenter decks
     audience: Literal["learner", "educator"] = "learner"
+    # "review": the spaced-review page, for learners but not a module (not in the course map's list
+    # of modules or the previous/next navigation; the header and course home link to it)
+    kind: Literal["module", "review"] = "module"
     slug: str = ""  # the notebook's file stem, filled in by the loader
 
     @property
@@ -118,7 +121,7 @@ def left_out(folder: Path | None = None) -> tuple[NotebookMetaError, ...]:
 
 def learner_modules(folder: Path | None = None) -> tuple[ModuleMeta, ...]:
     """The numbered modules a learner works through (not the home page, not educator pages)."""
-    return tuple(m for m in modules(folder) if m.audience == "learner" and m.order > 0)
+    return tuple(m for m in modules(folder) if m.audience == "learner" and m.kind == "module" and m.order > 0)
 
 
 def module(slug: str) -> ModuleMeta:

@@ -1,6 +1,6 @@
 """Rules about a learner: grading answers (pure), a module's mastery, playing a case, who is
-learning, and the progress store that keeps every answer (one SQLite file; :class:`ProgressError`
-when it cannot be used).
+learning, when each question comes back for spaced review (FSRS), and the progress store that keeps
+every answer (one SQLite file; :class:`ProgressError` when it cannot be used).
 
 Views (:mod:`katlearn.widgets`) ask this package and show the answer; it never imports them.
 """
@@ -76,6 +76,23 @@ from katlearn.learning._store import (
     record_completion,
     set_setting,
 )
+from katlearn.learning._issued import issued_record, record_issued
+from katlearn.learning._review_log import CONFIDENCES, ReviewAnswer, record_review, review_answers
+from katlearn.learning._spacing import (
+    DESIRED_RETENTION,
+    Event,
+    Located,
+    ReviewItem,
+    answer_review,
+    due_today,
+    end_of_day,
+    items_from,
+    next_due,
+    question_index,
+    rating,
+    replay,
+    review_items,
+)
 from katlearn.learning._summary import (
     MASTERY_THRESHOLD,
     ObjectiveLike,
@@ -96,4 +113,7 @@ __all__ = [
     "latest_choices", "local_name", "module_status", "normalise_name", "option_order", "parse_numeric",
     "record_attempt", "record_choice", "record_completion", "set_local_name", "set_setting", "start",
     "summarize",
+    "CONFIDENCES", "DESIRED_RETENTION", "Event", "Located", "ReviewAnswer", "ReviewItem", "answer_review",
+    "due_today", "end_of_day", "items_from", "next_due", "question_index", "rating", "record_review", "replay",
+    "review_answers", "review_items", "issued_record", "record_issued",
 ]

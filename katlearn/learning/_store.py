@@ -9,7 +9,8 @@ fresh store takes its place.
 
 The connection is this package's only global mutable state; it is opened on first use.
 
-Who the learner is: :mod:`katlearn.learning._who`.
+Who the learner is: :mod:`katlearn.learning._who`. The schema and its migrations:
+:mod:`katlearn.learning._schema`; review answers: :mod:`katlearn.learning._review_log`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
+from katlearn.learning._schema import MIGRATIONS, ProgressError, migrate
+
 log = logging.getLogger(__name__)
 
 GUEST = "guest"
@@ -35,56 +38,7 @@ MODES = ("practice", "exam")
 BUSY_TIMEOUT_MS = 30_000
 _DEVICE = ""  # the ``learner`` of settings that belong to this computer, not to a learner
 
-# Each entry upgrades the schema by one version (PRAGMA user_version). Append, never edit.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE attempts (
-        id INTEGER PRIMARY KEY,
-        learner TEXT NOT NULL,
-        module TEXT NOT NULL,
-        question_id TEXT NOT NULL,
-        answer TEXT NOT NULL,             -- JSON, in the shape katlearn.learning.grade takes
-        correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
-        score REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
-        mode TEXT NOT NULL,               -- 'practice' or 'exam'
-        ts REAL NOT NULL                  -- seconds since the Unix epoch, UTC
-    );
-    CREATE INDEX attempts_by_learner ON attempts (learner, module, question_id, id);
-    CREATE TABLE completions (
-        id INTEGER PRIMARY KEY,
-        learner TEXT NOT NULL,
-        module TEXT NOT NULL,
-        score REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
-        mastered INTEGER NOT NULL CHECK (mastered IN (0, 1)),
-        mode TEXT NOT NULL,
-        ts REAL NOT NULL
-    );
-    CREATE INDEX completions_by_learner ON completions (learner, module, id);
-    CREATE TABLE settings (
-        learner TEXT NOT NULL,            -- '' = this computer
-        key TEXT NOT NULL,
-        value TEXT NOT NULL,              -- JSON
-        ts REAL NOT NULL,
-        PRIMARY KEY (learner, key)
-    );
-    CREATE TABLE choices (
-        id INTEGER PRIMARY KEY,
-        learner TEXT NOT NULL,
-        module TEXT NOT NULL,
-        key TEXT NOT NULL,                -- e.g. a scenario step id
-        value TEXT NOT NULL,              -- JSON
-        ts REAL NOT NULL
-    );
-    CREATE INDEX choices_by_learner ON choices (learner, module, key, id);
-    """,
-)
-
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
-
-
-class ProgressError(RuntimeError):
-    """The store cannot be used: written by a newer katlearn, or SQLite or the file system failed
-    (the message names the store and the cause)."""
 
 
 @dataclass(frozen=True)
@@ -180,29 +134,6 @@ def _retry_locked(action: Callable[[], Any], attempts: int = 50) -> Any:
     return None  # pragma: no cover
 
 
-def _migrate(conn: sqlite3.Connection) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(MIGRATIONS):
-        raise ProgressError(
-            f"{db_path()} was written by a newer katlearn (schema {version}, this one knows "
-            f"{len(MIGRATIONS)}); update katlearn or set KATLEARN_DB to another file"
-        )
-    if version == len(MIGRATIONS):
-        return
-    conn.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then see it done
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        for number in range(version, len(MIGRATIONS)):
-            for statement in MIGRATIONS[number].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number + 1}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-
-
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                            check_same_thread=False)
@@ -215,7 +146,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
-        _migrate(conn)
+        migrate(conn, path)
     except BaseException:
         conn.close()
         raise

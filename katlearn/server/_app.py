@@ -32,6 +32,7 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from katlearn import paths
 from katlearn.server import _options, _vendor
 from katlearn.server._beacon import BeaconShutdownHandler
+from katlearn.server._verify_page import verify_routes
 from katlearn.server._prerender import PrerenderKernelManager
 from katlearn.server._static import GzipCache, course_routes, swap_voila_static
 from katlearn.server._voila_private import replace_kernel_manager
@@ -73,6 +74,7 @@ class CourseVoila(Voila):
         ours = [
             (base, web.RedirectHandler, {"url": url_path_join(base, _options.home_path())}),
             *course_routes(base, gzip_cache, _vendor.ensure_vendor()),
+            *verify_routes(base),
         ]
         theirs = [(pattern, BeaconShutdownHandler, *rest) if handler is VoilaShutdownKernelHandler
                   else (pattern, handler, *rest) for pattern, handler, *rest in super().init_handlers()]

@@ -34,6 +34,7 @@ from voila.utils import get_voila_labextensions_path
 
 from katlearn.server import _options, _vendor
 from katlearn.server._beacon import BeaconShutdownHandler
+from katlearn.server._verify_page import verify_routes
 from katlearn.server._static import (
     GzipCache,
     LabextensionsHandler,
@@ -114,7 +115,7 @@ def _load_jupyter_server_extension(serverapp) -> None:
     settings.setdefault("mathjax_config", None)
     gzip_cache = GzipCache()
     base = settings["base_url"]
-    routes = course_routes(base, gzip_cache, vendor_dir()) + voila_routes(serverapp, gzip_cache)
+    routes = course_routes(base, gzip_cache, vendor_dir()) + voila_routes(serverapp, gzip_cache) + verify_routes(base)
     web_app.add_handlers(".*$", routes)
     if hasattr(serverapp.kernel_manager, "start_warm_pool"):
         serverapp.kernel_manager.start_warm_pool()

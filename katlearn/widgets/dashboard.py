@@ -1,4 +1,5 @@
-"""The educator dashboard: class results as figures and tables, with CSV downloads.
+"""The educator dashboard: class results as figures and tables, with CSV downloads and every
+learner's record of completion.
 
 ``dashboard()`` in ``notebooks/educator_dashboard.ipynb`` shows, to educators only (see
 :func:`katlearn.classroom.educator_access`): how many learners have started or mastered each
@@ -37,6 +38,7 @@ from katlearn.figures import class_charts
 from katlearn.widgets._html import live_region
 from katlearn.widgets.live import deferred
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets.record_download import ClassRecordsDownload
 
 __all__ = ["Cell", "Dashboard", "dashboard", "download_link", "table_html"]
 
@@ -254,7 +256,8 @@ class Dashboard(widgets.VBox):
         parts: list[widgets.Widget] = [widgets.HBox([summary, self.refresh_button],
                                                     layout=widgets.Layout(justify_content="space-between",
                                                                           align_items="flex-start")),
-                                       downloads, *self._lrs_row()]
+                                       downloads, ClassRecordsDownload(records.attempts, records.completions),
+                                       *self._lrs_row()]
         if self.access.how == "hub" and not os.environ.get(classroom.CLASS_STORES_ENV):
             notice = widgets.HTML(live_region(
                 '<div class="kl-note" role="note"><strong>Only your own progress is shown.</strong> '

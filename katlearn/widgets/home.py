@@ -1,4 +1,5 @@
-"""The course home page: a map of the modules, built from the notebooks that exist."""
+"""The course home page: a map of the modules, built from the notebooks that exist, and the learner's
+standing (questions due for review, mastery per learning objective)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from html import escape
 import ipywidgets as widgets
 
 from katlearn import content, learning
+from katlearn.widgets.assessment import CompletionSummary
 from katlearn.widgets.live import deferred
+from katlearn.widgets.record_download import RecordDownload
+from katlearn.widgets.review import due_line
 
 
 def course_map_html(modules: tuple[content.ModuleMeta, ...] | None = None, learner: str | None = None) -> str:
@@ -41,4 +45,32 @@ def course_map() -> widgets.HTML:
     """The course map as a widget for the home notebook."""
     out = widgets.HTML(course_map_html())
     out.add_class("kl-course-map-widget")
+    return out
+
+
+def review_due_html(learner: str | None = None, now: float | None = None) -> str:
+    """"N questions due for review" (and when the next are due), linked to the review page."""
+    learner = learner or learning.current_learner()
+    try:
+        items = learning.review_items(learner)
+    except learning.ProgressError as exc:
+        return f'<p class="kl-review-due">Your review schedule could not be read ({escape(str(exc))}).</p>'
+    page = next((m for m in content.modules() if m.kind == "review"), None)
+    link = f' <a class="kl-review-open" href="{escape(page.filename)}">Open the review page</a>' if page else ""
+    return f'<p class="kl-review-due"><strong>{escape(due_line(items, now))}</strong>{link}</p>'
+
+
+@deferred
+def progress() -> widgets.VBox:
+    """The learner's standing on the course home: questions due for review, and mastery per
+    learning objective (the completion summary, with its downloads), and the record of completion."""
+    due = widgets.HTML(review_due_html(), layout=widgets.Layout(width="100%"))
+    summary = CompletionSummary()
+    # 30-odd objectives: folded, with the headline as its title, so the home page stays a map
+    mastery = widgets.Accordion(children=[summary], titles=(
+        f"Mastery per learning objective: {learning.headline(summary.rows)}",), selected_index=None,
+        layout=widgets.Layout(width="100%"))
+    mastery.add_class("kl-home-mastery")
+    out = widgets.VBox([due, mastery, RecordDownload()], layout=widgets.Layout(width="100%"))
+    out.add_class("kl-home-progress")
     return out

@@ -75,9 +75,17 @@ def header_html(slug: str, learner: str | None = None) -> str:
         f'<span class="kl-status kl-status-{status.replace(" ", "-")}">Your progress: {status}</span>'
         if meta.audience == "learner" else ""
     )
+    review = next((m for m in content.modules() if m.kind == "review"), None)
+    review_link = "" if review is None else (
+        f'<span class="kl-review-link" aria-current="page">Review</span>' if review.slug == slug
+        else f'<a class="kl-review-link" href="{escape(review.filename)}">Review</a>')
     if meta.audience == "educator":
         home = '<a class="kl-home" href="00_start_here.ipynb">Course home</a>'
         where = '<span class="kl-where">For educators</span>'
+    elif meta.kind == "review":
+        home = '<a class="kl-home" href="00_start_here.ipynb">Course home</a>'
+        where = ""
+        status_html = ""
     elif idx is None:  # the home page itself
         home = '<span class="kl-home" aria-current="page">Course home</span>'
         where = ""
@@ -98,6 +106,7 @@ def header_html(slug: str, learner: str | None = None) -> str:
         '<nav class="kl-chrome-nav" aria-label="Course navigation">'
         f"{home}{where}"
         f"{status_html}"
+        f"{review_link}"
         f'<a class="kl-glossary-link" href="{GLOSSARY_PAGE}#{GLOSSARY_ANCHOR}">Glossary</a>'
         f'<span class="kl-minutes">About {meta.minutes} min</span>'
         "</nav>"

@@ -28,6 +28,7 @@ KEY = "workshop-key-7f3c9a1d"
 XSS = "<img src=x onerror=alert(1)>"
 LEARNERS = ["Ada", "Ben", "Chioma", "Dmitri", "Eun-ji", "Farah", "Gabriel", XSS]
 PAGE = "educator_dashboard.ipynb"
+RECORD_SECRET = "dashboard-test-record-secret-77"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def educator_server(seeded_class, lrs):
             "KATLEARN_PRERENDER": "0", "KATLEARN_PRERENDER_POOLS": f"{PAGE}=1",
             classroom.LRS_URL_ENV: lrs.endpoint, classroom.LRS_USER_ENV: local_lrs.USER,
             classroom.LRS_PASSWORD_ENV: local_lrs.PASSWORD, classroom.IRI_BASE_ENV: "https://learn.example.org/k",
-            classroom.HOME_PAGE_ENV: "https://hub.example.org/"})
+            classroom.HOME_PAGE_ENV: "https://hub.example.org/", classroom.SECRET_ENV: RECORD_SECRET})
     finally:
         if old is None:
             os.environ.pop(classroom.EDUCATOR_KEY_ENV, None)
@@ -197,4 +198,36 @@ def test_educator_sends_the_class_to_the_lrs(educator_page, seeded_class, lrs):
     page.locator(".kl-dash-lrs").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     cp.screenshot("lrs-sent-phone")
+    cp.check()
+
+
+def test_educator_downloads_every_learners_record_of_completion(educator_page, seeded_class):
+    """One PDF and one HTML record per learner who completed a module at mastery, each genuine."""
+    import sqlite3
+    import zipfile
+
+    from katlearn import content
+
+    modules = {m.slug for m in content.learner_modules()}
+    with sqlite3.connect(scratch_dir() / "dashboard-class.sqlite") as conn:
+        expected = {lr for lr, m in conn.execute("SELECT learner, module FROM completions WHERE mastered = 1")
+                    if m in modules}
+    assert 0 < len(expected) < len(LEARNERS) + 1
+    cp = educator_page
+    page = cp.open(PAGE, ready=".kl-dash-key")
+    page.locator(".kl-dash-key input").fill(KEY)
+    page.locator(".kl-dash-unlock").click()
+    page.locator(".kl-class-records-make").click()
+    link = page.locator("a.kl-class-records-zip")
+    link.wait_for(timeout=240_000)
+    with page.expect_download() as info:
+        link.click()
+    archive = zipfile.ZipFile(info.value.path())
+    key = classroom.secret(RECORD_SECRET)
+    learners = set()
+    for name in archive.namelist():
+        verdict = classroom.verify_file(archive.read(name), key)
+        assert verdict.genuine, (name, verdict.message)
+        learners.add(verdict.record.learner)
+    assert learners == expected and len(archive.namelist()) == 2 * len(expected)
     cp.check()

@@ -15,3 +15,11 @@ def write_attempts(index: int, start, count: int = ATTEMPTS_PER_WRITER) -> None:
     start.wait(30)
     for i in range(count):
         learning.record_attempt(f"learner{index}", "m1", f"q{i}", i, i % 2 == 0, float(i % 2 == 0))
+
+
+def write_reviews(index: int, start, count: int = ATTEMPTS_PER_WRITER) -> None:
+    """Wait for the start signal, then save ``count`` review answers, one commit each."""
+    start.wait(30)
+    for i in range(count):
+        learning.record_review(f"reviewer{index}", "m1", f"q{i}", i, i % 3 == 0, float(i % 3 == 0),
+                               learning.CONFIDENCES[i % 3])

@@ -1,0 +1,200 @@
+"""The review page: questions the learner has met, when they are due (FSRS, from
+:mod:`katlearn.learning`), one at a time. After answering, the learner says how sure they were
+(one button per confidence level: that button also checks the answer); the feedback follows, with
+when the question comes back, and a link to the section that teaches it.
+
+Each question is shown with the quiz's public :class:`katlearn.widgets.quiz.QuestionView` (exam
+layout: the confidence buttons replace its Check button). Review answers are saved by
+:func:`katlearn.learning.answer_review` and never change module mastery.
+
+Stable CSS classes: ``kl-review`` (the page part), ``kl-review-status`` (due today / next due),
+``kl-review-due-list`` (today's items with their section links), ``kl-review-where`` (the current
+item's section link), ``kl-review-confidence`` (the row of buttons; each button also has
+``kl-confidence-<guess|unsure|sure>``), ``kl-review-next``, ``kl-review-after`` (when it comes back),
+``kl-review-notice`` (store problems).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from html import escape
+
+import ipywidgets as widgets
+
+from katlearn import content, learning
+from katlearn.content import ContentError
+from katlearn.widgets._html import live_region
+from katlearn.widgets.live import deferred
+from katlearn.widgets.quiz import QuestionView
+
+__all__ = ["ReviewSession", "review", "when_text", "due_line"]
+
+CONFIDENCE_LABELS = {"guess": "I guessed", "unsure": "Fairly sure", "sure": "Sure"}
+_WIDE = widgets.Layout(width="100%")
+_SHOWN = widgets.Layout(width="auto")
+_HIDDEN = widgets.Layout(display="none")
+
+
+def when_text(ts: float, now: float | None = None) -> str:
+    """"today", "tomorrow", or "on Tue 8 Dec (in 3 days)" in the learner's local time."""
+    now = time.time() if now is None else now
+    days = round((learning.end_of_day(ts) - learning.end_of_day(now)) / 86_400)
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    day = datetime.fromtimestamp(ts).astimezone()
+    return f"on {day:%a} {day.day} {day:%b} (in {days} days)"
+
+
+def due_line(items: Sequence[learning.ReviewItem], now: float | None = None) -> str:
+    """One plain sentence: how many are due today and when the next ones are due."""
+    if not items:
+        return "No questions to review yet: answer a module's quiz and its questions come back here."
+    today = learning.due_today(items, now)
+    n = len(today)
+    text = (f"{content.plural(n, 'question')} due for review today." if n
+            else "Nothing is due for review today.")
+    upcoming = learning.next_due(items, now)
+    if upcoming:
+        when, count = upcoming
+        text += f" Next: {content.plural(count, 'question')} {when_text(when, now)}."
+    return text
+
+
+def _link(where: learning.Located) -> str:
+    what = escape(where.objective_text or where.module_title)
+    return f'<a href="{escape(where.href)}">{escape(where.module_title)}: {what}</a>'
+
+
+class ReviewSession(widgets.VBox):
+    """Today's due questions, one at a time, for one learner."""
+
+    def __init__(self, learner: str | None = None, now: float | None = None) -> None:
+        self.learner = learner or learning.current_learner()
+        self._now = now
+        self.status = widgets.HTML(layout=_WIDE)
+        self.status.add_class("kl-review-status")
+        self.due_list = widgets.HTML(layout=_WIDE)
+        self.due_list.add_class("kl-review-due-list")
+        self.where = widgets.HTML(layout=_WIDE)
+        self.where.add_class("kl-review-where")
+        self.slot = widgets.VBox(layout=_WIDE)
+        self.prompt = widgets.HTML("<p><strong>How sure are you of your answer?</strong> "
+                                   "Press one to check it.</p>")
+        self.buttons = []
+        for key in learning.CONFIDENCES:
+            b = widgets.Button(description=CONFIDENCE_LABELS[key], layout=_SHOWN,
+                               tooltip=f"Check my answer: {CONFIDENCE_LABELS[key].lower()}")
+            b.add_class(f"kl-confidence-{key}")
+            b.on_click(lambda _b, k=key: self.answer(k))
+            self.buttons.append(b)
+        self.confidence = widgets.VBox([self.prompt, widgets.HBox(self.buttons, layout=widgets.Layout(
+            flex_flow="row wrap"))], layout=_WIDE)
+        self.confidence.add_class("kl-review-confidence")
+        self.after = widgets.HTML(layout=_WIDE)
+        self.after.add_class("kl-review-after")
+        self.next_button = widgets.Button(description="Next question", button_style="primary", layout=_HIDDEN,
+                                          tooltip="Go to the next question due")
+        self.next_button.add_class("kl-review-next")
+        self.next_button.on_click(lambda _b: self.show_next())
+        self.notice = widgets.HTML(layout=_WIDE)
+        self.notice.add_class("kl-review-notice")
+        super().__init__([self.status, self.due_list, self.where, self.slot, self.confidence, self.after,
+                          self.next_button, self.notice], layout=_WIDE)
+        self.add_class("kl-review")
+        try:
+            self.references = content.load_references()
+        except ContentError:
+            self.references = {}
+        self.index = learning.question_index()
+        self.items: list[learning.ReviewItem] = []
+        self.current: learning.ReviewItem | None = None
+        self.view: QuestionView | None = None
+        self.done = 0
+        self.show_next()
+
+    def now(self) -> float:
+        return time.time() if self._now is None else self._now
+
+    def refresh(self) -> list[learning.ReviewItem]:
+        """Re-read the schedule; returns today's due items, soonest first."""
+        try:
+            self.items = learning.review_items(self.learner, self.index)
+        except learning.ProgressError as exc:
+            self.items = []
+            self.notice.value = live_region(f"<p><strong>Your review schedule could not be read</strong> "
+                                            f"({escape(str(exc))}).</p>")
+        due = learning.due_today(self.items, self.now())
+        self.status.value = live_region(f"<p><strong>{escape(due_line(self.items, self.now()))}</strong></p>")
+        if due:
+            rows = "".join(f"<li>{_link(i.where)}</li>" for i in due)
+            self.due_list.value = (f"<details><summary>Due today, and where each is taught</summary>"
+                                   f"<ol>{rows}</ol></details>")
+        else:
+            self.due_list.value = ""
+        return due
+
+    def show_next(self) -> None:
+        """Show the first question due (or say that none is)."""
+        due = self.refresh()
+        self.after.value = ""
+        self.next_button.layout = _HIDDEN
+        if not due:
+            self.current, self.view = None, None
+            self.slot.children = ()
+            self.where.value = ""
+            self.confidence.layout = _HIDDEN
+            done = f"You reviewed {content.plural(self.done, 'question')} in this session. " if self.done else ""
+            self.after.value = f"<p>{done}Come back when more are due.</p>" if self.items else ""
+            return
+        self.current = due[0]
+        where = self.current.where
+        order = learning.option_order(where.question, self.learner, "review")
+        self.view = QuestionView(where.question, self.done + 1, self.done + len(due), order, self.references, "exam")
+        self.slot.children = (self.view,)
+        self.where.value = f"<p>Taught in {_link(where)}</p>"
+        self.confidence.layout = _WIDE
+        for b in self.buttons:
+            b.disabled = False
+
+    def answer(self, confidence: str) -> learning.Result | None:
+        """Check the current answer with the learner's confidence; save it; show feedback and when
+        the question comes back."""
+        if self.view is None or self.current is None:
+            return None
+        answer = self.view.answer()
+        try:
+            result = learning.answer_review(self.learner, self.current.where, answer, confidence, ts=self.now())
+        except learning.ProgressError as exc:
+            self.notice.value = live_region(f"<p><strong>Your answer could not be saved</strong> "
+                                            f"({escape(str(exc))}).</p>")
+            result = learning.grade(self.current.where.question, answer)
+        if not result.graded:
+            self.view.show_error(result.error or "")
+            return result
+        self.view.show_result(result)
+        self.view.set_locked(True)
+        self.done += 1
+        for b in self.buttons:
+            b.disabled = True
+        self.confidence.layout = _HIDDEN
+        qid = self.current.question_id
+        self.refresh()
+        back = next((i for i in self.items if i.question_id == qid), None)
+        if back is not None:
+            self.after.value = live_region(f"<p>This question comes back <strong>{when_text(back.due, self.now())}"
+                                           f"</strong>. {'Read' if not result.correct else 'Revisit'} "
+                                           f"{_link(back.where)}</p>")
+        more = bool(learning.due_today(self.items, self.now()))
+        self.next_button.description = "Next question" if more else "Finish"
+        self.next_button.layout = _SHOWN
+        return result
+
+
+@deferred
+def review() -> ReviewSession:
+    """The review session for a notebook cell (built when the learner arrives)."""
+    return ReviewSession()
