@@ -1,4 +1,4 @@
-"""Command line: ``python -m katlearn serve|check|export|progress-export``.
+"""Command line: ``python -m katlearn serve|check|export|progress-export|fit-constants``.
 
 Every command's arguments and printing live here; the work is done by the package that owns it
 (``server``, ``content``, ``classroom``), imported lazily so ``check`` does not pay for Voila and
@@ -133,6 +133,23 @@ def _progress_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fit_constants(args: argparse.Namespace) -> int:
+    """Maintainers: fit the absorption rates to published Tmax and integrate the circuit explorer's
+    transients; store both with their inputs."""
+    from katlearn.science import _precompute
+
+    if not args.output:
+        from katlearn.widgets.circuit import LEVELS_UM
+
+        print(f"wrote {_precompute.write_transients(LEVELS_UM)} ({len(LEVELS_UM)} circuit transients)")
+    path = _precompute.write_fitted(Path(args.output) if args.output else None)
+    for entry in json.loads(path.read_text(encoding="utf-8"))["entries"]:
+        print(f"{entry['model']:>13} {entry['route']:<11} Tmax {entry['tmax_target_min']:g} min "
+              f"({entry['tmax_ref']}) -> ka {entry['ka_per_min']:.6g} 1/min")
+    print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="katlearn", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -166,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--home-page", default=None,
                    help="xapi: URL where learners sign in, e.g. the hub ($KATLEARN_XAPI_HOME_PAGE)")
     p.set_defaults(func=_progress_export)
+
+    p = sub.add_parser("fit-constants", help="maintainers: refit the absorption rates to published Tmax and "
+                                             "integrate the circuit explorer's transients; stored with their inputs "
+                                             "in katlearn/science/*.json")
+    p.add_argument("-o", "--output", default=None,
+                   help="write only the fitted absorption rates, to this file (default: both, into the package)")
+    p.set_defaults(func=_fit_constants)
     return parser
 
 
