@@ -174,8 +174,7 @@ class FinalAssessment(widgets.VBox):
         heading = widgets.HTML("<h3 id=\"completion-summary\">Your completion summary</h3>"
                                "<p>Every learning objective of the course, with your latest result on its "
                                "questions. Follow a link to revisit the section that teaches it.</p>")
-        self.quiz.submit_button.on_click(lambda _b: self.summary.refresh())
-        self.quiz.retake_button.on_click(lambda _b: self.summary.refresh())
+        self.quiz.on_change(self.summary.refresh)
         super().__init__([intro, self.quiz, heading, self.summary], layout=widgets.Layout(width="100%"))
         self.add_class("kl-assessment")
 
