@@ -17,6 +17,7 @@ import ipywidgets as widgets
 
 from katlearn.figures import evidence as fe
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets._html import html_view
 
 __all__ = ["EvidenceExplorer", "evidence_explorer"]
 
@@ -36,9 +37,9 @@ class EvidenceExplorer(widgets.VBox):
                                      description="Sort by:", style={"description_width": "initial"},
                                      layout=widgets.Layout(width="auto", max_width="100%"))
         self.sort.add_class("kl-evidence-sort")
-        self.readout = widgets.HTML()
+        self.readout = html_view()
         self.view = PlotView()
-        self.table = widgets.HTML(fe.trial_table_html())
+        self.table = html_view(fe.trial_table_html())
         self.table.add_class("kl-evidence-table")
         controls = widgets.VBox([self.time, self.sort], layout=widgets.Layout(width="100%"))
         controls.add_class("kl-controls")

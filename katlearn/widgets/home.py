@@ -8,6 +8,7 @@ import ipywidgets as widgets
 
 from katlearn import content, learning
 from katlearn.widgets.live import deferred
+from katlearn.widgets._html import html_view
 
 
 def course_map_html(modules: tuple[content.ModuleMeta, ...] | None = None, learner: str | None = None) -> str:
@@ -39,6 +40,6 @@ def course_map_html(modules: tuple[content.ModuleMeta, ...] | None = None, learn
 @deferred
 def course_map() -> widgets.HTML:
     """The course map as a widget for the home notebook."""
-    out = widgets.HTML(course_map_html())
+    out = html_view(course_map_html())
     out.add_class("kl-course-map-widget")
     return out

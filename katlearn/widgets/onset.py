@@ -23,6 +23,7 @@ from katlearn import content
 from katlearn.figures import onset as fig_onset
 from katlearn.science import clinical
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets._html import html_view
 
 __all__ = ["OnsetExplorer", "onset_explorer", "RANGES_DAYS", "trajectories"]
 
@@ -72,7 +73,7 @@ class OnsetExplorer(widgets.VBox):
                                    layout=widgets.Layout(width="auto", margin="0 1.2em 0 0"))
             box.add_class(f"kl-onset-curve-{arm}")
             self.curve_boxes[arm] = box
-        curves_label = widgets.HTML('<span class="kl-control-label">Curves shown:</span>')
+        curves_label = html_view('<span class="kl-control-label">Curves shown:</span>')
         self.curves_box = widgets.HBox([curves_label, *self.curve_boxes.values()],
                                        layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         self.curves_box.add_class("kl-onset-curves")
@@ -80,7 +81,7 @@ class OnsetExplorer(widgets.VBox):
                                            style={**_STYLE, "button_width": "auto"},
                                            tooltips=[f"Show the first {label}" for label, _ in RANGES_DAYS])
         self.range.add_class("kl-onset-range")
-        self.note = widgets.HTML()
+        self.note = html_view()
         self.note.add_class("kl-onset-note")
         self.view = PlotView()
         controls = widgets.VBox([self.measure, self.curves_box, self.range], layout=widgets.Layout(width="100%"))

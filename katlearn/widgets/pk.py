@@ -25,6 +25,7 @@ import numpy as np
 from katlearn.figures import pk as fig_pk
 from katlearn.science import pk
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets._html import html_view
 
 __all__ = ["PKExplorer", "pk_explorer", "curve"]
 
@@ -81,7 +82,7 @@ class PKExplorer(widgets.VBox):
                                    layout=widgets.Layout(width="auto", margin="0 1.2em 0 0"))
             box.add_class(f"kl-pk-route-{r}")
             self.route_boxes[r] = box
-        routes_label = widgets.HTML('<span class="kl-control-label" id="kl-pk-routes-label">Routes shown:</span>')
+        routes_label = html_view('<span class="kl-control-label" id="kl-pk-routes-label">Routes shown:</span>')
         self.routes_box = widgets.HBox([routes_label, *self.route_boxes.values()],
                                        layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         self.routes_box.add_class("kl-pk-routes")
@@ -113,9 +114,9 @@ class PKExplorer(widgets.VBox):
                                       layout=widgets.Layout(width="auto"))
         self.log_y.add_class("kl-pk-log")
 
-        self.readout = widgets.HTML()
+        self.readout = html_view()
         self.readout.add_class("kl-pk-readout")
-        self.table = widgets.HTML()
+        self.table = html_view()
         self.table.add_class("kl-pk-table")
         self.view = PlotView()
 

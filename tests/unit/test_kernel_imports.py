@@ -56,6 +56,10 @@ for path in sys.argv[3:]:
         for m in scipy_heavy:
             if m in sys.modules and m not in report["scipy"]:
                 report["scipy"][m] = f"{Path(path).name} cell {i}"
+from ipywidgets.widgets import widget as _w
+report["models"] = {}
+for kind in ("HTMLStyle", "Layout"):
+    report["models"][kind] = sum(type(m).__name__ == kind for m in _w._instances.values())
 print("REPORT" + json.dumps(report))
 """
 
@@ -84,6 +88,12 @@ def test_no_page_kernel_imports_plotlys_figure_classes(pages_report) -> None:
 
 def test_no_page_kernel_fits_or_integrates_at_start(pages_report) -> None:
     assert pages_report["scipy"] == {}, f"imported by (first page cell): {pages_report['scipy']}"
+
+
+def test_html_widgets_share_one_style_model(pages_report) -> None:
+    # every model costs the browser a fetch; views make HTML widgets with widgets._html.html_view,
+    # which shares one HTMLStyle (the educator dashboard still has one of its own)
+    assert pages_report["models"]["HTMLStyle"] <= 2, pages_report["models"]
 
 
 def test_stored_subplot_grids_are_plotlys_own() -> None:
