@@ -42,7 +42,8 @@ def main() -> None:
         "receptor.use_dependent_block_50pulses": lambda: receptor.use_dependent_block(50, 1.0),
         "circuit.sweep_200pt": lambda: circuit.sweep(10.0, 200),
         "circuit.response_to_plasma_500pt": lambda: circuit.response_to_plasma(curve.t_min, curve.conc_ng_ml),
-        "circuit.transient_401pt": lambda: circuit.transient(1.0),
+        "circuit.transient_401pt": lambda: circuit.integrate_transient(1.0),  # a level not stored
+        "circuit.transient_401pt_stored": lambda: circuit.transient(1.0),
         "plasticity.after_infusion_2000pt": lambda: plasticity.after_infusion(),
         "attractor.run_64units_20sweeps": lambda: attractor.run(attractor.make_network(), attractor.make_network().rut,
                                                                 4.0, 20),
