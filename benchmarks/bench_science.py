@@ -42,7 +42,8 @@ def main() -> None:
         "nmda_block.use_dependent_block_50pulses": lambda: nmda_block.use_dependent_block(50, 1.0),
         "disinhibition.sweep_200pt": lambda: disinhibition.sweep(10.0, 200),
         "disinhibition.response_to_plasma_500pt": lambda: disinhibition.response_to_plasma(curve.t_min, curve.conc_ng_ml),
-        "disinhibition.transient_401pt": lambda: disinhibition.transient(1.0),
+        "disinhibition.transient_401pt": lambda: disinhibition.integrate_transient(1.0),  # a level not stored
+        "disinhibition.transient_401pt_stored": lambda: disinhibition.transient(1.0),
         "synaptogenesis.after_infusion_2000pt": lambda: synaptogenesis.after_infusion(),
         "landscape.run_64units_20sweeps": lambda: landscape.run(landscape.make_network(), landscape.make_network().rut,
                                                                 4.0, 20),

@@ -1,4 +1,4 @@
-"""Command line: ``python -m katlearn serve|check|export|progress-export|lti-grades|verify|store-grids``.
+"""Command line: ``python -m katlearn serve|check|export|progress-export|lti-grades|verify|store-grids|fit-constants``.
 
 Every command's arguments and printing live here; the work is done by the package that owns it
 (``server``, ``content``, ``classroom``), imported lazily so ``check`` does not pay for Voila and
@@ -252,6 +252,21 @@ def _verify(args: argparse.Namespace) -> int:
         return 1
     print(verdict.message, file=sys.stdout if verdict.genuine else sys.stderr)
     return 0 if verdict.genuine else 1
+def _fit_constants(args: argparse.Namespace) -> int:
+    """Maintainers: fit the absorption rates to published Tmax and integrate the circuit explorer's
+    transients; store both with their inputs."""
+    from katlearn.science import _precompute
+
+    if not args.output:
+        from katlearn.widgets.circuit import LEVELS_UM
+
+        print(f"wrote {_precompute.write_transients(LEVELS_UM)} ({len(LEVELS_UM)} circuit transients)")
+    path = _precompute.write_fitted(Path(args.output) if args.output else None)
+    for entry in json.loads(path.read_text(encoding="utf-8"))["entries"]:
+        print(f"{entry['model']:>13} {entry['route']:<11} Tmax {entry['tmax_target_min']:g} min "
+              f"({entry['tmax_ref']}) -> ka {entry['ka_per_min']:.6g} 1/min")
+    print(f"wrote {path}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -325,6 +340,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help="check a record of completion (HTML or PDF file, or its code)")
     p.add_argument("record", metavar="CODE-OR-FILE", help="a downloaded record, or its verification code")
     p.set_defaults(func=_verify)
+    p = sub.add_parser("fit-constants", help="maintainers: refit the absorption rates to published Tmax and "
+                                             "integrate the circuit explorer's transients; stored with their inputs "
+                                             "in katlearn/science/*.json")
+    p.add_argument("-o", "--output", default=None,
+                   help="write only the fitted absorption rates, to this file (default: both, into the package)")
+    p.set_defaults(func=_fit_constants)
     return parser
 
 

@@ -95,6 +95,36 @@ def _days(days: np.ndarray | None, default_end: float) -> np.ndarray:
     return d
 
 
+def pchip(x_knots, y_knots, x: np.ndarray) -> np.ndarray:
+    """Shape-preserving piecewise cubic through the knots, the same curve as
+    ``scipy.interpolate.PchipInterpolator(x_knots, y_knots)(x)`` (Fritsch & Carlson slopes, scipy's
+    end rule; tests compare the two) for ``x`` within the knots. Written out because importing
+    ``scipy.interpolate`` costs a page's kernel ~0.3 s and pulls in ``scipy.optimize``."""
+    xk, yk = np.asarray(x_knots, dtype=float), np.asarray(y_knots, dtype=float)
+    h = np.diff(xk)
+    m = np.diff(yk) / h
+    d = np.zeros_like(yk)
+    if xk.size == 2:
+        d[:] = m[0]
+    else:
+        w1, w2 = 2 * h[1:] + h[:-1], h[1:] + 2 * h[:-1]
+        same = m[:-1] * m[1:] > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d[1:-1] = np.where(same, (w1 + w2) / (w1 / m[:-1] + w2 / m[1:]), 0.0)
+        for end, (h0, h1, m0, m1) in ((0, (h[0], h[1], m[0], m[1])), (-1, (h[-1], h[-2], m[-1], m[-2]))):
+            de = ((2 * h0 + h1) * m0 - h0 * m1) / (h0 + h1)
+            if np.sign(de) != np.sign(m0):
+                de = 0.0
+            elif np.sign(m0) != np.sign(m1) and abs(de) > abs(3 * m0):
+                de = 3 * m0
+            d[end] = de
+    x = np.asarray(x, dtype=float)
+    k = np.clip(np.searchsorted(xk, x, side="right") - 1, 0, xk.size - 2)
+    t = (x - xk[k]) / h[k]
+    h00, h10, h01, h11 = (2 * t**3 - 3 * t**2 + 1, t**3 - 2 * t**2 + t, -2 * t**3 + 3 * t**2, t**3 - t**2)
+    return h00 * yk[k] + h10 * h[k] * d[k] + h01 * yk[k + 1] + h11 * h[k] * d[k + 1]
+
+
 def _rise(days: np.ndarray) -> np.ndarray:
     """0 at t=0, 1 at 24 h; log-shaped so early hours already show an effect."""
     tau = SHAPE["rise_tau_h"].value
@@ -105,8 +135,7 @@ def _rise(days: np.ndarray) -> np.ndarray:
 def _arm_curve(days: np.ndarray, v24: float, v7: float, tail_day: float | None, tail_value: float) -> np.ndarray:
     knots_x = [1.0, 7.0] + ([tail_day] if tail_day is not None else []) + [60.0]
     knots_y = [v24, v7] + ([tail_value] if tail_day is not None else []) + [tail_value]
-    from scipy.interpolate import PchipInterpolator  # lazy: kernels of pages that never call this skip it
-    later = PchipInterpolator(knots_x, knots_y, extrapolate=True)(np.clip(days, 1.0, 60.0))
+    later = pchip(knots_x, knots_y, np.clip(days, 1.0, 60.0))
     return np.where(days <= 1.0, v24 * _rise(days), later)
 
 

@@ -22,7 +22,10 @@ saw at an anaesthetic dose; anaesthesia involves far more than this motif.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -30,7 +33,7 @@ from katlearn.science import params as P
 from katlearn.science import nmda_block, pharmacokinetics
 
 __all__ = ["CircuitParams", "SteadyState", "CircuitTimeCourse", "Transient", "DEFAULT", "steady_state",
-           "sweep", "response_to_plasma", "transient"]
+           "sweep", "response_to_plasma", "transient", "integrate_transient", "transient_inputs"]
 
 
 @dataclass(frozen=True)
@@ -168,12 +171,50 @@ class Transient:
 
 def transient(conc_uM: float, t_end_ms: float = 200.0, n_points: int = 401, ligand: str = "ketamine",
               params: CircuitParams = DEFAULT) -> Transient:
-    """Integrate the rate equations after the receptor occupancy steps up at t = 0.
+    """The rate equations' response after the receptor occupancy steps up at t = 0.
 
     Shows the order of events Homayoun & Moghaddam (2007) describe (with MK-801): interneurons fall first,
     pyramidal cells rise after a delay. The millisecond time scale is the model's (``tau_e_ms``,
-    ``tau_i_ms`` are assumptions); in the recordings pyramidal cells sped up with a delay after a systemic injection.
+    ``tau_i_ms`` are assumptions); in the recordings pyramidal cells sped up with a delay after a systemic
+    injection. The explorer's levels are integrated once by a maintainer (``python -m katlearn
+    fit-constants``) and read from ``circuit_transients.json`` when every input matches, so a page's
+    kernel need not import :mod:`scipy.integrate`; anything else is integrated here
+    (:func:`integrate_transient`).
     """
+    stored = _stored_transient(float(_check_conc(conc_uM)), t_end_ms, n_points, ligand, params)
+    return stored if stored is not None else integrate_transient(conc_uM, t_end_ms, n_points, ligand, params)
+
+
+TRANSIENT_STORE = Path(__file__).with_name("circuit_transients.json")
+
+
+def transient_inputs(conc_uM: float, t_end_ms: float = 200.0, n_points: int = 401, ligand: str = "ketamine",
+                     params: CircuitParams = DEFAULT) -> dict:
+    """Every number a transient depends on (the occupancy stands for the receptor model's)."""
+    return {"conc_uM": float(conc_uM), "occupancy": float(nmda_block.occupancy(float(conc_uM), ligand)),
+            "ligand": ligand, "t_end_ms": float(t_end_ms), "n_points": int(n_points), "params": params.values()}
+
+
+@lru_cache(maxsize=1)
+def _transient_store() -> tuple[dict, ...]:
+    try:
+        return tuple(json.loads(TRANSIENT_STORE.read_text(encoding="utf-8"))["transients"])
+    except (OSError, ValueError, KeyError):
+        return ()
+
+
+def _stored_transient(c: float, t_end_ms: float, n_points: int, ligand: str, params: CircuitParams) -> Transient | None:
+    inputs = transient_inputs(c, t_end_ms, n_points, ligand, params)
+    for entry in _transient_store():
+        if entry.get("inputs") == inputs:
+            t = np.linspace(0.0, float(t_end_ms), int(n_points))
+            return Transient(t_ms=t, e_rate=np.array(entry["e_rate"]), i_rate=np.array(entry["i_rate"]), conc_uM=c)
+    return None
+
+
+def integrate_transient(conc_uM: float, t_end_ms: float = 200.0, n_points: int = 401, ligand: str = "ketamine",
+                        params: CircuitParams = DEFAULT) -> Transient:
+    """:func:`transient`, always integrated (:func:`scipy.integrate.solve_ivp`)."""
     c = float(_check_conc(conc_uM))
     if not t_end_ms > 0:
         raise ValueError(f"t_end_ms must be > 0 (got {t_end_ms!r})")

@@ -17,21 +17,26 @@ No single paper gives ``ka`` for each route, but the time to peak (Tmax) is publ
 extravascular dose, Tmax depends only on ``ka`` and the disposition model (not on dose, weight or F),
 and it falls monotonically as ``ka`` rises. For each (model, route) pair we therefore solve
 ``Tmax(ka) = target`` with :func:`scipy.optimize.brentq`, where ``target`` is the published value (or
-the midpoint of a published range) in :data:`ROUTES`. The table is computed once at import
-(:data:`KA_PER_MIN`), so the derivation is reproducible and testable.
+the midpoint of a published range) in :data:`ROUTES`. The fit runs once, on a maintainer's machine
+(``python -m katlearn fit-constants``, :mod:`katlearn.science._precompute`), and its result is stored
+with the numbers it came from in ``pk_fitted.json``; :data:`KA_PER_MIN` is read from there, so no
+learner's kernel fits anything (or imports :mod:`scipy.optimize`). A stored table whose inputs no
+longer match :mod:`katlearn.science.params` is refused at import, and a test re-runs the fit.
 
 Everything here is educational; it is not a dosing tool.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
 
 from katlearn.science import params as P
 
@@ -205,30 +210,56 @@ def _central_conc_ng_ml(model: str, route: str, t: np.ndarray, dose_mg: float, w
 # ---------------------------------------------------------------------------------------------
 # Absorption rate from Tmax
 # ---------------------------------------------------------------------------------------------
-def _peak_time(model: str, ka: float) -> float:
-    """Exact time of the peak after a single extravascular dose (independent of dose, F, weight)."""
-    lam = _DISPOSITION[model].lam
-    hi = 20.0 / min(ka, lam[-1])
-    grid = np.linspace(0.0, hi, 2001)
-    c = (_DISPOSITION[model].modes[0] @ _absorption_kernel(lam, ka, grid))
-    i = int(np.argmax(c))
-    lo_t, hi_t = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
-
-    def neg(tt: float) -> float:
-        return -float(_DISPOSITION[model].modes[0] @ _absorption_kernel(lam, ka, np.array([tt]))[:, 0])
-
-    res = minimize_scalar(neg, bounds=(lo_t, hi_t), method="bounded", options={"xatol": 1e-7})
-    return float(res.x)
+FITTED_STORE = Path(__file__).with_name("pk_fitted.json")
 
 
-def _fit_ka(model: str, tmax_min: float) -> float:
-    return float(brentq(lambda ka: _peak_time(model, ka) - tmax_min, 1e-3, 50.0, xtol=1e-12, rtol=1e-10))
+def fit_inputs() -> list[dict]:
+    """What each stored ``ka`` was fitted from: model, route, Tmax target and its reference, and
+    the model's disposition parameters (the only numbers Tmax depends on)."""
+    out = []
+    for m, model in MODELS.items():
+        for r, route in ROUTES.items():
+            if not route.extravascular or route.tmax_target_min is None:
+                continue
+            out.append({"model": m, "route": r, "tmax_target_min": route.tmax_target_min,
+                        "tmax_ref": route.tmax.ref if route.tmax is not None else "",
+                        "disposition": {k: p.value for k, p in sorted(model.params.items())}})
+    return out
 
 
-KA_PER_MIN: Mapping[tuple[str, str], float] = MappingProxyType({
-    (m, r): _fit_ka(m, route.tmax_target_min)
-    for m in MODELS for r, route in ROUTES.items() if route.extravascular and route.tmax_target_min is not None
-})
+def _load_fitted(path: Path = FITTED_STORE) -> Mapping[tuple[str, str], float]:
+    """The stored ``ka`` table, after checking it was fitted from today's parameters."""
+    redo = "; rerun python -m katlearn fit-constants"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))["entries"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RuntimeError(f"{path}: fitted absorption rates could not be read ({exc}){redo}") from exc
+    by_pair = {(e.get("model"), e.get("route")): e for e in stored if isinstance(e, dict)}
+    table = {}
+    for inputs in fit_inputs():
+        key = (inputs["model"], inputs["route"])
+        entry = by_pair.get(key)
+        if entry is None:
+            raise RuntimeError(f"{path}: no fitted ka for model {key[0]!r}, route {key[1]!r}{redo}")
+        for name, value in inputs.items():
+            if entry.get(name) != value:
+                raise RuntimeError(f"{path}: {key[0]}/{key[1]}: {name} is {entry.get(name)!r} in the file but "
+                                   f"{value!r} in katlearn.science.params{redo}")
+        table[key] = float(entry["ka_per_min"])
+    return MappingProxyType(table)
+
+
+@lru_cache(maxsize=1)
+def _ka_table() -> Mapping[tuple[str, str], float]:
+    return _load_fitted()
+
+
+def __getattr__(name: str):
+    # KA_PER_MIN is read on first use, not at import, so the maintainer command that (re)writes the
+    # file can import this module when the file is missing or stale
+    if name == "KA_PER_MIN":
+        return _ka_table()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,6 +310,18 @@ def _positive(name: str, value: float, allow_zero: bool = False) -> float:
     return x
 
 
+def _refine_peak(f, lo: float, hi: float, points: int = 65, rounds: int = 4) -> tuple[float, float]:
+    """Time and value of the one maximum of ``f`` (vectorised) within [lo, hi]: the grid's best
+    point, then a finer grid around it, ``rounds`` times (bracket shrinks 32-fold a round, so
+    four rounds pin the peak to ~1e-6 of the bracket without an optimiser import)."""
+    for _ in range(rounds):
+        tt = np.linspace(lo, hi, points)
+        cc = f(tt)
+        k = int(np.argmax(cc))
+        lo, hi = float(tt[max(k - 1, 0)]), float(tt[min(k + 1, points - 1)])
+    return float(tt[k]), float(cc[k])
+
+
 def simulate(route: str, dose_mg_per_kg: float, weight_kg: float = 70.0, *, infusion_min: float | None = None,
              t_end_min: float = 480.0, model: str = "clements1981", n_points: int = 500) -> PKCurve:
     """Plasma ketamine after one dose by ``route``, from the published ``model``.
@@ -312,21 +355,23 @@ def simulate(route: str, dose_mg_per_kg: float, weight_kg: float = 70.0, *, infu
 
     r = ROUTES[route]
     F = float(r.F.value)
-    ka = KA_PER_MIN[(model, route)] if r.extravascular else None
+    ka = _ka_table()[(model, route)] if r.extravascular else None
     dose_mg = dose_mg_per_kg * weight_kg
     t = np.linspace(0.0, t_end_min, int(n_points))
     conc, _ = _central_conc_ng_ml(model, route, t, dose_mg, weight_kg, F, ka, infusion_min)
 
+    def conc_at(tt: np.ndarray) -> np.ndarray:
+        return _central_conc_ng_ml(model, route, tt, dose_mg, weight_kg, F, ka, infusion_min)[0]
+
     def c_at(tt: float) -> float:
-        return float(_central_conc_ng_ml(model, route, np.array([tt]), dose_mg, weight_kg, F, ka, infusion_min)[0][0])
+        return float(conc_at(np.array([tt]))[0])
 
     i = int(np.argmax(conc))
     cand_t, cand_c = [float(t[i])], [float(conc[i])]
     if 0 < i < t.size - 1 and dose_mg > 0:
-        res = minimize_scalar(lambda tt: -c_at(tt), bounds=(t[i - 1], t[i + 1]), method="bounded",
-                              options={"xatol": 1e-6})
-        cand_t.append(float(res.x))
-        cand_c.append(-float(res.fun))
+        peak_t, peak_c = _refine_peak(conc_at, float(t[i - 1]), float(t[i + 1]))
+        cand_t.append(peak_t)
+        cand_c.append(peak_c)
     if route == "iv_infusion" and infusion_min <= t_end_min:
         cand_t.append(infusion_min)
         cand_c.append(c_at(infusion_min))
@@ -408,4 +453,4 @@ def absorption_rate_per_min(route: str, model: str = "clements1981") -> float:
     if not ROUTES[route].extravascular:
         raise ValueError(f"route={route!r} has no absorption phase; choose one of "
                          f"{', '.join(r for r, v in ROUTES.items() if v.extravascular)}")
-    return KA_PER_MIN[(model, route)]
+    return _ka_table()[(model, route)]

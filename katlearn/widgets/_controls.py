@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 import ipywidgets as widgets
 
+from katlearn.widgets._html import html_view
+
 
 def checkbox_row(label_html: str, choices: Iterable[tuple[str, str]], checked: Iterable[str],
                  css_prefix: str) -> tuple[widgets.HBox, dict[str, widgets.Checkbox]]:
@@ -19,6 +21,6 @@ def checkbox_row(label_html: str, choices: Iterable[tuple[str, str]], checked: I
                                layout=widgets.Layout(width="auto", margin="0 1.2em 0 0"))
         box.add_class(f"{css_prefix}-{key}")
         boxes[key] = box
-    row = widgets.HBox([widgets.HTML(label_html), *boxes.values()],
+    row = widgets.HBox([html_view(label_html), *boxes.values()],
                        layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
     return row, boxes

@@ -32,6 +32,7 @@ from katlearn import content, learning
 from katlearn.content import ContentError
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import Quiz
+from katlearn.widgets._html import html_view
 
 __all__ = ["summary_html", "data_url", "CompletionSummary", "FinalAssessment", "final_assessment", "completion_summary"]
 
@@ -100,8 +101,8 @@ class CompletionSummary(widgets.VBox):
 
     def __init__(self, learner: str | None = None) -> None:
         self.learner = learner or learning.current_learner()
-        self.table = widgets.HTML(layout=widgets.Layout(width="100%"))
-        self.downloads = widgets.HTML()
+        self.table = html_view(wide=True)
+        self.downloads = html_view()
         self.refresh_button = widgets.Button(description="Update my summary", icon="refresh",
                                              tooltip="Read your latest answers again",
                                              layout=widgets.Layout(width="auto"))
@@ -143,7 +144,7 @@ class FinalAssessment(widgets.VBox):
 
     def __init__(self, per_module: int = learning.PER_MODULE, seed: str = "final", learner: str | None = None) -> None:
         self.learner = learner or learning.current_learner()
-        intro = widgets.HTML()
+        intro = html_view()
         try:
             self.bank = learning.final_bank(per_module, seed)
         except ContentError as exc:
@@ -171,11 +172,10 @@ class FinalAssessment(widgets.VBox):
         self.quiz = Quiz(learning.FINAL_KEY, mode="exam", learner=self.learner, bank=self.bank, objectives=objectives,
                          seed=seed)
         self.summary = CompletionSummary(self.learner)
-        heading = widgets.HTML("<h3 id=\"completion-summary\">Your completion summary</h3>"
+        heading = html_view("<h3 id=\"completion-summary\">Your completion summary</h3>"
                                "<p>Every learning objective of the course, with your latest result on its "
                                "questions. Follow a link to revisit the section that teaches it.</p>")
-        self.quiz.submit_button.on_click(lambda _b: self.summary.refresh())
-        self.quiz.retake_button.on_click(lambda _b: self.summary.refresh())
+        self.quiz.on_change(self.summary.refresh)
         super().__init__([intro, self.quiz, heading, self.summary], layout=widgets.Layout(width="100%"))
         self.add_class("kl-assessment")
 

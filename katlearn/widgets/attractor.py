@@ -22,6 +22,7 @@ from katlearn.figures import unstuck
 from katlearn.science import landscape
 from katlearn.science import params as P
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets._html import html_view
 
 __all__ = ["LandscapeExplorer", "HopfieldExplorer", "landscape_explorer", "hopfield_explorer", "settle", "JOSTLE",
            "SWEEPS_PER_RUN"]
@@ -83,7 +84,7 @@ class LandscapeExplorer(widgets.VBox):
         self.reset_button = widgets.Button(description="Start again", icon="undo",
                                            tooltip="Put the ball back in the rut and both sliders to 0")
         self.reset_button.add_class("kl-landscape-reset")
-        self.readout = widgets.HTML()
+        self.readout = html_view()
         self.readout.add_class("kl-landscape-readout")
         self.view = PlotView()
         controls = widgets.VBox([self.plasticity, self.learning, self.reset_button], layout=widgets.Layout(width="100%"))
@@ -142,7 +143,7 @@ class HopfieldExplorer(widgets.VBox):
                        (self.learn_button, "kl-hopfield-learn"), (self.cue_button, "kl-hopfield-cue"),
                        (self.reset_button, "kl-hopfield-reset")):
             b.add_class(cls)
-        self.status = widgets.HTML()
+        self.status = html_view()
         self.status.add_class("kl-hopfield-status")
         self.view = PlotView()
         buttons = widgets.HBox([self.low_button, self.high_button, self.learn_button, self.cue_button,

@@ -17,6 +17,7 @@ from katlearn.figures import firing
 from katlearn.figures import block_curves
 from katlearn.science import disinhibition
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets._html import html_view
 
 __all__ = ["CircuitExplorer", "circuit_explorer", "LEVELS_UM", "transient"]
 
@@ -58,7 +59,7 @@ class CircuitExplorer(widgets.VBox):
             continuous_update=False, style=_STYLE,
             layout=widgets.Layout(width="100%", max_width="34em"))
         self.level.add_class("kl-circuit-level")
-        self.readout = widgets.HTML()
+        self.readout = html_view()
         self.readout.add_class("kl-circuit-readout")
         self.schematic = PlotView()
         self.view = PlotView()

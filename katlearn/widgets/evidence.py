@@ -18,6 +18,7 @@ import ipywidgets as widgets
 from katlearn.figures import trials
 from katlearn.science import clinical
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets._html import html_view
 
 __all__ = ["figure_sources", "EvidenceExplorer", "evidence_explorer"]
 
@@ -37,9 +38,9 @@ class EvidenceExplorer(widgets.VBox):
                                      description="Sort by:", style={"description_width": "initial"},
                                      layout=widgets.Layout(width="auto", max_width="100%"))
         self.sort.add_class("kl-evidence-sort")
-        self.readout = widgets.HTML()
+        self.readout = html_view()
         self.view = PlotView()
-        self.table = widgets.HTML(trials.trial_table_html())
+        self.table = html_view(trials.trial_table_html())
         self.table.add_class("kl-evidence-table")
         controls = widgets.VBox([self.time, self.sort], layout=widgets.Layout(width="100%"))
         controls.add_class("kl-controls")

@@ -24,6 +24,7 @@ import ipywidgets as widgets
 from katlearn import content
 from katlearn.content import ContentError, GlossaryTerm, load_glossary
 from katlearn.widgets import page
+from katlearn.widgets._html import html_view
 
 __all__ = ["Glossary", "glossary", "matches", "entry_html", "list_html", "fold"]
 
@@ -91,9 +92,9 @@ class Glossary(widgets.VBox):
                                    style={"description_width": "initial"},
                                    layout=widgets.Layout(width="100%", max_width="32em"))
         self.search.add_class("kl-glossary-search")
-        self.count = widgets.HTML()
+        self.count = html_view()
         self.count.add_class("kl-glossary-count")
-        self.list = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.list = html_view(wide=True)
         self.list.add_class("kl-glossary-list")
         super().__init__([self.search, self.count, self.list], layout=widgets.Layout(width="100%"))
         self.add_class("kl-glossary")

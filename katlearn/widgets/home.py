@@ -12,6 +12,7 @@ from katlearn.widgets.assessment import CompletionSummary
 from katlearn.widgets.live import deferred
 from katlearn.widgets.record_download import RecordDownload
 from katlearn.widgets.review import due_line
+from katlearn.widgets._html import html_view
 
 
 def course_map_html(modules: tuple[content.ModuleMeta, ...] | None = None, learner: str | None = None) -> str:
@@ -43,7 +44,7 @@ def course_map_html(modules: tuple[content.ModuleMeta, ...] | None = None, learn
 @deferred
 def course_map() -> widgets.HTML:
     """The course map as a widget for the home notebook."""
-    out = widgets.HTML(course_map_html())
+    out = html_view(course_map_html())
     out.add_class("kl-course-map-widget")
     return out
 

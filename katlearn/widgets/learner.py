@@ -15,7 +15,7 @@ import html
 import ipywidgets as widgets
 
 from katlearn import learning
-from katlearn.widgets._html import live_region
+from katlearn.widgets._html import html_view, live_region
 from katlearn.widgets.live import deferred
 
 __all__ = ["NameEntry", "name_entry"]
@@ -33,7 +33,7 @@ class NameEntry(widgets.VBox):
         self.name.add_class("kl-learner-name")
         self.save_button = widgets.Button(description="Save name", tooltip="Keep this name on this computer")
         self.save_button.add_class("kl-learner-save")
-        self.status = widgets.HTML(value="")
+        self.status = html_view("")
         self.status.add_class("kl-learner-status")
         super().__init__([widgets.HBox([self.name, self.save_button]), self.status])
         self.add_class("kl-learner")

@@ -25,6 +25,7 @@ from typing import Any, Callable, TypeVar
 import ipywidgets as widgets
 
 from katlearn.widgets._failures import FRIENDLY_ERROR, record_failure
+from katlearn.widgets._html import html_view
 
 log = logging.getLogger("katlearn")
 
@@ -115,4 +116,4 @@ def fill() -> None:
             box.children = (factory(*args, **kwargs),)
         except Exception as exc:  # noqa: BLE001 - one broken part must not blank the page
             record_failure(f"a part built by {getattr(factory, '__qualname__', 'a factory')}()", exc)
-            box.children = (widgets.HTML(FRIENDLY_ERROR),)
+            box.children = (html_view(FRIENDLY_ERROR),)

@@ -24,6 +24,7 @@ from katlearn.figures import time_courses
 from katlearn.science import clinical
 from katlearn.widgets._controls import checkbox_row
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets._html import html_view
 
 __all__ = ["figure_sources", "OnsetExplorer", "onset_explorer", "RANGES_DAYS", "trajectories"]
 
@@ -74,7 +75,7 @@ class OnsetExplorer(widgets.VBox):
                                            style={**_STYLE, "button_width": "auto"},
                                            tooltips=[f"Show the first {label}" for label, _ in RANGES_DAYS])
         self.range.add_class("kl-onset-range")
-        self.note = widgets.HTML()
+        self.note = html_view()
         self.note.add_class("kl-onset-note")
         self.view = PlotView()
         controls = widgets.VBox([self.measure, self.curves_box, self.range], layout=widgets.Layout(width="100%"))

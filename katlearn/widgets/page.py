@@ -29,6 +29,7 @@ from katlearn import content, learning
 from katlearn.widgets import live
 from katlearn.widgets._failures import FRIENDLY_ERROR, record_failure
 from katlearn.widgets.live import deferred
+from katlearn.widgets._html import html_view
 
 log = logging.getLogger("katlearn")
 
@@ -159,7 +160,7 @@ def setup(slug: str) -> widgets.HTML:
 
 @deferred
 def header(slug: str) -> widgets.HTML:
-    out = widgets.HTML(header_html(slug))
+    out = html_view(header_html(slug))
     out.add_class("kl-chrome-widget")
     return out
 
@@ -190,7 +191,7 @@ def references_html(slug: str) -> str:
 
 def references(slug: str) -> widgets.HTML:
     """The numbered list of every source this page and its quiz cite."""
-    out = widgets.HTML(references_html(slug))
+    out = html_view(references_html(slug))
     out.add_class("kl-references-widget")
     return out
 
@@ -206,6 +207,6 @@ def key_terms_html(slug: str) -> str:
 
 def key_terms(slug: str) -> widgets.HTML:
     """The glossary entries this module introduces, as a definition list."""
-    out = widgets.HTML(key_terms_html(slug))
+    out = html_view(key_terms_html(slug))
     out.add_class("kl-key-terms-widget")
     return out

@@ -26,6 +26,7 @@ from katlearn.figures import concentration
 from katlearn.science import pharmacokinetics
 from katlearn.widgets._controls import checkbox_row
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets._html import html_view
 
 __all__ = ["PKExplorer", "pk_explorer", "curve"]
 
@@ -109,9 +110,9 @@ class PKExplorer(widgets.VBox):
                                       layout=widgets.Layout(width="auto"))
         self.log_y.add_class("kl-pk-log")
 
-        self.readout = widgets.HTML()
+        self.readout = html_view()
         self.readout.add_class("kl-pk-readout")
-        self.table = widgets.HTML()
+        self.table = html_view()
         self.table.add_class("kl-pk-table")
         self.view = PlotView()
 

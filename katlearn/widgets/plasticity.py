@@ -17,6 +17,7 @@ from katlearn import content
 from katlearn.figures import spine_timeline
 from katlearn.science import synaptogenesis
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets._html import html_view
 
 __all__ = ["figure_sources", "CascadeExplorer", "cascade_explorer", "cascade", "N_POINTS"]
 
@@ -44,10 +45,10 @@ class CascadeExplorer(widgets.VBox):
                       "Like NBQX in Maeng et al. 2008: AMPA receptors blocked before ketamine",
                       "Like rapamycin in Li et al. 2010: mTOR blocked before ketamine"])
         self.block.add_class("kl-cascade-block")
-        self.readout = widgets.HTML()
+        self.readout = html_view()
         self.readout.add_class("kl-cascade-readout")
         self.view = PlotView()
-        self.findings = widgets.HTML(
+        self.findings = html_view(
             '<details class="kl-findings-box"><summary>The findings marked in the figure</summary>'
             + spine_timeline.findings_html(content.short_citations()) + "</details>")
         self.findings.add_class("kl-cascade-findings")

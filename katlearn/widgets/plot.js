@@ -3,9 +3,18 @@
 // redraws what changed. plotly.js is fetched once per page from this server and cached by the
 // browser (its URL, trait "plotly_src", carries a content hash). The course's page head has usually
 // fetched it already (a preload of window.katlearnPlotlySrc, see assets/js/katlearn-page.js).
+// A figure is drawn when it is about to scroll into view (one screen ahead), so what the learner
+// sees first becomes interactive first; its data is on the page from the start, and its name and
+// text description are there for screen readers before it is drawn. Presenter mode (reveal.js
+// slides) and printing draw every figure.
 
 let plotlyPromise = null;
-let nextId = 0;
+
+// ids unique on the page: anywidget may load this module once per widget, so the counter lives on window
+function nextId() {
+  window.katlearnPlotIds = (window.katlearnPlotIds || 0) + 1;
+  return window.katlearnPlotIds;
+}
 
 function baseUrl() {
   const el = document.getElementById("jupyter-config-data");
@@ -51,8 +60,42 @@ const CONFIG = {
   displayModeBar: false,
 };
 
+const waiting = new Map(); // element -> its first draw
+let observer = null;
+
+function drawEverything() {
+  for (const el of [...waiting.keys()]) release(el);
+}
+
+function release(el) {
+  const first = waiting.get(el);
+  if (!first) return;
+  waiting.delete(el);
+  if (observer) observer.unobserve(el);
+  first();
+}
+
+function whenSeen(el, first) {
+  const eager = !("IntersectionObserver" in window) || document.querySelector(".reveal") !== null ||
+    window.matchMedia("print").matches;
+  if (eager) return first();
+  if (!observer) {
+    // Voila's page scrolls inside #rendered_cells: observe against that box, so the margin that
+    // starts drawing a screen early applies to what actually scrolls
+    const cells = document.getElementById("rendered_cells");
+    const scrolls = cells && /(auto|scroll)/.test(getComputedStyle(cells).overflowY);
+    observer = new IntersectionObserver(
+      (entries) => entries.forEach((e) => { if (e.isIntersecting) release(e.target); }),
+      { root: scrolls ? cells : null, rootMargin: "100% 0px" },
+    );
+    window.addEventListener("beforeprint", drawEverything);
+  }
+  waiting.set(el, first);
+  observer.observe(el);
+}
+
 function render({ model, el }) {
-  const id = "kl-plot-" + nextId++;
+  const id = "kl-plot-" + nextId();
   el.classList.add("kl-plot");
   const area = document.createElement("div");
   area.className = "kl-plot-area";
@@ -89,12 +132,21 @@ function render({ model, el }) {
       });
     return pending;
   };
-  model.on("change:spec", draw);
+  let seen = false;
+  model.on("change:spec", () => {
+    if (seen) draw();
+  });
   model.on("change:description", () => {
     desc.textContent = model.get("description") || "";
   });
-  draw();
+  whenSeen(el, () => {
+    seen = true;
+    el.classList.add("kl-plot-seen");
+    draw();
+  });
   return () => {
+    waiting.delete(el);
+    if (observer) observer.unobserve(el);
     if (window.Plotly) window.Plotly.purge(area);
   };
 }

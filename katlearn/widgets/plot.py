@@ -12,10 +12,15 @@ from functools import lru_cache
 from pathlib import Path
 
 import anywidget
+import ipywidgets as widgets
 import traitlets
 
 from katlearn import paths
 from katlearn.figures.base import Described
+
+
+# one Layout model shared by every figure view (never changed in place): a model fewer per figure
+_LAYOUT = widgets.Layout()
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +40,7 @@ class PlotView(anywidget.AnyWidget):
     plotly_src = traitlets.Unicode(paths.PLOTLY_JS_PATH).tag(sync=True)
 
     def __init__(self, described: Described | None = None, **kwargs) -> None:
+        kwargs.setdefault("layout", _LAYOUT)
         super().__init__(**kwargs)
         if described is not None:
             self.show(described)

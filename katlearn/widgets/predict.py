@@ -13,6 +13,7 @@ import ipywidgets as widgets
 
 from katlearn import content, learning
 from katlearn.widgets.live import deferred
+from katlearn.widgets._html import html_view
 
 
 class Predict(widgets.VBox):
@@ -26,14 +27,14 @@ class Predict(widgets.VBox):
         self.learner = learner or learning.current_learner()
         self.options = list(options)
         self.explanation = explanation
-        self.prompt = widgets.HTML(f'<p class="kl-predict-prompt"><strong>Predict:</strong> {content.render_markdown(prompt, inline=True)}</p>')
+        self.prompt = html_view(f'<p class="kl-predict-prompt"><strong>Predict:</strong> {content.render_markdown(prompt, inline=True)}</p>')
         self.choice = widgets.RadioButtons(options=[(o, i) for i, o in enumerate(options)], value=None,
                                            description="Your prediction", style={"description_width": "initial"},
                                            layout=widgets.Layout(width="auto"))
         self.button = widgets.Button(description="Check my prediction", button_style="primary",
                                      tooltip="Reveal what the model shows",
                                      layout=widgets.Layout(width="auto"))
-        self.result = widgets.HTML()
+        self.result = html_view()
         self.button.on_click(self._check)
         super().__init__([self.prompt, self.choice, self.button, self.result])
         self.add_class("kl-predict")

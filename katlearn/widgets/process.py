@@ -21,6 +21,7 @@ import ipywidgets as widgets
 from katlearn.figures import treatment_timeline
 from katlearn.science import pharmacokinetics
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets._html import html_view
 
 __all__ = ["CoursePlanner", "course_planner", "SessionExplorer", "session_explorer", "SESSION_PROTOCOLS"]
 
@@ -64,7 +65,7 @@ class CoursePlanner(widgets.VBox):
         for w, cls in ((self.preparation, "kl-course-preparation"), (self.dosing, "kl-course-dosing"),
                        (self.integration, "kl-course-integration"), (self.interval, "kl-course-interval")):
             w.add_class(cls)
-        self.readout = widgets.HTML()
+        self.readout = html_view()
         self.readout.add_class("kl-course-readout")
         self.view = PlotView()
         controls = widgets.VBox([self.preparation, self.dosing, self.integration, self.interval],
@@ -142,7 +143,7 @@ class SessionExplorer(widgets.VBox):
                                         description=f"Dose ({unit}):", continuous_update=False, style=_STYLE,
                                         readout_format=".2f" if unit != "mg" else ".0f", layout=_SLIDER)
         self.dose.add_class("kl-session-dose")
-        self.readout = widgets.HTML()
+        self.readout = html_view()
         self.readout.add_class("kl-session-readout")
         self.view = PlotView()
         controls = widgets.VBox([self.protocol, self.dose], layout=widgets.Layout(width="100%"))

@@ -20,6 +20,7 @@ import ipywidgets as widgets
 from katlearn.figures import block_curves
 from katlearn.science import nmda_block
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets._html import html_view
 
 __all__ = ["IVExplorer", "TrappingDemo", "OccupancyExplorer", "iv_explorer", "trapping_demo", "occupancy_explorer",
            "KETAMINE_LEVELS_UM"]
@@ -60,7 +61,7 @@ class IVExplorer(widgets.VBox):
                                                 continuous_update=False, style=_STYLE,
                                                 layout=widgets.Layout(**_SLIDER))
         self.ketamine.add_class("kl-iv-ketamine")
-        self.readout = widgets.HTML()
+        self.readout = html_view()
         self.readout.add_class("kl-iv-readout")
         self.view = PlotView()
         controls = widgets.VBox([self.voltage, self.mg, self.ketamine], layout=widgets.Layout(width="100%"))
@@ -105,7 +106,7 @@ class TrappingDemo(widgets.VBox):
                                         continuous_update=False,
                                         style=_STYLE, layout=widgets.Layout(**_SLIDER))
         self.pulses.add_class("kl-trap-pulses")
-        self.readout = widgets.HTML()
+        self.readout = html_view()
         self.readout.add_class("kl-trap-readout")
         self.view = PlotView()
         controls = widgets.VBox([self.conc, self.pulses], layout=widgets.Layout(width="100%"))
@@ -150,11 +151,11 @@ class OccupancyExplorer(widgets.VBox):
                                    indent=False, layout=widgets.Layout(width="auto", margin="0 1.2em 0 0"))
             box.add_class(f"kl-occ-ligand-{name}")
             self.boxes[name] = box
-        label = widgets.HTML('<span class="kl-control-label">Drugs shown:</span>')
+        label = html_view('<span class="kl-control-label">Drugs shown:</span>')
         self.ligand_box = widgets.HBox([label, *self.boxes.values()],
                                        layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         self.ligand_box.add_class("kl-occ-ligands")
-        self.readout = widgets.HTML()
+        self.readout = html_view()
         self.readout.add_class("kl-occ-readout")
         self.view = PlotView()
         controls = widgets.VBox([self.conc, self.ligand_box], layout=widgets.Layout(width="100%"))

@@ -23,7 +23,7 @@ import ipywidgets as widgets
 
 from katlearn import content, learning
 from katlearn.content import ContentError, load_references
-from katlearn.widgets._html import live_region
+from katlearn.widgets._html import html_view, live_region
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import cite
 
@@ -66,29 +66,29 @@ class CaseScenario(widgets.VBox):
                  scenario: content.Scenario | None = None) -> None:
         self.module = module
         self.learner = learner or learning.current_learner()
-        self.header = widgets.HTML()
-        self.stepper = widgets.HTML()
+        self.header = html_view()
+        self.stepper = html_view()
         self.stepper.add_class("kl-scenario-phase")
-        self.situation = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.situation = html_view(wide=True)
         self.situation.add_class("kl-scenario-situation")
         self.options = _choice_buttons([])
         self.options_slot = widgets.Box([self.options], layout=widgets.Layout(width="100%"))
         self.decide_button = widgets.Button(description="Decide", button_style="primary",
                                             tooltip="Commit to the choice you selected and see the feedback")
         self.decide_button.add_class("kl-scenario-decide")
-        self.feedback = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.feedback = html_view(wide=True)
         self.feedback.add_class("kl-scenario-feedback")
         self.continue_button = widgets.Button(description="Continue", button_style="primary",
                                               tooltip="Go on to the next moment of the case",
                                               layout=widgets.Layout(display="none"))
         self.continue_button.add_class("kl-scenario-continue")
-        self.debrief_box = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.debrief_box = html_view(wide=True)
         self.debrief_box.add_class("kl-scenario-debrief")
         self.restart_button = widgets.Button(description="Start the case again",
                                              tooltip="Play the case again from the first consultation",
                                              layout=widgets.Layout(display="none", width="auto"))
         self.restart_button.add_class("kl-scenario-restart")
-        self.notice = widgets.HTML()
+        self.notice = html_view()
         super().__init__([], layout=widgets.Layout(width="100%"))
         self.add_class("kl-scenario")
         try:

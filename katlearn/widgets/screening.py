@@ -20,7 +20,7 @@ import ipywidgets as widgets
 
 from katlearn import content, learning
 from katlearn.content import ContentError, load_references
-from katlearn.widgets._html import live_region
+from katlearn.widgets._html import html_view, live_region
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import cite
 
@@ -35,12 +35,12 @@ class ProfileView(widgets.VBox):
 
     def __init__(self, profile: content.Profile, number: int, on_check) -> None:
         self.profile = profile
-        self.header = widgets.HTML(f"<h4 style='margin:0.6em 0 0.2em'>Profile {number}: {escape(profile.name)}</h4>"
+        self.header = html_view(f"<h4 style='margin:0.6em 0 0.2em'>Profile {number}: {escape(profile.name)}</h4>"
                                    f"{content.render_markdown(profile.summary)}")
         self.dropdowns: dict[str, widgets.Dropdown] = {}
         rows: list[widgets.Widget] = []
         for j, f in enumerate(profile.findings, start=1):
-            text = widgets.HTML(f"<p style='margin:0.4em 0 0'><strong>Finding {j}:</strong> {escape(f.text)}</p>")
+            text = html_view(f"<p style='margin:0.4em 0 0'><strong>Finding {j}:</strong> {escape(f.text)}</p>")
             dd = widgets.Dropdown(
                 options=[("Choose…", "")] + [(content.CATEGORY_LABELS[c], c) for c in content.CATEGORIES], value="",
                 description=f"Finding {j} is a:", tooltip=f.text, style={"description_width": "initial"},
@@ -52,7 +52,7 @@ class ProfileView(widgets.VBox):
                                            tooltip=f"Check your answers for {profile.name}")
         self.check_button.add_class("kl-screening-check")
         self.check_button.on_click(lambda _b: on_check(self))
-        self.feedback = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.feedback = html_view(wide=True)
         self.feedback.add_class("kl-screening-feedback")
         super().__init__([self.header, *rows, self.check_button, self.feedback],
                          layout=widgets.Layout(width="100%", border="1px solid #ddd", padding="0 0.8em 0.6em",
@@ -71,21 +71,21 @@ class ScreeningPractice(widgets.VBox):
                  screening: content.ScreeningSet | None = None) -> None:
         self.module = module
         self.learner = learner or learning.current_learner()
-        self.notice = widgets.HTML()
+        self.notice = html_view()
         super().__init__([], layout=widgets.Layout(width="100%"))
         self.add_class("kl-screening")
         try:
             self.screening = screening or content.load_screening(set_id)
         except ContentError as exc:
             problems = "".join(f"<li><code>{escape(str(p))}</code></li>" for p in exc.problems)
-            self.children = [widgets.HTML(f"<p><strong>This exercise could not be loaded.</strong> Run "
+            self.children = [html_view(f"<p><strong>This exercise could not be loaded.</strong> Run "
                                           f"<code>python -m katlearn check</code>.</p><ul>{problems}</ul>")]
             return
         try:
             self.references = load_references()
         except ContentError:
             self.references = {}
-        intro = widgets.HTML(f"{content.render_markdown(self.screening.intro)}"
+        intro = html_view(f"{content.render_markdown(self.screening.intro)}"
                              f"<p><small><em>{escape(self.screening.note)}</em></small></p>")
         self.views = [ProfileView(p, i, self.check) for i, p in enumerate(self.screening.profiles, start=1)]
         self.children = [intro, *self.views, self.notice]

@@ -18,6 +18,7 @@ from katlearn import content
 from katlearn.figures import synapse_steps
 from katlearn.figures.base import Described
 from katlearn.widgets.plot import PlotView
+from katlearn.widgets._html import html_view
 
 __all__ = ["figure_sources", "SynapseStepper", "synapse_stepper", "caption_html"]
 
@@ -51,9 +52,9 @@ class SynapseStepper(widgets.VBox):
                                           tooltip="Go forward one step", layout=widgets.Layout(width="auto"))
         self.prev_button.add_class("kl-synapse-prev")
         self.next_button.add_class("kl-synapse-next")
-        self.counter = widgets.HTML()
+        self.counter = html_view()
         self.counter.add_class("kl-synapse-counter")
-        self.caption = widgets.HTML()
+        self.caption = html_view()
         self.caption.add_class("kl-synapse-caption")
         self.view = PlotView()
         self.step = widgets.BoundedIntText(value=step, min=0, max=n - 1, description="Step index",

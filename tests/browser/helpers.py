@@ -8,6 +8,7 @@ figure that could not be drawn, and it keeps a screenshot in ``test-artifacts/``
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 import subprocess
@@ -46,6 +47,46 @@ def server_errors(logged: str, limit_chars: int = 20_000) -> list[str]:
         out.append(text)
         used += len(text)
     return out
+
+
+def draw_every_figure(page, timeout_ms: int = 90_000, ready: str | None = None) -> None:
+    """Scroll through the page until every figure is drawn (or failed) and, if given, the ``ready``
+    selector is visible (it may name a figure further down); then back to the top.
+
+    A figure is drawn when it is about to scroll into view (katlearn/widgets/plot.js), as a learner
+    scrolling through the page would have it drawn.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+
+    def left_ms() -> int:
+        return max(1, int((deadline - time.monotonic()) * 1000))
+
+    _scroll_to_every_figure(page, left_ms())
+    while ready:
+        try:
+            page.wait_for_selector(ready, state="visible", timeout=1000)
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: widgets may still be arriving
+            if time.monotonic() > deadline:
+                raise
+            _scroll_to_every_figure(page, left_ms())
+            continue
+        _scroll_to_every_figure(page, left_ms())  # figures that arrived with the ready part
+        break
+    page.evaluate("() => { const c = document.getElementById('rendered_cells'); if (c) c.scrollTop = 0; }")
+
+
+def _scroll_to_every_figure(page, timeout_ms: int) -> None:
+    page.wait_for_function(
+        """() => {
+            const plots = [...document.querySelectorAll('.kl-plot')];
+            const pending = plots.filter(p => !p.classList.contains('kl-plot-ready') &&
+                                              !p.classList.contains('kl-plot-error'));
+            const unseen = pending.find(p => !p.classList.contains('kl-plot-seen'));
+            if (unseen) unseen.scrollIntoView({block: 'center'});
+            return pending.length === 0;
+        }""",
+        timeout=timeout_ms,
+    )
 
 
 @dataclass
@@ -126,16 +167,7 @@ class CoursePage:
         page = self.page
         page.wait_for_selector("#rendered_cells", state="visible", timeout=timeout_ms)
         # Voila shows the cells once every cell has executed; widgets render right after.
-        page.wait_for_function(
-            """() => {
-                const plots = [...document.querySelectorAll('.kl-plot')];
-                return plots.every(p => p.classList.contains('kl-plot-ready') ||
-                                        p.classList.contains('kl-plot-error'));
-            }""",
-            timeout=timeout_ms,
-        )
-        if ready:
-            page.wait_for_selector(ready, state="visible", timeout=timeout_ms)
+        draw_every_figure(page, timeout_ms, ready=ready)
         self.check()
 
     def check(self) -> None:

@@ -2,21 +2,13 @@
 
 import csv
 import io
-import re
 import uuid
 
 import pytest
 
 from katlearn import content, learning
-from katlearn.content import (
-    Matching,
-    MultipleChoice,
-    Numeric,
-    Ordering,
-    SingleChoice,
-    TrueFalse,
-)
 from katlearn.widgets.quiz import css_id
+from tests.browser.quiz_driver import answer
 
 SLUG = "07_future_resources"
 NOTEBOOK = f"{SLUG}.ipynb"
@@ -53,36 +45,6 @@ def test_glossary_filters_as_the_learner_types(course):
     course.check()
 
 
-def answer(question_box, q, learner: str, seed: str) -> None:
-    """Give the correct answer to ``q`` through the page's controls."""
-    if isinstance(q, SingleChoice):
-        text = next(o.text for o in q.options if o.correct)
-        question_box.get_by_label(text, exact=True).check()
-    elif isinstance(q, TrueFalse):
-        question_box.get_by_label("True" if q.answer else "False", exact=True).check()
-    elif isinstance(q, MultipleChoice):
-        for o in q.options:
-            if o.correct:
-                question_box.get_by_label(o.text, exact=True).check()
-    elif isinstance(q, Numeric):
-        question_box.locator(".kl-answer input[type='text']").fill(q.correct_answer())
-    elif isinstance(q, Ordering):
-        for target, item in enumerate(q.items):
-            labels = question_box.locator(".kl-answer .widget-html-content")
-            texts = [re.sub(r"^\d+\.\s*", "", labels.nth(i).inner_text().strip()) for i in range(len(q.items))]
-            pos = texts.index(item)
-            for p in range(pos, target, -1):
-                question_box.locator(".kl-move-up").nth(p).click()
-                question_box.locator(".kl-answer .widget-html-content").nth(p - 1).filter(
-                    has_text=item).wait_for()
-    elif isinstance(q, Matching):
-        selects = question_box.locator(".kl-answer select")
-        for i, pair in enumerate(q.pairs):
-            selects.nth(i).select_option(label=pair.definition)
-    else:  # pragma: no cover
-        raise TypeError(q)
-
-
 @pytest.fixture
 def new_learner():
     """A learner with no history: other tests in this run answer module quizzes (some wrongly, on
@@ -101,7 +63,7 @@ def test_final_assessment_completed_in_the_page_is_recorded(course, new_learner)
     bank = learning.final_bank()
     exam = page.locator(".kl-assessment .kl-quiz")
     for q in bank.questions:
-        answer(exam.locator(f".{css_id(q.id)}"), q, learner, "final")
+        answer(exam.locator(f".{css_id(q.id)}"), q)
     exam.locator(".kl-submit-all").click()
     summary = exam.locator(".kl-summary", has_text="Your score")
     summary.wait_for()

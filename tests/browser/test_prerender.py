@@ -19,6 +19,7 @@ import pytest
 from katlearn import content, learning
 from katlearn.content import SingleChoice
 from katlearn.widgets.quiz import css_id
+from tests.browser.helpers import draw_every_figure
 
 NOTEBOOK = "01_what_is_kat.ipynb"
 
@@ -92,6 +93,7 @@ def test_prerendered_page_shows_the_learner_who_arrives(chromium, server_with_co
         saved = page.locator(f".kl-quiz .{css_id(q.id)} .kl-feedback.kl-correct")
         saved.wait_for(timeout=30_000)
         # the page's explorers were pre-rendered and work as usual
+        draw_every_figure(page)
         assert page.locator(".kl-plot.kl-plot-ready").count() >= 1
         assert page.locator(".kl-deferred").count() >= 3  # header, prediction, quiz were built on arrival
         ctx.close()

@@ -23,6 +23,10 @@ REPO = Path(__file__).resolve().parents[2]
 # plotly's figure classes and templates (~17 MB per kernel): the course sends figures as plain
 # data (katlearn.figures.base.Figure), so no page needs them.
 HEAVY = ("plotly.graph_objs", "plotly.subplots", "plotly.io")
+# Fitting belongs on a maintainer's machine (python -m katlearn fit-constants stores the result), and
+# no page integrates an ODE before the learner asks: scipy.optimize and scipy.integrate cost every
+# kernel ~15 MB and ~0.2 s of CPU.
+SCIPY_HEAVY = ("scipy.optimize", "scipy.integrate")
 
 RUN_PAGES = r"""
 import json, sys
@@ -31,14 +35,15 @@ from IPython.core.interactiveshell import InteractiveShell
 
 heavy = tuple(sys.argv[1].split(","))
 shell = InteractiveShell.instance()
-report = {"first": None, "errors": [], "asked": []}
+report = {"first": None, "errors": [], "asked": [], "scipy": {}}
+scipy_heavy = tuple(sys.argv[2].split(","))
 from katlearn.figures import _grids
 _skeleton = _grids.subplot_skeleton
 def _recording(spec):
     report["asked"].append(spec)
     return _skeleton(spec)
 _grids.subplot_skeleton = _recording
-for path in sys.argv[2:]:
+for path in sys.argv[3:]:
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "code":
@@ -49,6 +54,13 @@ for path in sys.argv[2:]:
         loaded = [m for m in heavy if m in sys.modules]
         if loaded and report["first"] is None:
             report["first"] = f"{Path(path).name} cell {i} imported {', '.join(loaded)}"
+        for m in scipy_heavy:
+            if m in sys.modules and m not in report["scipy"]:
+                report["scipy"][m] = f"{Path(path).name} cell {i}"
+from ipywidgets.widgets import widget as _w
+report["models"] = {}
+for kind in ("HTMLStyle", "Layout"):
+    report["models"][kind] = sum(type(m).__name__ == kind for m in _w._instances.values())
 print("REPORT" + json.dumps(report))
 """
 
@@ -57,7 +69,7 @@ print("REPORT" + json.dumps(report))
 def pages_report(tmp_path_factory) -> dict:
     pages = sorted(str(p) for p in (REPO / "notebooks").glob("*.ipynb"))
     env = {**os.environ, "KATLEARN_DB": str(tmp_path_factory.mktemp("store") / "progress.sqlite")}
-    proc = subprocess.run([sys.executable, "-c", RUN_PAGES, ",".join(HEAVY), *pages], capture_output=True,
+    proc = subprocess.run([sys.executable, "-c", RUN_PAGES, ",".join(HEAVY), ",".join(SCIPY_HEAVY), *pages], capture_output=True,
                           text=True, timeout=240, cwd=REPO / "notebooks", env=env)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("REPORT")]
     assert proc.returncode == 0 and lines, proc.stderr[-3000:]
@@ -73,6 +85,16 @@ def test_no_page_kernel_imports_plotlys_figure_classes(pages_report) -> None:
     assert not missing, ("subplot grids not stored; add them with\n  python -m katlearn store-grids "
                          + " ".join(f"'{spec}'" for spec in missing))
     assert pages_report["first"] is None, pages_report["first"]
+
+
+def test_no_page_kernel_fits_or_integrates_at_start(pages_report) -> None:
+    assert pages_report["scipy"] == {}, f"imported by (first page cell): {pages_report['scipy']}"
+
+
+def test_html_widgets_share_one_style_model(pages_report) -> None:
+    # every model costs the browser a fetch; views make HTML widgets with widgets._html.html_view,
+    # which shares one HTMLStyle (the educator dashboard still has one of its own)
+    assert pages_report["models"]["HTMLStyle"] <= 2, pages_report["models"]
 
 
 def test_stored_subplot_grids_are_plotlys_own() -> None:

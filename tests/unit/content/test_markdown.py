@@ -78,3 +78,23 @@ def test_inline_rendering_has_no_paragraph():
 
 def test_to_text():
     assert markdown_to_text("**Mg** & <b>ions</b>") == "Mg & ions"
+
+
+def test_math_as_mathml_for_views_without_mathjax():
+    out = render_markdown(r"Occupancy is $c / (c + K_i)$, and $$e^{4.34}$$ too; costs $5.", math="mathml")
+    assert '<math display="inline">' in out and '<math display="block">' in out
+    assert "<msub><mi>K</mi><mi>i</mi></msub>" in out and "<msup><mi>e</mi>" in out
+    assert "$c" not in out and "costs $5" in out
+
+
+@pytest.mark.parametrize("tex", [r"$\text{<script>alert(1)</script>} x$", r"$\href{javascript:alert(1)}{y}$",
+                                 r"$<img src=x onerror=alert(2)>$"])
+def test_mathml_is_sanitized(tex):
+    out = render_markdown(f"See {tex}.", math="mathml")
+    assert "<script" not in out and "javascript:" not in out and "onerror" not in out and "<img" not in out
+
+
+def test_unreadable_tex_stays_as_text_and_bad_math_option_is_refused():
+    assert render_markdown(r"broken $\left( x$ here", math="mathml") == r"<p>broken $\left( x$ here</p>"
+    with pytest.raises(ValueError, match="math must be"):
+        render_markdown("x", math="katex")

@@ -74,3 +74,15 @@ def test_star_d_remission():
 def test_days_validation():
     with pytest.raises(ValueError, match="days"):
         cl.response_trajectories(np.array([-1.0]))
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 6])
+def test_pchip_is_scipys_pchip(n):
+    from scipy.interpolate import PchipInterpolator  # the reference; pages never import it
+
+    rng = np.random.default_rng(n)
+    for trial in range(100):
+        xk = np.cumsum(rng.uniform(0.1, 20.0, n))
+        yk = rng.normal(size=n) * (rng.random(n) < 0.7) if trial % 3 else np.sort(rng.normal(size=n))
+        x = np.linspace(xk[0], xk[-1], 301)
+        np.testing.assert_allclose(cl.pchip(xk, yk, x), PchipInterpolator(xk, yk)(x), rtol=1e-12, atol=1e-12)

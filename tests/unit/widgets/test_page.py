@@ -76,3 +76,12 @@ def test_friendly_error_hides_the_traceback_from_the_page_and_logs_it(capfd, mon
     assert shown and "could not be shown" in shown[0] and "internal detail" not in shown[0]
     err = capfd.readouterr().err
     assert "ERROR katlearn: a cell failed" in err and "internal detail 42" in err
+
+
+def test_html_views_share_their_layout_and_style():
+    from katlearn.widgets._html import html_view
+
+    a, b, wide = html_view("<p>a</p>"), html_view(), html_view(wide=True)
+    assert a.layout is b.layout and a.style is b.style is wide.style
+    assert wide.layout is not a.layout and wide.layout.width == "100%"
+    assert a.value == "<p>a</p>"
