@@ -51,7 +51,7 @@ from katlearn.content._load import (
 from katlearn.content._markdown import render as render_markdown
 from katlearn.content._pages import GLOSSARY_PAGE, page_citations, term_anchors
 from katlearn.content._pages import cells as notebook_cells
-from katlearn.content._predict import PredictBank, PredictPrompt, load_predict
+from katlearn.content._prompts import PredictBank, PredictPrompt, load_predict
 from katlearn.content._markdown import to_text as markdown_to_text
 from katlearn.content._questions import (
     DIFFICULTIES,

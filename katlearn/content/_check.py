@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from katlearn.content import _cases, _predict
+from katlearn.content import _cases, _prompts
 from katlearn.content._course import ModuleMeta
 from katlearn.content._load import (
     FIELDS,
@@ -215,7 +215,7 @@ def check(root: str | Path | None = None) -> list[Problem]:
     problems.extend(_check_banks(base, notebooks, references))
     problems.extend(_check_glossary(base, notebooks, references))
     problems.extend(_cases.check(base, references=references.keys() if references else None))
-    problems.extend(_predict.check(base, references=set(references) if references else None))
+    problems.extend(_prompts.check(base, references=set(references) if references else None))
     glossary: Glossary | None = None
     try:
         glossary = load_glossary(base)

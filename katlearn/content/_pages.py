@@ -23,7 +23,7 @@ from katlearn import paths
 from katlearn.content import _cases
 from katlearn.content._course import read_module_meta
 from katlearn.content._load import load_bank
-from katlearn.content._predict import load_predict
+from katlearn.content._prompts import load_predict
 from katlearn.content._sources import Glossary, Reference
 from katlearn.content._yaml import ContentError, Problem, rel_path
 

@@ -8,11 +8,11 @@ from html import escape
 import ipywidgets as widgets
 
 from katlearn import content, learning
+from katlearn.widgets._html import html_view
 from katlearn.widgets.assessment import CompletionSummary
 from katlearn.widgets.live import deferred
 from katlearn.widgets.record_download import RecordDownload
 from katlearn.widgets.review import due_line
-from katlearn.widgets._html import html_view
 
 
 def course_map_html(modules: tuple[content.ModuleMeta, ...] | None = None, learner: str | None = None) -> str:
@@ -65,7 +65,7 @@ def review_due_html(learner: str | None = None, now: float | None = None) -> str
 def progress() -> widgets.VBox:
     """The learner's standing on the course home: questions due for review, and mastery per
     learning objective (the completion summary, with its downloads), and the record of completion."""
-    due = widgets.HTML(review_due_html(), layout=widgets.Layout(width="100%"))
+    due = html_view(review_due_html(), wide=True)
     summary = CompletionSummary()
     # 30-odd objectives: folded, with the headline as its title, so the home page stays a map
     mastery = widgets.Accordion(children=[summary], titles=(

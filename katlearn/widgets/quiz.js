@@ -138,7 +138,7 @@ function render({ model, el }) {
   let pendingFocus = null;
 
   const answers = () => Object.fromEntries([...views].filter(([, v]) => !v.locked).map(([id, v]) => [id, v.control.read()]));
-  const send = (event, id, payload) => { pendingFocus = event === "submit" ? "summary" : id; model.send({ event, id, answers: payload }); };
+  const send = (event, id, payload, extra) => { pendingFocus = event === "submit" ? "summary" : id; model.send({ event, id, answers: payload, ...(extra || {}) }); };
 
   const total = model.get("questions").length;
   model.get("questions").forEach((q, index) => {
@@ -157,6 +157,17 @@ function render({ model, el }) {
       retry.addEventListener("click", () => send("retry", q.id, {}));
       form.append(h("div", { class: "kl-question-buttons" }, check, retry));
       Object.assign(view, { check, retry });
+    }
+    if (mode === "review") {
+      // one button per confidence level: pressing it checks the answer (the answer travels with it)
+      const ask = h("p", { class: "kl-confidence-ask", id: `${quid}-sure` }, "How sure are you of your answer? Press one to check it.");
+      const buttons = (model.get("confidence") || []).map(([value, label]) => {
+        const b = h("button", { type: "button", class: `kl-confidence kl-confidence-${value}`, "aria-describedby": ask.id }, label);
+        b.addEventListener("click", () => { if (!view.locked) send("check", q.id, { [q.id]: control.read() }, { confidence: value }); });
+        return b;
+      });
+      view.confidence = h("div", { class: "kl-review-confidence", role: "group", "aria-labelledby": ask.id }, ask, ...buttons);
+      form.append(view.confidence);
     }
     // Enter in a field, or the Check button: one submit handler (exam: nothing to check alone)
     form.addEventListener("submit", (event) => {
@@ -188,6 +199,7 @@ function render({ model, el }) {
       view.control.write(s.answer);
       view.control.disable(view.locked);
       if (view.check) { view.check.hidden = view.locked; view.retry.hidden = !view.locked; }
+      if (view.confidence) view.confidence.hidden = view.locked;
       view.feedback.classList.remove("kl-correct", "kl-incorrect", "kl-error");
       if (s.verdict) view.feedback.classList.add(`kl-${s.verdict}`);
       view.live.innerHTML = s.feedback || "";

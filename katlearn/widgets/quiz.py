@@ -56,7 +56,7 @@ from katlearn.widgets.live import deferred
 
 __all__ = ["Quiz", "quiz", "css_id", "cite", "MODES"]
 
-MODES = ("practice", "exam")
+MODES = ("practice", "exam", "review")
 # one Layout model shared by every quiz (a DOMWidget otherwise brings a Layout model of its own)
 _LAYOUT = widgets.Layout(width="100%")
 
@@ -79,12 +79,16 @@ class Quiz(anywidget.AnyWidget):
     notice = traitlets.Unicode("").tag(sync=True)
     submitted = traitlets.Bool(False).tag(sync=True)
     failed = traitlets.Bool(False).tag(sync=True)
+    # review: [[value, label], ...], one button each; pressing one checks the answer with that confidence
+    confidence = traitlets.List().tag(sync=True)
 
     def __init__(self, module: str, mode: str = "practice", learner: str | None = None, *,
                  bank: Bank | None = None, references: Mapping[str, Reference] | None = None,
-                 objectives: Sequence[Any] | None = None, seed: str = ""):
+                 objectives: Sequence[Any] | None = None, seed: str = "", number: tuple[int, int] | None = None):
+        """``number``: (number of the first question, questions in all) when the bank is part of a
+        longer series, as on the review page; default (1, questions in the bank)."""
         if mode not in MODES:
-            raise ValueError(f"mode must be 'practice' or 'exam', not {mode!r}")
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         super().__init__(mode=mode, layout=_LAYOUT)
         self.module = module
         self.learner = learner or learning.current_learner()
@@ -94,6 +98,8 @@ class Quiz(anywidget.AnyWidget):
         self._verdicts: dict[str, tuple[str, str]] = {}
         self._versions: dict[str, int] = {}
         self._listeners: list[Callable[[], None]] = []
+        # review mode: grades and saves one answer with the learner's confidence (see review())
+        self.review_answer: Callable[[Question, Any, str], learning.Result] | None = None
         self.on_msg(self._on_front_end)
         try:
             self.bank: Bank | None = bank or content.load_bank(module)
@@ -112,13 +118,14 @@ class Quiz(anywidget.AnyWidget):
         self.objectives = tuple(objectives) if objectives is not None else _objectives_for(module)
         self.by_id = {q.id: q for q in self.bank.questions}
         self.orders = {q.id: learning.option_order(q, self.learner, seed) for q in self.bank.questions}
-        total = len(self.bank.questions)
+        first, total = number or (1, len(self.bank.questions))
         with self.hold_sync():
             self.questions = [{"id": q.id, "css": css_id(q.id), "type": q.type,
                                "prompt": H.prompt(q, n, total), **q.shown(self.orders[q.id])}
-                              for n, q in enumerate(self.bank.questions, start=1)]
-            self._resume()
-            self._update_summary()
+                              for n, q in enumerate(self.bank.questions, start=first)]
+            if mode != "review":  # a review question starts blank and records no completion
+                self._resume()
+                self._update_summary()
             self._publish(self.by_id)
 
     # -- what the front end and tests read ------------------------------------------------------
@@ -165,6 +172,23 @@ class Quiz(anywidget.AnyWidget):
             else:
                 self._verdicts[q.id] = ("error", H.answer_error(result.error or ""))
             self._publish([q.id])
+        return result
+
+    def review(self, question_id: str, confidence: str) -> learning.Result | None:
+        """Review: grade one answer through :attr:`review_answer` (which saves it with the learner's
+        confidence) and show the feedback; module attempts and mastery are left alone."""
+        q = self.by_id[question_id]
+        if self.review_answer is None or self._locked.get(question_id):
+            return None
+        result = self.review_answer(q, self._answers.get(question_id), confidence)
+        with self.hold_sync():
+            if result.graded:
+                self.results[q.id] = result
+                self._show_result(q, result)
+            else:
+                self._verdicts[q.id] = ("error", H.answer_error(result.error or ""))
+            self._publish([q.id])
+        self._notify()
         return result
 
     def retry(self, question_id: str) -> None:
@@ -215,7 +239,8 @@ class Quiz(anywidget.AnyWidget):
     # -- helpers -------------------------------------------------------------------------------
 
     def _on_front_end(self, _widget: Any, msg: Any, _buffers: Any) -> None:
-        """One dispatch for what the front end asks: check, retry, submit (with answers), retake."""
+        """One dispatch for what the front end asks: check (review: with a confidence), retry, submit
+        (with answers), retake."""
         if not isinstance(msg, dict) or self.bank is None:
             return
         event, qid = msg.get("event"), msg.get("id")
@@ -225,6 +250,9 @@ class Quiz(anywidget.AnyWidget):
                 self._answers[key] = self.by_id[key].from_shown(shown, self.orders[key])
         if event == "check" and qid in self.by_id and self.mode == "practice" and not self._locked.get(qid):
             self.check(qid)
+        elif event == "check" and qid in self.by_id and self.mode == "review" and \
+                msg.get("confidence") in {value for value, _label in self.confidence}:
+            self.review(qid, msg["confidence"])
         elif event == "retry" and qid in self.by_id and self.mode == "practice":
             self.retry(qid)
         elif event == "submit" and self.mode == "exam" and not self.submitted:

@@ -17,7 +17,7 @@ from html import escape
 import ipywidgets as widgets
 
 from katlearn import classroom, learning
-from katlearn.widgets._html import live_region
+from katlearn.widgets._html import html_view, live_region
 
 __all__ = ["ClassRecordsDownload", "RecordDownload"]
 
@@ -41,7 +41,7 @@ class RecordDownload(widgets.VBox):
                                           layout=widgets.Layout(width="auto"))
         self.make_button.add_class("kl-record-make")
         self.make_button.on_click(lambda _b: self.make())
-        self.status = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.status = html_view(wide=True)
         self.status.add_class("kl-record-status")
         super().__init__([self.make_button, self.status], layout=widgets.Layout(width="100%"))
         self.add_class("kl-record")
@@ -77,7 +77,7 @@ class ClassRecordsDownload(widgets.VBox):
                                           tooltip="One PDF and one HTML record per learner who completed a module")
         self.make_button.add_class("kl-class-records-make")
         self.make_button.on_click(lambda _b: self.make())
-        self.status = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.status = html_view(wide=True)
         self.status.add_class("kl-class-records-status")
         super().__init__([self.make_button, self.status], layout=widgets.Layout(width="100%"))
         self.add_class("kl-class-records")

@@ -3,14 +3,15 @@
 (one button per confidence level: that button also checks the answer); the feedback follows, with
 when the question comes back, and a link to the section that teaches it.
 
-Each question is shown with the quiz's public :class:`katlearn.widgets.quiz.QuestionView` (exam
-layout: the confidence buttons replace its Check button). Review answers are saved by
-:func:`katlearn.learning.answer_review` and never change module mastery.
+Each question is a one-question :class:`katlearn.widgets.quiz.Quiz` in review mode (the confidence
+buttons replace its Check button, and the answer travels with the button pressed); a fresh one for
+each question. Review answers are saved by :func:`katlearn.learning.answer_review` and never change
+module mastery.
 
 Stable CSS classes: ``kl-review`` (the page part), ``kl-review-status`` (due today / next due),
 ``kl-review-due-list`` (today's items with their section links), ``kl-review-where`` (the current
-item's section link), ``kl-review-confidence`` (the row of buttons; each button also has
-``kl-confidence-<guess|unsure|sure>``), ``kl-review-next``, ``kl-review-after`` (when it comes back),
+item's section link), ``kl-review-confidence`` (inside the question: the row of buttons; each
+button also has ``kl-confidence-<guess|unsure|sure>``), ``kl-review-next``, ``kl-review-after`` (when it comes back),
 ``kl-review-notice`` (store problems).
 """
 
@@ -25,16 +26,16 @@ import ipywidgets as widgets
 
 from katlearn import content, learning
 from katlearn.content import ContentError
-from katlearn.widgets._html import live_region
+from katlearn.widgets._html import html_view, live_region
 from katlearn.widgets.live import deferred
-from katlearn.widgets.quiz import QuestionView
+from katlearn.widgets.quiz import Quiz
 
 __all__ = ["ReviewSession", "review", "when_text", "due_line"]
 
 CONFIDENCE_LABELS = {"guess": "I guessed", "unsure": "Fairly sure", "sure": "Sure"}
 _WIDE = widgets.Layout(width="100%")
-_SHOWN = widgets.Layout(width="auto")
 _HIDDEN = widgets.Layout(display="none")
+_SHOWN_BUTTON = widgets.Layout(width="auto")
 
 
 def when_text(ts: float, now: float | None = None) -> str:
@@ -75,34 +76,22 @@ class ReviewSession(widgets.VBox):
     def __init__(self, learner: str | None = None, now: float | None = None) -> None:
         self.learner = learner or learning.current_learner()
         self._now = now
-        self.status = widgets.HTML(layout=_WIDE)
+        self.status = html_view(wide=True)
         self.status.add_class("kl-review-status")
-        self.due_list = widgets.HTML(layout=_WIDE)
+        self.due_list = html_view(wide=True)
         self.due_list.add_class("kl-review-due-list")
-        self.where = widgets.HTML(layout=_WIDE)
+        self.where = html_view(wide=True)
         self.where.add_class("kl-review-where")
         self.slot = widgets.VBox(layout=_WIDE)
-        self.prompt = widgets.HTML("<p><strong>How sure are you of your answer?</strong> "
-                                   "Press one to check it.</p>")
-        self.buttons = []
-        for key in learning.CONFIDENCES:
-            b = widgets.Button(description=CONFIDENCE_LABELS[key], layout=_SHOWN,
-                               tooltip=f"Check my answer: {CONFIDENCE_LABELS[key].lower()}")
-            b.add_class(f"kl-confidence-{key}")
-            b.on_click(lambda _b, k=key: self.answer(k))
-            self.buttons.append(b)
-        self.confidence = widgets.VBox([self.prompt, widgets.HBox(self.buttons, layout=widgets.Layout(
-            flex_flow="row wrap"))], layout=_WIDE)
-        self.confidence.add_class("kl-review-confidence")
-        self.after = widgets.HTML(layout=_WIDE)
+        self.after = html_view(wide=True)
         self.after.add_class("kl-review-after")
         self.next_button = widgets.Button(description="Next question", button_style="primary", layout=_HIDDEN,
                                           tooltip="Go to the next question due")
         self.next_button.add_class("kl-review-next")
         self.next_button.on_click(lambda _b: self.show_next())
-        self.notice = widgets.HTML(layout=_WIDE)
+        self.notice = html_view(wide=True)
         self.notice.add_class("kl-review-notice")
-        super().__init__([self.status, self.due_list, self.where, self.slot, self.confidence, self.after,
+        super().__init__([self.status, self.due_list, self.where, self.slot, self.after,
                           self.next_button, self.notice], layout=_WIDE)
         self.add_class("kl-review")
         try:
@@ -112,7 +101,7 @@ class ReviewSession(widgets.VBox):
         self.index = learning.question_index()
         self.items: list[learning.ReviewItem] = []
         self.current: learning.ReviewItem | None = None
-        self.view: QuestionView | None = None
+        self.view: Quiz | None = None
         self.done = 0
         self.show_next()
 
@@ -143,29 +132,35 @@ class ReviewSession(widgets.VBox):
         self.after.value = ""
         self.next_button.layout = _HIDDEN
         if not due:
-            self.current, self.view = None, None
+            old, self.current, self.view = self.view, None, None
             self.slot.children = ()
+            if old is not None:
+                old.close()
             self.where.value = ""
-            self.confidence.layout = _HIDDEN
             done = f"You reviewed {content.plural(self.done, 'question')} in this session. " if self.done else ""
             self.after.value = f"<p>{done}Come back when more are due.</p>" if self.items else ""
             return
         self.current = due[0]
         where = self.current.where
-        order = learning.option_order(where.question, self.learner, "review")
-        self.view = QuestionView(where.question, self.done + 1, self.done + len(due), order, self.references, "exam")
+        old, self.view = self.view, Quiz(
+            where.module, "review", self.learner, bank=content.Bank(module=where.module, questions=(where.question,)),
+            references=self.references, objectives=(), seed="review", number=(self.done + 1, self.done + len(due)))
+        self.view.confidence = [[key, CONFIDENCE_LABELS[key]] for key in learning.CONFIDENCES]
+        self.view.review_answer = lambda _q, answer, confidence: self._checked(answer, confidence)
         self.slot.children = (self.view,)
+        if old is not None:
+            old.close()
         self.where.value = f"<p>Taught in {_link(where)}</p>"
-        self.confidence.layout = _WIDE
-        for b in self.buttons:
-            b.disabled = False
 
     def answer(self, confidence: str) -> learning.Result | None:
-        """Check the current answer with the learner's confidence; save it; show feedback and when
-        the question comes back."""
+        """Check the current answer with the learner's confidence, as pressing its button does."""
         if self.view is None or self.current is None:
             return None
-        answer = self.view.answer()
+        return self.view.review(self.current.question_id, confidence)
+
+    def _checked(self, answer: object, confidence: str) -> learning.Result:
+        """Save one review answer (the quiz shows its feedback); say when the question comes back."""
+        assert self.current is not None
         try:
             result = learning.answer_review(self.learner, self.current.where, answer, confidence, ts=self.now())
         except learning.ProgressError as exc:
@@ -173,14 +168,8 @@ class ReviewSession(widgets.VBox):
                                             f"({escape(str(exc))}).</p>")
             result = learning.grade(self.current.where.question, answer)
         if not result.graded:
-            self.view.show_error(result.error or "")
             return result
-        self.view.show_result(result)
-        self.view.set_locked(True)
         self.done += 1
-        for b in self.buttons:
-            b.disabled = True
-        self.confidence.layout = _HIDDEN
         qid = self.current.question_id
         self.refresh()
         back = next((i for i in self.items if i.question_id == qid), None)
@@ -190,7 +179,7 @@ class ReviewSession(widgets.VBox):
                                            f"{_link(back.where)}</p>")
         more = bool(learning.due_today(self.items, self.now()))
         self.next_button.description = "Next question" if more else "Finish"
-        self.next_button.layout = _SHOWN
+        self.next_button.layout = _SHOWN_BUTTON
         return result
 
 

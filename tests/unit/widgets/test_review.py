@@ -40,17 +40,23 @@ def test_due_questions_are_shown_one_by_one_and_answers_are_saved_with_confidenc
     assert w.due_list.value.count("<li>") == 3
     assert "3 questions due for review today" in home.review_due_html(learner, NOW)
     seen = []
+    views = []
     for confidence, right in [("sure", True), ("guess", True), ("unsure", False)]:
-        q = w.view.question
+        q = w.current.where.question
         seen.append(q.id)
+        views.append(w.view)
+        assert w.view.mode == "review" and [qq["id"] for qq in w.view.questions] == [q.id]
+        assert [v for v, _label in w.view.confidence] == list(learning.CONFIDENCES)
+        assert f"{len(seen)} of 3" in w.view.questions[0]["prompt"]  # numbered within today's review
         assert w.current.where.href in w.where.value  # links to the section that teaches it
-        w.view.radio.value = q.answer if right else (not q.answer)
+        w.view.set_answer(q.id, q.answer if right else (not q.answer))
         result = w.answer(confidence)
         assert result.correct is right
-        assert ("kl-correct" if right else "kl-incorrect") in w.view.feedback._dom_classes
+        assert w.view.verdict(q.id) == ("correct" if right else "incorrect") and w.view.is_locked(q.id)
         assert "comes back" in w.after.value and w.next_button.layout.display != "none"
-        assert all(b.disabled for b in w.buttons)
+        assert w.answer("sure") is None  # answered: a second press changes nothing
         w.show_next()
+    assert all(v.comm is None for v in views)  # each question had a fresh view; the old ones are closed
     assert sorted(seen) == sorted(x.question.id for x in wheres)
     saved = learning.review_answers(learner)
     assert [(r.question_id, r.confidence, r.correct) for r in saved] == [
@@ -64,9 +70,26 @@ def test_an_unanswered_question_is_not_saved(learner):
     met(learner, 1)
     w = wr.ReviewSession(learner, now=NOW)
     result = w.answer("sure")
-    assert not result.graded and "kl-error" in w.view.feedback._dom_classes
+    qid = w.current.question_id
+    assert not result.graded and w.view.verdict(qid) == "error" and not w.view.is_locked(qid)
     assert learning.review_answers(learner) == []
-    assert not any(b.disabled for b in w.buttons)
+
+
+def test_the_answer_travels_with_the_confidence_button_and_nothing_reaches_mastery(learner):
+    """What the browser sends: one message with the answer (in shown positions) and the confidence;
+    an unknown confidence is ignored. Review answers never become module attempts."""
+    (where,) = met(learner, 1)
+    before = learning.latest_answers(learner, where.module)
+    w = wr.ReviewSession(learner, now=NOW)
+    q = where.question
+    shown = q.to_shown(q.answer, w.view.orders[q.id])
+    w.view._on_front_end(w.view, {"event": "check", "id": q.id, "answers": {q.id: shown}, "confidence": "certain"}, [])
+    assert learning.review_answers(learner) == [] and w.view.verdict(q.id) == ""
+    w.view._on_front_end(w.view, {"event": "check", "id": q.id, "answers": {q.id: shown}, "confidence": "sure"}, [])
+    (saved,) = learning.review_answers(learner)
+    assert (saved.question_id, saved.confidence, saved.correct) == (q.id, "sure", True)
+    assert w.view.verdict(q.id) == "correct"
+    assert learning.latest_answers(learner, where.module) == before
 
 
 def test_when_text():
