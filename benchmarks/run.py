@@ -71,7 +71,10 @@ READY_JS = """(expect) => {
   const drawn = (p) => p.classList.contains('kl-plot-ready');
   const counts = {
     pending_plots: plots.filter(p => p.classList.contains('kl-plot-seen') && !drawn(p)).length,
-    outputs: document.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length,
+    // widget outputs shown: an ipywidgets view (.jupyter-widgets) or an anywidget view (an lm-Widget
+    // of its own, e.g. the quiz), not a rendered text/HTML output
+    outputs: [...document.querySelectorAll('.jp-OutputArea-output')].filter(o => [...o.children].some(
+      c => c.classList.contains('lm-Widget') && ![...c.classList].some(k => k.startsWith('jp-Rendered')))).length,
     // a learner's part is wrapped in a .kl-deferred box only on pre-rendered pages: not counted
     views: document.querySelectorAll('.jupyter-widgets:not(.kl-deferred)').length,
     plots: plots.filter(drawn).length,
@@ -769,15 +772,17 @@ def widget_states(ws) -> int:
     session, comm_id = uuid.uuid4().hex, uuid.uuid4().hex
     ws.send(json.dumps(_kernel_msg("comm_open", {"comm_id": comm_id, "target_name": "jupyter.widget.control",
                                                  "data": {}}, session, {"version": "1.0.0"})))
-    request = json.dumps(_kernel_msg("comm_msg", {"comm_id": comm_id, "data": {"method": "request_states"}},
-                                     session))
-    ws.send(request)
+    def request() -> str:  # a fresh message id each time: the kernel refuses a message it has seen
+        return json.dumps(_kernel_msg("comm_msg", {"comm_id": comm_id, "data": {"method": "request_states"}},
+                                      session))
+
+    ws.send(request())
     deadline = time.monotonic() + LOAD_TIMEOUT_S
     while time.monotonic() < deadline:
         msg = json.loads(ws.recv())
         content = msg.get("content") or {}
         if msg.get("msg_type") == "stream" and f"No such comm: {comm_id}" in content.get("text", ""):
-            ws.send(request)  # the request overtook the comm's opening (seen with busy kernels): ask again
+            ws.send(request())  # the request overtook the comm's opening (seen with busy kernels): ask again
             continue
         if msg.get("msg_type") == "comm_msg" and content.get("comm_id") == comm_id:
             data = content.get("data") or {}
