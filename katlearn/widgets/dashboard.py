@@ -21,20 +21,17 @@ Every name and text from the stores or the content reaches the page escaped.
 
 from __future__ import annotations
 
-import base64
-import html
 import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any
+from collections.abc import Callable
 
 import ipywidgets as widgets
 
 from katlearn import classroom, learning
-from katlearn.content import markdown_to_text
 from katlearn.figures import class_charts
+from katlearn.widgets._class_tables import (
+    Cell, _esc, _pct, _short, _when, download_link, items_table, learners_table, modules_table, objectives_table, table_html,
+)
 from katlearn.widgets._html import live_region
 from katlearn.widgets.live import deferred
 from katlearn.widgets.plot import PlotView
@@ -67,67 +64,6 @@ _STYLE = """<style>
 .kl-dashboard .kl-dash-downloads a { margin-right: 1.2em; }
 .kl-dashboard .kl-dash-summary p { margin: 0.2em 0; }
 </style>"""
-
-
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-
-def _pct(value: float | None, digits: int = 0) -> str:
-    return "–" if value is None else f"{value:.{digits}f}%"
-
-
-def _when(ts: float | None) -> str:
-    if ts is None:
-        return "–"
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def download_link(text: str, filename: str, label: str, mime: str = "text/csv") -> str:
-    """An ``<a download>`` whose href carries the file itself (a data: URL); nothing is stored."""
-    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    return (f'<a class="kl-dash-download" download="{_esc(filename)}" '
-            f'href="data:{mime};charset=utf-8;base64,{payload}">{_esc(label)}</a>')
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A table cell with a CSS class and a tooltip; text and tooltip are escaped like any cell."""
-
-    text: Any
-    css: str = ""
-    title: str = ""
-
-
-def _cell(tag: str, value: Any, extra_css: str, scope: str = "") -> str:
-    cell = value if isinstance(value, Cell) else Cell(value)
-    classes = " ".join(c for c in (extra_css, cell.css) if c)
-    attrs = (f' scope="{scope}"' if scope else "") + (f' class="{_esc(classes)}"' if classes else "")
-    attrs += f' title="{_esc(cell.title)}"' if cell.title else ""
-    return f"<{tag}{attrs}>{_esc('' if cell.text is None else cell.text)}</{tag}>"
-
-
-def table_html(caption: str, header: Sequence[Any], rows: Sequence[Sequence[Any]], css: str,
-               numeric: Sequence[int] = (), collapsed: str | None = None) -> str:
-    """A captioned table with every cell escaped; ``collapsed`` folds it under that summary."""
-    nums = set(numeric)
-    head = "".join(_cell("th", h, "kl-num" if i in nums else "", "col") for i, h in enumerate(header))
-    body = "".join(
-        "<tr>" + "".join(_cell("th" if i == 0 else "td", c, "kl-num" if i in nums else "", "row" if i == 0 else "")
-                         for i, c in enumerate(row)) + "</tr>"
-        for row in rows)
-    table = (f'<div class="kl-dash-table-wrap"><table class="kl-dash-table {_esc(css)}">'
-             f"<caption>{_esc(caption)}</caption><thead><tr>{head}</tr></thead>"
-             f"<tbody>{body}</tbody></table></div>")
-    if collapsed:
-        return f'<details class="kl-dash-more"><summary>{_esc(collapsed)}</summary>{table}</details>'
-    return table
-
-
-def _short(text: str, max_chars: int = 110) -> str:
-    text = " ".join(markdown_to_text(text).split())
-    return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
 
 
 def _heading(text: str, level: int = 2) -> widgets.HTML:
@@ -282,12 +218,12 @@ class Dashboard(widgets.VBox):
             return parts + [empty]
 
         parts += [_heading("Modules"), PlotView(class_charts.module_progress_chart(report.modules)),
-                  widgets.HTML(self._modules_table(report))]
+                  widgets.HTML(modules_table(report))]
         parts += [_heading("Questions"), PlotView(class_charts.item_chart(report.items, limit=HARDEST_SHOWN)),
-                  widgets.HTML(self._items_table(report))]
+                  widgets.HTML(items_table(report))]
         parts += [_heading("Learning objectives"), PlotView(class_charts.objective_chart(report.objectives)),
-                  widgets.HTML(self._objectives_table(report))]
-        parts += [_heading("Learners"), widgets.HTML(self._learners_table(report))]
+                  widgets.HTML(objectives_table(report))]
+        parts += [_heading("Learners"), widgets.HTML(learners_table(report))]
         return parts
 
     # -- send to LRS ------------------------------------------------------------------------------
@@ -340,64 +276,6 @@ class Dashboard(widgets.VBox):
             self.lrs_status.value = live_region(f'<p><strong>{head}</strong></p><ul class="kl-dash-lrs-problems">'
                                                 f"{lines}</ul>")
         return done
-
-    @staticmethod
-    def _modules_table(report: classroom.ClassReport) -> str:
-        rows = [[m.title, m.mastered, m.in_progress, m.not_started, _pct(
-            None if m.mean_best_score is None else 100 * m.mean_best_score)] for m in report.modules]
-        return table_html("Learners per module", ["Module", "Mastered", "In progress", "Not started",
-                                                  "Mean best score"], rows, "kl-dash-modules", numeric=(1, 2, 3, 4),
-                          collapsed="Table: learners per module")
-
-    @staticmethod
-    def _objectives_table(report: classroom.ClassReport) -> str:
-        rows = [[o.objective, _short(o.text), o.learners, o.mastered, _pct(o.percent_mastered)]
-                for o in report.objectives if o.learners]
-        return table_html("Objectives (learners who answered any of their questions)",
-                          ["Objective", "What learners should be able to do", "Learners", "At mastery",
-                           "Share"], rows, "kl-dash-objectives", numeric=(2, 3, 4),
-                          collapsed="Table: every objective")
-
-    @staticmethod
-    def _items_table(report: classroom.ClassReport) -> str:
-        answered = sorted((i for i in report.items if i.learners),
-                          key=lambda i: (i.percent_correct or 0.0, i.module, i.question_id))
-        rows = [[i.question_id, Cell(_short(i.prompt), title=markdown_to_text(i.prompt)), i.learners, _pct(i.percent_correct),
-                 i.attempts, f"{_short(i.common_wrong, 80)} ({i.common_wrong_learners})" if i.common_wrong else "–"]
-                for i in answered]
-        unanswered = sum(1 for i in report.items if not i.learners)
-        caption = "Questions, hardest first (first attempt of each learner)"
-        if unanswered:
-            caption += f"; {unanswered} not answered yet"
-        return table_html(caption, ["Question", "Prompt", "Learners", "Right at first try", "Attempts",
-                                    "Commonest wrong answer (learners)"], rows, "kl-dash-items", numeric=(2, 3, 4),
-                          collapsed=f"Table: all {len(answered)} answered questions")
-
-    @staticmethod
-    def _learners_table(report: classroom.ClassReport) -> str:
-        """Learner × module: ✓ mastered, … in progress, · not started, with the best score."""
-        marks = {learning.MASTERED: "✓", learning.IN_PROGRESS: "…", learning.NOT_STARTED: "·"}
-        header: list[Any] = ["Learner"]
-        for n, m in enumerate(report.modules):
-            header.append(Cell(m.module.split("_", 1)[0] if m.module[:2].isdigit() else str(n + 1),
-                               title=m.title))
-        header += ["Mastered", "Answered", "Right at 1st try", "Last active (UTC)"]
-        rows = []
-        for r in report.per_learner:
-            row: list[Any] = [r.learner]
-            for m in report.modules:
-                status = r.status.get(m.module, learning.NOT_STARTED)
-                best = r.best_score.get(m.module)
-                text = marks[status] + (f" {100 * best:.0f}" if best is not None else "")
-                row.append(Cell(text, css=f"kl-cell-{status.replace(' ', '-')}",
-                                title=f"{m.title}: {status}" + (f", best score {100 * best:.0f}%" if best is not None else "")))
-            last = "–" if r.last_active is None else datetime.fromtimestamp(r.last_active, timezone.utc).strftime("%d %b %H:%M")
-            row += [r.mastered, r.answered, r.first_correct, Cell(last, css="kl-nowrap", title=_when(r.last_active))]
-            rows.append(row)
-        k = len(report.modules)
-        return table_html("One row per learner: ✓ mastered, … in progress, · not started; numbers are best "
-                          "quiz scores in %. Hover a column for the module's name.",
-                          header, rows, "kl-dash-learners", numeric=tuple(range(1, k + 4)))
 
 
 @deferred
