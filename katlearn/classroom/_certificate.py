@@ -24,7 +24,7 @@ from html import escape
 from typing import Any
 
 from katlearn import content, learning
-from katlearn.content import Bank, ContentError
+from katlearn.content import Bank
 
 SECRET_ENV = "KATLEARN_RECORD_SECRET"
 MIN_SECRET_CHARS = 16
@@ -117,13 +117,7 @@ def build_record(learner: str, attempts: Sequence[learning.Attempt], completions
     metas = [m for m in all_metas if m.audience == "learner" and m.kind == "module" and m.order > 0]
     assessed = [m for m in all_metas if m.objectives]  # as learning.learner_standing: the home page's too
     if banks is None:
-        banks = {}
-        for m in assessed:
-            if m.quiz:
-                try:
-                    banks[m.quiz] = content.load_bank(m.quiz)
-                except ContentError:
-                    pass
+        banks = learning.assessed_banks(assessed)
     lines = []
     for meta in metas:
         done = [c for c in completions if c.module == meta.slug]

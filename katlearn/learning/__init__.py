@@ -13,6 +13,7 @@ from katlearn.learning._exam_rules import (
     PER_MODULE,
     REVIEW,
     ObjectiveStatus,
+    assessed_banks,
     assessed_modules,
     final_bank,
     headline,
@@ -103,7 +104,7 @@ from katlearn.learning._summary import (
 
 __all__ = [
     "FINAL_KEY", "HOST_SLUG", "MET", "NOT_ASSESSED", "PER_MODULE", "REVIEW", "ObjectiveStatus", "assessed_modules",
-    "final_bank", "headline", "learner_standing", "objective_statuses", "score_percent", "select_questions",
+    "assessed_banks", "final_bank", "headline", "learner_standing", "objective_statuses", "score_percent", "select_questions",
     "summary_csv",
     "AnswerError", "Attempt", "BUSY_TIMEOUT_MS", "Choice", "Completion", "Debrief", "Feedback", "FindingResult",
     "GUEST", "IN_PROGRESS", "MASTERED", "MASTERY_THRESHOLD", "MIGRATIONS", "MODES", "NAME_MAX_CHARS",

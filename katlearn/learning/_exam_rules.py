@@ -133,10 +133,9 @@ def headline(rows: Sequence[ObjectiveStatus]) -> str:
             f"{len(rows) - met - review} not assessed yet.")
 
 
-def learner_standing(learner: str) -> tuple[list[ObjectiveStatus], Completion | None]:
-    """Every objective of the course with ``learner``'s latest result, and their latest submitted
-    final assessment (None if never). Modules whose bank does not load count as not assessed."""
-    modules = [m for m in content.modules() if m.objectives]
+def assessed_banks(modules: Sequence[content.ModuleMeta]) -> dict[str, Bank]:
+    """The quiz bank of each module that has one; a bank that does not load is left out, so its
+    module's objectives count as not assessed."""
     banks: dict[str, Bank] = {}
     for m in modules:
         if m.quiz:
@@ -144,5 +143,13 @@ def learner_standing(learner: str) -> tuple[list[ObjectiveStatus], Completion | 
                 banks[m.quiz] = content.load_bank(m.quiz)
             except ContentError:
                 pass
+    return banks
+
+
+def learner_standing(learner: str) -> tuple[list[ObjectiveStatus], Completion | None]:
+    """Every objective of the course with ``learner``'s latest result, and their latest submitted
+    final assessment (None if never). Modules whose bank does not load count as not assessed."""
+    modules = [m for m in content.modules() if m.objectives]
+    banks = assessed_banks(modules)
     exams = [c for c in _store.completions(learner, FINAL_KEY) if c.mode == "exam"]
     return objective_statuses(_store.attempts(learner), modules, banks), (exams[-1] if exams else None)
