@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from katlearn import classroom, content
+from tests.browser.helpers import draw_every_figure
 from tests.chromium import LAUNCH_ARGS, ChromiumNotFound, find_chromium
 from tests.hub.hub import ADMIN_PASSWORD, LEARNER_PASSWORD, HubUnavailable, start_hub
 
@@ -124,7 +125,8 @@ class Person:
     def wait_rendered(self, ready: str = ".kl-quiz", page=None) -> None:
         page = page or self.page
         page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
-        page.wait_for_selector(ready, state="visible", timeout=120_000)
+        # figures are drawn as they near the screen: scroll through as a reader would
+        draw_every_figure(page, timeout_ms=120_000, ready=ready)
         page.wait_for_function(
             "() => [...document.querySelectorAll('.kl-plot')].every(p => p.classList.contains('kl-plot-ready'))",
             timeout=60_000)

@@ -32,7 +32,8 @@ from pathlib import Path
 import pytest
 
 from katlearn import content
-from katlearn.content import Ordering
+from katlearn.widgets.quiz import css_id
+from tests.browser.quiz_driver import answer
 from tests.chromium import LAUNCH_ARGS, ChromiumNotFound, find_chromium
 from tests.hub.hub import HubUnavailable, free_ports, start_hub
 
@@ -201,15 +202,10 @@ def test_launches_sign_people_in_on_their_module_and_a_score_reaches_the_gradebo
         _wait_rendered(bob, ".kl-dash-locked")
 
         # -- alice completes the module's quiz -------------------------------------------------
-        from tests.browser.test_module_07 import answer
-
         bank = content.load_bank(MODULE)
         for q in bank.questions:
-            box = alice.locator(f".kl-q-{re.sub(r'[^A-Za-z0-9]', '-', q.id)}")
-            if isinstance(q, Ordering):
-                _put_in_order(box, q)
-            else:
-                answer(box, q, "alice", "")
+            box = alice.locator(f".{css_id(q.id)}")
+            answer(box, q)
             box.locator("button.kl-check").click()
             box.locator(".kl-feedback.kl-correct").wait_for(timeout=30_000)
 
@@ -245,26 +241,6 @@ def test_launches_sign_people_in_on_their_module_and_a_score_reaches_the_gradebo
     finally:
         for context in (alice_context, bob_context, edna_context):
             context.close()
-
-
-def _put_in_order(box, q) -> None:
-    """Move each item up to its place, reading the rows again after every move (each move is a
-    round trip to the kernel, and rows update one by one)."""
-    def rows() -> list[str]:
-        return [re.sub(r"^\d+\.\s*", "", t.strip()) for t in
-                box.locator(".kl-answer .widget-html-content").all_inner_texts()]
-
-    for _ in range(4 * len(q.items) ** 2):
-        now = rows()
-        if now == list(q.items):
-            return
-        if sorted(now) != sorted(q.items):
-            time.sleep(0.2)  # a row is being redrawn
-            continue
-        target = next(i for i, (a, b) in enumerate(zip(now, q.items)) if a != b)
-        box.locator(".kl-move-up").nth(now.index(q.items[target])).click()
-        _until(lambda before=now: rows() != before, 30, "the rows to change after a move")
-    raise AssertionError(f"could not put {q.items} in order: {rows()}")
 
 
 def _claim(token: str, name: str):
