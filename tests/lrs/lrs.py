@@ -121,6 +121,24 @@ class LocalLrs:
             path = more.split("/xAPI/", 1)[1] if "/xAPI/" in more else more.lstrip("/")
         raise AssertionError("GET /statements never ended")
 
+    def wait_ready(self, probe: str, name: str) -> LocalLrs:
+        """Wait until ``GET probe`` answers 200 (returns self); stop it and raise LrsUnavailable if
+        it exits or does not answer within START_TIMEOUT_S."""
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                text = (self.folder / "lrs.log").read_text(errors="replace")[-1500:]
+                self.stop()
+                raise LrsUnavailable(f"{name} exited with {self.process.returncode} at start:\n{text}")
+            try:
+                if self.request(probe)[0] == 200:
+                    return self
+            except (OSError, ValueError):  # json.JSONDecodeError is a ValueError
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise LrsUnavailable(f"{name} did not answer on port {self.port} within {START_TIMEOUT_S} s")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
@@ -138,21 +156,7 @@ def start() -> LocalLrs:
                FS_LOCAL_STORAGE_DIR=str(folder / "storage"))
     log = open(folder / "lrs.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(["node", str(server)], cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
-    lrs = LocalLrs(process, port, folder)
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            text = (folder / "lrs.log").read_text(errors="replace")[-1500:]
-            lrs.stop()
-            raise LrsUnavailable(f"the LRS ({server}) exited with {process.returncode} at start:\n{text}")
-        try:
-            if lrs.request("about")[0] == 200:
-                return lrs
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.2)
-    lrs.stop()
-    raise LrsUnavailable(f"the LRS ({server}) did not answer on port {port} within {START_TIMEOUT_S} s")
+    return LocalLrs(process, port, folder).wait_ready("about", f"the LRS ({server})")
 
 
 def write_learner_store(folder: Path, learner: str, rows: list[tuple[str, Any, Any, float]]) -> None:

@@ -11,15 +11,13 @@ why and the test fails.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from tests.lrs.lrs import PASSWORD, START_TIMEOUT_S, USER, LocalLrs, LrsUnavailable, free_port
+from tests.lrs.lrs import PASSWORD, USER, LocalLrs, LrsUnavailable, free_port
 
 PACKAGES = ("ralph-malph[lrs,cli]==5.1.0", "requests")  # its API server imports requests, not declared
 
@@ -74,18 +72,4 @@ def start() -> LocalLrs:
     log = open(folder / "lrs.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen([str(python), "-m", "uvicorn", "ralph.api:app", "--host", "127.0.0.1",
                                 "--port", str(port)], cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
-    lrs = LocalLrs(process, port, folder)
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            text = (folder / "lrs.log").read_text(errors="replace")[-1500:]
-            lrs.stop()
-            raise LrsUnavailable(f"ralph exited with {process.returncode} at start:\n{text}")
-        try:
-            if lrs.request("statements?limit=1")[0] == 200:
-                return lrs
-        except (OSError, ValueError, json.JSONDecodeError):
-            pass
-        time.sleep(0.2)
-    lrs.stop()
-    raise LrsUnavailable(f"ralph did not answer on port {port} within {START_TIMEOUT_S} s")
+    return LocalLrs(process, port, folder).wait_ready("statements?limit=1", "ralph")
