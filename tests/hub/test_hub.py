@@ -17,7 +17,6 @@ turns the skip into a failure (for CI).
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import time
@@ -28,10 +27,9 @@ import pytest
 from katlearn import classroom, content
 from tests.browser.helpers import draw_every_figure
 from tests.chromium import LAUNCH_ARGS, ChromiumNotFound, find_chromium
-from tests.hub.hub import ADMIN_PASSWORD, LEARNER_PASSWORD, HubUnavailable, start_hub
+from tests.hub.hub import ADMIN_PASSWORD, LEARNER_PASSWORD, HubUnavailable, start_hub, unavailable
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-REQUIRE = os.environ.get("KATLEARN_REQUIRE_HUB") == "1"
 HOME = "00_start_here.ipynb"
 DASHBOARD = "educator_dashboard.ipynb"
 MODULE = "01_what_is_kat.ipynb"
@@ -42,18 +40,12 @@ IGNORED_CONSOLE = re.compile(r"Unsatisfied version|No satisfying version")
 pytestmark = pytest.mark.browser
 
 
-def _unavailable(why: str):
-    if REQUIRE:
-        pytest.fail(f"hub test cannot run: {why}")
-    pytest.skip(why)
-
-
 @pytest.fixture(scope="module")
 def hub():
     try:
         h = start_hub(admins=("edna",))
     except HubUnavailable as exc:
-        _unavailable(str(exc))
+        unavailable(str(exc))
     try:
         h.start_servers("alice", "bob", "edna")  # all three spawn at once, as before a workshop
         h.wait_ready("alice", "bob", "edna")
@@ -72,7 +64,7 @@ def browser():
     try:
         exe = find_chromium()
     except ChromiumNotFound as exc:
-        _unavailable(str(exc))
+        unavailable(str(exc))
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=LAUNCH_ARGS, headless=True)
         yield b
