@@ -205,7 +205,10 @@ def test_a_workshop_pool_is_remade_once_the_room_has_arrived(probe_root):
     started = lambda: log_count(server, r"Kernel started")  # noqa: E731
     with serve(probe_root, "workshop", pool_size=0, prerender=0, prerender_pools=f"{PROBE}={size}",
                cull_idle_timeout_s=CULL_S, cull_interval_s=1) as server:
-        assert wait_until(lambda: live_kernels(server) == size, timeout_s=180), server.log_since(0)[-2000:]
+        # a kernel's process exists a moment before jupyter-server logs "Kernel started" for it: wait
+        # for both, or the last start of the filling pool is counted as a re-made copy
+        assert wait_until(lambda: live_kernels(server) == size and started() == size, timeout_s=180), \
+            server.log_since(0)[-2000:]
         before = started()
         for _ in range(3):
             take_copy(server)
