@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import ipywidgets as widgets
 
 from katlearn.widgets._html import html_view
+from katlearn.widgets._shared import control, shared_layout
 
 
 def checkbox_row(label_html: str, choices: Iterable[tuple[str, str]], checked: Iterable[str],
@@ -17,10 +18,10 @@ def checkbox_row(label_html: str, choices: Iterable[tuple[str, str]], checked: I
     checked = set(checked)
     boxes: dict[str, widgets.Checkbox] = {}
     for key, label in choices:
-        box = widgets.Checkbox(value=key in checked, description=label, indent=False,
-                               layout=widgets.Layout(width="auto", margin="0 1.2em 0 0"))
+        box = control(widgets.Checkbox, value=key in checked, description=label, indent=False,
+                               layout=shared_layout(width="auto", margin="0 1.2em 0 0"))
         box.add_class(f"{css_prefix}-{key}")
         boxes[key] = box
     row = widgets.HBox([html_view(label_html), *boxes.values()],
-                       layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+                       layout=shared_layout(flex_flow="row wrap", align_items="center"))
     return row, boxes

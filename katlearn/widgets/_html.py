@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-from ipywidgets.widgets.widget_string import HTMLStyle
+
+from katlearn.widgets._shared import shared_layout, shared_style
 
 
 def live_region(inner: str) -> str:
@@ -11,15 +12,8 @@ def live_region(inner: str) -> str:
     return f'<div role="status" aria-live="polite">{inner}</div>'
 
 
-# Every widget model costs the browser a fetch and some wiring (~2.4 ms each on a page load), and an
-# ipywidgets HTML widget brings two more of its own (a Layout and an HTMLStyle). The course never
-# changes an HTML widget's layout or style after creating it, so they all share these.
-_PLAIN = widgets.Layout()
-_WIDE = widgets.Layout(width="100%")
-_STYLE = HTMLStyle()
-
-
 def html_view(value: str = "", *, wide: bool = False) -> widgets.HTML:
-    """An HTML widget (one widget model) sharing its layout and style with every other; ``wide``
-    makes it take the full width. Never change such a widget's ``layout`` or ``style`` in place."""
-    return widgets.HTML(value, layout=_WIDE if wide else _PLAIN, style=_STYLE)
+    """An HTML widget (one widget model: its layout and style are shared, see
+    :mod:`katlearn.widgets._shared`); ``wide`` makes it take the full width."""
+    return widgets.HTML(value, layout=shared_layout(width="100%") if wide else shared_layout(),
+                        style=shared_style(widgets.HTML))

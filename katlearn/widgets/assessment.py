@@ -33,6 +33,7 @@ from katlearn.content import ContentError
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import Quiz
 from katlearn.widgets._html import html_view
+from katlearn.widgets._shared import control, shared_layout
 
 __all__ = ["summary_html", "data_url", "CompletionSummary", "FinalAssessment", "final_assessment", "completion_summary"]
 
@@ -103,12 +104,12 @@ class CompletionSummary(widgets.VBox):
         self.learner = learner or learning.current_learner()
         self.table = html_view(wide=True)
         self.downloads = html_view()
-        self.refresh_button = widgets.Button(description="Update my summary", icon="refresh",
+        self.refresh_button = control(widgets.Button, description="Update my summary", icon="refresh",
                                              tooltip="Read your latest answers again",
-                                             layout=widgets.Layout(width="auto"))
+                                             layout=shared_layout(width="auto"))
         self.refresh_button.add_class("kl-completion-refresh")
         self.refresh_button.on_click(lambda _b: self.refresh())
-        super().__init__([self.table, self.downloads, self.refresh_button], layout=widgets.Layout(width="100%"))
+        super().__init__([self.table, self.downloads, self.refresh_button], layout=shared_layout(width="100%"))
         self.add_class("kl-completion")
         self.rows: list[learning.ObjectiveStatus] = []
         self.refresh()
@@ -153,7 +154,7 @@ class FinalAssessment(widgets.VBox):
                            f"<code>python -m katlearn check</code>.</p><p><code>{escape(str(exc))}</code></p>")
             self.quiz = None
             self.summary = CompletionSummary(self.learner)
-            super().__init__([intro, self.summary], layout=widgets.Layout(width="100%"))
+            super().__init__([intro, self.summary], layout=shared_layout(width="100%"))
             self.add_class("kl-assessment")
             return
         modules = learning.assessed_modules()
@@ -176,7 +177,7 @@ class FinalAssessment(widgets.VBox):
                                "<p>Every learning objective of the course, with your latest result on its "
                                "questions. Follow a link to revisit the section that teaches it.</p>")
         self.quiz.on_change(self.summary.refresh)
-        super().__init__([intro, self.quiz, heading, self.summary], layout=widgets.Layout(width="100%"))
+        super().__init__([intro, self.quiz, heading, self.summary], layout=shared_layout(width="100%"))
         self.add_class("kl-assessment")
 
 

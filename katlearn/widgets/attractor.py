@@ -23,6 +23,7 @@ from katlearn.science import landscape
 from katlearn.science import params as P
 from katlearn.widgets.plot import PlotView
 from katlearn.widgets._html import html_view
+from katlearn.widgets._shared import control, shared_layout
 
 __all__ = ["LandscapeExplorer", "HopfieldExplorer", "landscape_explorer", "hopfield_explorer", "settle", "JOSTLE",
            "SWEEPS_PER_RUN"]
@@ -72,24 +73,24 @@ class LandscapeExplorer(widgets.VBox):
     """Plasticity and learning sliders over the energy landscape; the ball remembers where it is."""
 
     def __init__(self, plasticity: float = 0.0, learning: float = 0.0) -> None:
-        self.plasticity = widgets.FloatSlider(value=plasticity, min=0.0, max=1.0, step=0.05, readout_format=".2f",
+        self.plasticity = control(widgets.FloatSlider, value=plasticity, min=0.0, max=1.0, step=0.05, readout_format=".2f",
                                               description="Plasticity:", continuous_update=False, style=_STYLE,
-                                              layout=widgets.Layout(**_SLIDER))
+                                              layout=shared_layout(**_SLIDER))
         self.plasticity.add_class("kl-landscape-plasticity")
-        self.learning = widgets.FloatSlider(value=learning, min=0.0, max=1.0, step=0.05, readout_format=".2f",
+        self.learning = control(widgets.FloatSlider, value=learning, min=0.0, max=1.0, step=0.05, readout_format=".2f",
                                             description="Learning:", tooltip="How deeply the alternative has been learned",
                                             continuous_update=False,
-                                            style=_STYLE, layout=widgets.Layout(**_SLIDER))
+                                            style=_STYLE, layout=shared_layout(**_SLIDER))
         self.learning.add_class("kl-landscape-learning")
-        self.reset_button = widgets.Button(description="Start again", icon="undo",
+        self.reset_button = control(widgets.Button, description="Start again", icon="undo",
                                            tooltip="Put the ball back in the rut and both sliders to 0")
         self.reset_button.add_class("kl-landscape-reset")
         self.readout = html_view()
         self.readout.add_class("kl-landscape-readout")
         self.view = PlotView()
-        controls = widgets.VBox([self.plasticity, self.learning, self.reset_button], layout=widgets.Layout(width="100%"))
+        controls = widgets.VBox([self.plasticity, self.learning, self.reset_button], layout=shared_layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([controls, self.readout, self.view], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.readout, self.view], layout=shared_layout(width="100%"))
         self.add_class("kl-landscape")
         self.ball_x = float(landscape.energy_landscape(0.0, 0.0).rut_x)
         for w in (self.plasticity, self.learning):
@@ -127,18 +128,18 @@ class HopfieldExplorer(widgets.VBox):
         self.seed = int(seed)
         d = landscape.DEFAULTS
         self.low_t, self.high_t = float(d["low_temperature"].value), float(d["high_temperature"].value)
-        self.low_button = widgets.Button(description="Run: low plasticity", tooltip="Run 20 steps at low plasticity",
-                                         layout=widgets.Layout(width="auto"))
-        self.high_button = widgets.Button(description="Run: high plasticity", button_style="warning",
-                                          tooltip="Run 20 steps at high plasticity", layout=widgets.Layout(width="auto"))
-        self.learn_button = widgets.Button(description="Learn the new pattern", button_style="success",
+        self.low_button = control(widgets.Button, description="Run: low plasticity", tooltip="Run 20 steps at low plasticity",
+                                         layout=shared_layout(width="auto"))
+        self.high_button = control(widgets.Button, description="Run: high plasticity", button_style="warning",
+                                          tooltip="Run 20 steps at high plasticity", layout=shared_layout(width="auto"))
+        self.learn_button = control(widgets.Button, description="Learn the new pattern", button_style="success",
                                            tooltip="Hebbian learning of the new pattern (only in the plastic window)",
-                                           layout=widgets.Layout(width="auto"))
-        self.cue_button = widgets.Button(description="Offer the new pattern",
+                                           layout=shared_layout(width="auto"))
+        self.cue_button = control(widgets.Button, description="Offer the new pattern",
                                          tooltip="Start from a partial version of the new pattern, at low plasticity",
-                                         layout=widgets.Layout(width="auto"))
-        self.reset_button = widgets.Button(description="Start again", icon="undo", tooltip="Back to the first state",
-                                           layout=widgets.Layout(width="auto"))
+                                         layout=shared_layout(width="auto"))
+        self.reset_button = control(widgets.Button, description="Start again", icon="undo", tooltip="Back to the first state",
+                                           layout=shared_layout(width="auto"))
         for b, cls in ((self.low_button, "kl-hopfield-low"), (self.high_button, "kl-hopfield-high"),
                        (self.learn_button, "kl-hopfield-learn"), (self.cue_button, "kl-hopfield-cue"),
                        (self.reset_button, "kl-hopfield-reset")):
@@ -148,9 +149,9 @@ class HopfieldExplorer(widgets.VBox):
         self.view = PlotView()
         buttons = widgets.HBox([self.low_button, self.high_button, self.learn_button, self.cue_button,
                                 self.reset_button],
-                               layout=widgets.Layout(flex_flow="row wrap", gap="0.4em", width="100%"))
+                               layout=shared_layout(flex_flow="row wrap", gap="0.4em", width="100%"))
         buttons.add_class("kl-controls")
-        super().__init__([buttons, self.status, self.view], layout=widgets.Layout(width="100%"))
+        super().__init__([buttons, self.status, self.view], layout=shared_layout(width="100%"))
         self.add_class("kl-hopfield")
         self.low_button.on_click(lambda _b: self.run(high=False))
         self.high_button.on_click(lambda _b: self.run(high=True))

@@ -18,6 +18,7 @@ from katlearn.figures import block_curves
 from katlearn.science import disinhibition
 from katlearn.widgets.plot import PlotView
 from katlearn.widgets._html import html_view
+from katlearn.widgets._shared import control, shared_layout
 
 __all__ = ["CircuitExplorer", "circuit_explorer", "LEVELS_UM", "transient"]
 
@@ -53,19 +54,19 @@ class CircuitExplorer(widgets.VBox):
     def __init__(self, conc_uM: float = 0.75) -> None:
         if conc_uM not in LEVELS_UM:
             raise ValueError(f"conc_uM must be one of {LEVELS_UM} (got {conc_uM!r})")
-        self.level = widgets.SelectionSlider(
+        self.level = control(widgets.SelectionSlider,
             options=[("none" if c == 0 else f"{c:g} µM", c) for c in LEVELS_UM], value=conc_uM,
             description="Ketamine:", tooltip="Ketamine concentration at the receptors, in micromolar",
             continuous_update=False, style=_STYLE,
-            layout=widgets.Layout(width="100%", max_width="34em"))
+            layout=shared_layout(width="100%", max_width="34em"))
         self.level.add_class("kl-circuit-level")
         self.readout = html_view()
         self.readout.add_class("kl-circuit-readout")
         self.schematic = PlotView()
         self.view = PlotView()
-        controls = widgets.VBox([self.level], layout=widgets.Layout(width="100%"))
+        controls = widgets.VBox([self.level], layout=shared_layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([controls, self.readout, self.schematic, self.view], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.readout, self.schematic, self.view], layout=shared_layout(width="100%"))
         self.add_class("kl-circuit-explorer")
         self._last: float | None = None
         self.level.observe(lambda _c: self.update(), names="value")

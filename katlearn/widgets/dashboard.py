@@ -36,6 +36,7 @@ from katlearn.widgets._html import live_region
 from katlearn.widgets.live import deferred
 from katlearn.widgets.plot import PlotView
 from katlearn.widgets.record_download import ClassRecordsDownload
+from katlearn.widgets._shared import control, shared_layout
 
 __all__ = ["Cell", "Dashboard", "dashboard", "download_link", "table_html"]
 
@@ -81,7 +82,7 @@ class Dashboard(widgets.VBox):
                  load: Callable[[], classroom.ClassRecords] | None = None,
                  report: Callable[[classroom.ClassRecords], classroom.ClassReport] | None = None,
                  lrs: Callable[[], classroom.Lrs | None] | None = None) -> None:
-        super().__init__([], layout=widgets.Layout(width="100%"))
+        super().__init__([], layout=shared_layout(width="100%"))
         self.add_class("kl-dashboard")
         self._load = load or classroom.load_class
         self._build_report = report or classroom.class_report
@@ -109,11 +110,11 @@ class Dashboard(widgets.VBox):
 
     def _show_key_form(self) -> None:
         self.key = widgets.Password(description="Educator key:", placeholder="the key the course server was given",
-                                    style={"description_width": "initial"}, layout=widgets.Layout(width="28em"))
+                                    style={"description_width": "initial"}, layout=shared_layout(width="28em"))
         self.key.add_class("kl-dash-key")
-        self.unlock_button = widgets.Button(description="Show class results", button_style="primary",
+        self.unlock_button = control(widgets.Button, description="Show class results", button_style="primary",
                                             tooltip="Check the key and show the class results",
-                                            layout=widgets.Layout(width="auto"))
+                                            layout=shared_layout(width="auto"))
         self.unlock_button.add_class("kl-dash-unlock")
         self.key_status = widgets.HTML(live_region(f"<p>{_esc(self.access.message)}</p>"))
         self.key_status.add_class("kl-dash-key-status")
@@ -173,9 +174,9 @@ class Dashboard(widgets.VBox):
                 "<p><small>Results are what each learner's page saved: good for seeing what to teach "
                 "next, not for grading anyone.</small></p>"))
         summary.add_class("kl-dash-summary")
-        summary.layout = widgets.Layout(flex="1 1 auto")
-        self.refresh_button = widgets.Button(description="Refresh", icon="refresh", tooltip="Read the stores again",
-                                             layout=widgets.Layout(width="auto", flex="0 0 auto"))
+        summary.layout = shared_layout(flex="1 1 auto")
+        self.refresh_button = control(widgets.Button, description="Refresh", icon="refresh", tooltip="Read the stores again",
+                                             layout=shared_layout(width="auto", flex="0 0 auto"))
         self.refresh_button.add_class("kl-dash-refresh")
         self.refresh_button.on_click(lambda _b: self.show_results())
 
@@ -190,7 +191,7 @@ class Dashboard(widgets.VBox):
         downloads.add_class("kl-dash-downloads")
 
         parts: list[widgets.Widget] = [widgets.HBox([summary, self.refresh_button],
-                                                    layout=widgets.Layout(justify_content="space-between",
+                                                    layout=shared_layout(justify_content="space-between",
                                                                           align_items="flex-start")),
                                        downloads, ClassRecordsDownload(records.attempts, records.completions),
                                        *self._lrs_row()]
@@ -239,7 +240,7 @@ class Dashboard(widgets.VBox):
             return [note]
         if lrs is None:
             return []
-        self.lrs_button = widgets.Button(description="Send to LRS", icon="upload", layout=widgets.Layout(width="auto"),
+        self.lrs_button = control(widgets.Button, description="Send to LRS", icon="upload", layout=shared_layout(width="auto"),
                                          tooltip=f"Send the class's xAPI statements to {lrs.statements_url}")
         self.lrs_button.add_class("kl-dash-lrs-send")
         self.lrs_button.on_click(lambda _b: self.send_to_lrs())
@@ -247,7 +248,7 @@ class Dashboard(widgets.VBox):
             f"<p>Learning Record Store: {_esc(lrs.endpoint)}. Sends what is new since the last full send; "
             "sending again never stores anything twice.</p>"))
         self.lrs_status.add_class("kl-dash-lrs-status")
-        row = widgets.HBox([self.lrs_button, self.lrs_status], layout=widgets.Layout(flex_flow="row wrap"))
+        row = widgets.HBox([self.lrs_button, self.lrs_status], layout=shared_layout(flex_flow="row wrap"))
         row.add_class("kl-dash-lrs")
         return [row]
 

@@ -19,6 +19,7 @@ from katlearn.figures import trials
 from katlearn.science import clinical
 from katlearn.widgets.plot import PlotView
 from katlearn.widgets._html import html_view
+from katlearn.widgets._shared import control, shared_layout
 
 __all__ = ["figure_sources", "EvidenceExplorer", "evidence_explorer"]
 
@@ -27,24 +28,24 @@ class EvidenceExplorer(widgets.VBox):
     def __init__(self, timepoint: str = "24h", sort: str = "year") -> None:
         if timepoint not in trials.TIMEPOINTS or sort not in trials.SORTS:
             raise ValueError(f"timepoint must be one of {list(trials.TIMEPOINTS)} and sort one of {list(trials.SORTS)}")
-        self.time = widgets.ToggleButtons(options=[(label, key) for key, label in trials.TIMEPOINTS.items()],
+        self.time = control(widgets.ToggleButtons, options=[(label, key) for key, label in trials.TIMEPOINTS.items()],
                                           value=timepoint, description="Time point:",
                                           style={"description_width": "initial", "button_width": "auto"},
                                           tooltips=["Response one day after the infusion",
                                                     "Response a week after the infusion",
                                                     "Both, joined: how much of the response lasted"])
         self.time.add_class("kl-evidence-time")
-        self.sort = widgets.Dropdown(options=[(label, key) for key, label in trials.SORTS.items()], value=sort,
+        self.sort = control(widgets.Dropdown, options=[(label, key) for key, label in trials.SORTS.items()], value=sort,
                                      description="Sort by:", style={"description_width": "initial"},
-                                     layout=widgets.Layout(width="auto", max_width="100%"))
+                                     layout=shared_layout(width="auto", max_width="100%"))
         self.sort.add_class("kl-evidence-sort")
         self.readout = html_view()
         self.view = PlotView()
         self.table = html_view(trials.trial_table_html())
         self.table.add_class("kl-evidence-table")
-        controls = widgets.VBox([self.time, self.sort], layout=widgets.Layout(width="100%"))
+        controls = widgets.VBox([self.time, self.sort], layout=shared_layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([controls, self.readout, self.view, self.table], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.readout, self.view, self.table], layout=shared_layout(width="100%"))
         self.add_class("kl-evidence")
         self._last: tuple[str, str] | None = None
         self.time.observe(lambda _c: self.update(), names="value")

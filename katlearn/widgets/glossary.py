@@ -25,6 +25,7 @@ from katlearn import content
 from katlearn.content import ContentError, GlossaryTerm, load_glossary
 from katlearn.widgets import page
 from katlearn.widgets._html import html_view
+from katlearn.widgets._shared import control, shared_layout
 
 __all__ = ["Glossary", "glossary", "matches", "entry_html", "list_html", "fold"]
 
@@ -87,16 +88,16 @@ class Glossary(widgets.VBox):
     """Search box + live-filtered list of every glossary term."""
 
     def __init__(self) -> None:
-        self.search = widgets.Text(value="", placeholder="e.g. NMDA, integration, half-life",
+        self.search = control(widgets.Text, value="", placeholder="e.g. NMDA, integration, half-life",
                                    description="Search the glossary:", continuous_update=True,
                                    style={"description_width": "initial"},
-                                   layout=widgets.Layout(width="100%", max_width="32em"))
+                                   layout=shared_layout(width="100%", max_width="32em"))
         self.search.add_class("kl-glossary-search")
         self.count = html_view()
         self.count.add_class("kl-glossary-count")
         self.list = html_view(wide=True)
         self.list.add_class("kl-glossary-list")
-        super().__init__([self.search, self.count, self.list], layout=widgets.Layout(width="100%"))
+        super().__init__([self.search, self.count, self.list], layout=shared_layout(width="100%"))
         self.add_class("kl-glossary")
         try:
             self.terms = tuple(load_glossary().terms)

@@ -13,6 +13,7 @@ from katlearn.widgets.assessment import CompletionSummary
 from katlearn.widgets.live import deferred
 from katlearn.widgets.record_download import RecordDownload
 from katlearn.widgets.review import due_line
+from katlearn.widgets._shared import shared_layout
 
 
 def course_map_html(modules: tuple[content.ModuleMeta, ...] | None = None, learner: str | None = None) -> str:
@@ -70,8 +71,8 @@ def progress() -> widgets.VBox:
     # 30-odd objectives: folded, with the headline as its title, so the home page stays a map
     mastery = widgets.Accordion(children=[summary], titles=(
         f"Mastery per learning objective: {learning.headline(summary.rows)}",), selected_index=None,
-        layout=widgets.Layout(width="100%"))
+        layout=shared_layout(width="100%"))
     mastery.add_class("kl-home-mastery")
-    out = widgets.VBox([due, mastery, RecordDownload()], layout=widgets.Layout(width="100%"))
+    out = widgets.VBox([due, mastery, RecordDownload()], layout=shared_layout(width="100%"))
     out.add_class("kl-home-progress")
     return out

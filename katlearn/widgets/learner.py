@@ -17,6 +17,7 @@ import ipywidgets as widgets
 from katlearn import learning
 from katlearn.widgets._html import html_view, live_region
 from katlearn.widgets.live import deferred
+from katlearn.widgets._shared import control, set_shown, shared_layout
 
 __all__ = ["NameEntry", "name_entry"]
 
@@ -28,14 +29,15 @@ class NameEntry(widgets.VBox):
     """Name field + Save button + status line; reads and writes :mod:`katlearn.learning`."""
 
     def __init__(self) -> None:
-        self.name = widgets.Text(description=LABEL, placeholder="e.g. Sam", style={"description_width": "initial"},
-                                 layout=widgets.Layout(width="32em"))
+        self.name = control(widgets.Text, description=LABEL, placeholder="e.g. Sam", style={"description_width": "initial"},
+                                 layout=shared_layout(width="32em"))
         self.name.add_class("kl-learner-name")
-        self.save_button = widgets.Button(description="Save name", tooltip="Keep this name on this computer")
+        self.save_button = control(widgets.Button, description="Save name", tooltip="Keep this name on this computer",)
         self.save_button.add_class("kl-learner-save")
         self.status = html_view("")
         self.status.add_class("kl-learner-status")
-        super().__init__([widgets.HBox([self.name, self.save_button]), self.status])
+        super().__init__([widgets.HBox([self.name, self.save_button], layout=shared_layout()), self.status],
+                         layout=shared_layout())
         self.add_class("kl-learner")
         self.save_button.on_click(lambda _b: self.save())
 
@@ -43,7 +45,7 @@ class NameEntry(widgets.VBox):
         if hub:
             self.name.value = hub
             self.name.disabled = True
-            self.save_button.layout.display = "none"
+            set_shown(self.save_button, False)
             self.status.value = live_region(f"<p>Signed in as <strong>{html.escape(hub)}</strong>; "
                                       "your progress is saved under this name.</p>")
             return

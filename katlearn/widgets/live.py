@@ -26,6 +26,7 @@ import ipywidgets as widgets
 
 from katlearn.widgets._failures import FRIENDLY_ERROR, record_failure
 from katlearn.widgets._html import html_view
+from katlearn.widgets._shared import shared_layout
 
 log = logging.getLogger("katlearn")
 
@@ -47,7 +48,7 @@ def deferred(factory: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not prerendering():
             return factory(*args, **kwargs)
-        box = widgets.VBox(layout=widgets.Layout(width="100%"))
+        box = widgets.VBox(layout=shared_layout(width="100%"))
         box.add_class("kl-deferred")
         _pending.append((box, factory, args, kwargs))
         return box

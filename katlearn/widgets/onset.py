@@ -25,6 +25,7 @@ from katlearn.science import clinical
 from katlearn.widgets._controls import checkbox_row
 from katlearn.widgets.plot import PlotView
 from katlearn.widgets._html import html_view
+from katlearn.widgets._shared import control, shared_layout
 
 __all__ = ["figure_sources", "OnsetExplorer", "onset_explorer", "RANGES_DAYS", "trajectories"]
 
@@ -62,7 +63,7 @@ class OnsetExplorer(widgets.VBox):
             raise ValueError(f"unknown measure {measure!r}; use 'timing' or 'trial'")
         if day_max not in dict(RANGES_DAYS).values():
             raise ValueError(f"day_max must be one of {[d for _, d in RANGES_DAYS]}")
-        self.measure = widgets.ToggleButtons(
+        self.measure = control(widgets.ToggleButtons,
             options=[("Timing: share of full benefit", "timing"), ("Trial: % responding", "trial")], value=measure,
             description="Measure:", style={**_STYLE, "button_width": "auto"},
             tooltips=["Ketamine vs a daily oral antidepressant vs placebo, each as a share of its full benefit",
@@ -71,16 +72,16 @@ class OnsetExplorer(widgets.VBox):
         self.curves_box, self.curve_boxes = checkbox_row(
             '<span class="kl-control-label">Curves shown:</span>', CURVES, shown, "kl-onset-curve")
         self.curves_box.add_class("kl-onset-curves")
-        self.range = widgets.ToggleButtons(options=list(RANGES_DAYS), value=day_max, description="Time shown:",
+        self.range = control(widgets.ToggleButtons, options=list(RANGES_DAYS), value=day_max, description="Time shown:",
                                            style={**_STYLE, "button_width": "auto"},
                                            tooltips=[f"Show the first {label}" for label, _ in RANGES_DAYS])
         self.range.add_class("kl-onset-range")
         self.note = html_view()
         self.note.add_class("kl-onset-note")
         self.view = PlotView()
-        controls = widgets.VBox([self.measure, self.curves_box, self.range], layout=widgets.Layout(width="100%"))
+        controls = widgets.VBox([self.measure, self.curves_box, self.range], layout=shared_layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([controls, self.view, self.note], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.view, self.note], layout=shared_layout(width="100%"))
         self.add_class("kl-onset-explorer")
 
         self._last_key: tuple | None = None

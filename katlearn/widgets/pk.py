@@ -27,6 +27,7 @@ from katlearn.science import pharmacokinetics
 from katlearn.widgets._controls import checkbox_row
 from katlearn.widgets.plot import PlotView
 from katlearn.widgets._html import html_view
+from katlearn.widgets._shared import control, set_shown, shared_layout
 
 __all__ = ["PKExplorer", "pk_explorer", "curve"]
 
@@ -83,31 +84,31 @@ class PKExplorer(widgets.VBox):
             "kl-pk-route")
         self.routes_box.add_class("kl-pk-routes")
 
-        self.basis = widgets.ToggleButtons(
+        self.basis = control(widgets.ToggleButtons,
             options=[("mg per kg", "per_kg"), ("total mg", "total")], value="per_kg",
             description="Dose as:", style={**_STYLE, "button_width": "auto"},
             tooltips=["Dose scales with body weight (mg/kg)", "Same total dose for everyone, e.g. a lozenge"])
         self.basis.add_class("kl-pk-basis")
-        self.dose = widgets.FloatSlider(value=dose_mg_per_kg, min=0.1, max=5.0, step=0.05, readout_format=".2f",
+        self.dose = control(widgets.FloatSlider, value=dose_mg_per_kg, min=0.1, max=5.0, step=0.05, readout_format=".2f",
                                         description="Dose (mg/kg):", continuous_update=False, style=_STYLE,
-                                        layout=widgets.Layout(width="100%", max_width="32em"))
+                            layout=shared_layout(width="100%", max_width="32em"))
         self.dose.add_class("kl-pk-dose")
-        self.dose_total = widgets.FloatSlider(value=round(dose_mg_per_kg * weight_kg / 5) * 5 or 35.0, min=5.0,
+        self.dose_total = control(widgets.FloatSlider, value=round(dose_mg_per_kg * weight_kg / 5) * 5 or 35.0, min=5.0,
                                               max=500.0, step=5.0, readout_format=".0f",
                                               description="Dose (total mg):", continuous_update=False,
                                               style=_STYLE,
-                                              layout=widgets.Layout(width="100%", max_width="32em", display="none"))
+                                              layout=shared_layout(width="100%", max_width="32em", display="none"))
         self.dose_total.add_class("kl-pk-dose-total")
-        self.weight = widgets.FloatSlider(value=weight_kg, min=40.0, max=150.0, step=1.0, readout_format=".0f",
+        self.weight = control(widgets.FloatSlider, value=weight_kg, min=40.0, max=150.0, step=1.0, readout_format=".0f",
                                           description="Body weight (kg):", continuous_update=False, style=_STYLE,
-                                          layout=widgets.Layout(width="100%", max_width="32em"))
+                                          layout=shared_layout(width="100%", max_width="32em"))
         self.weight.add_class("kl-pk-weight")
-        self.model = widgets.Dropdown(options=[(_model_label(k), k) for k in pharmacokinetics.MODELS], value=model,
+        self.model = control(widgets.Dropdown, options=[(_model_label(k), k) for k in pharmacokinetics.MODELS], value=model,
                                       description="Published model:", style=_STYLE,
-                                      layout=widgets.Layout(width="100%", max_width="30em"))
+                                      layout=shared_layout(width="100%", max_width="30em"))
         self.model.add_class("kl-pk-model")
-        self.log_y = widgets.Checkbox(value=log_y, description="Logarithmic concentration axis", indent=False,
-                                      layout=widgets.Layout(width="auto"))
+        self.log_y = control(widgets.Checkbox, value=log_y, description="Logarithmic concentration axis", indent=False,
+                                      layout=shared_layout(width="auto"))
         self.log_y.add_class("kl-pk-log")
 
         self.readout = html_view()
@@ -117,9 +118,9 @@ class PKExplorer(widgets.VBox):
         self.view = PlotView()
 
         controls = widgets.VBox([self.routes_box, self.basis, self.dose, self.dose_total, self.weight, self.model,
-                                 self.log_y], layout=widgets.Layout(width="100%"))
+                                 self.log_y], layout=shared_layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([controls, self.readout, self.view, self.table], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.readout, self.view, self.table], layout=shared_layout(width="100%"))
         self.add_class("kl-pk-explorer")
 
         self._last_key: tuple | None = None
@@ -153,14 +154,16 @@ class PKExplorer(widgets.VBox):
                 self.dose_total.unobserve(self._on_change, names="value")
                 self.dose_total.value = total
                 self.dose_total.observe(self._on_change, names="value")
-                self.dose.layout.display, self.dose_total.layout.display = "none", None
+                set_shown(self.dose, False)
+                set_shown(self.dose_total, True)
             else:
                 per_kg = float(np.clip(round(self.dose_total.value / weight / 0.05) * 0.05, self.dose.min,
                                        self.dose.max))
                 self.dose.unobserve(self._on_change, names="value")
                 self.dose.value = per_kg
                 self.dose.observe(self._on_change, names="value")
-                self.dose.layout.display, self.dose_total.layout.display = None, "none"
+                set_shown(self.dose, True)
+                set_shown(self.dose_total, False)
         self.update()
 
     def _on_change(self, _change=None) -> None:

@@ -18,6 +18,7 @@ from katlearn.figures import spine_timeline
 from katlearn.science import synaptogenesis
 from katlearn.widgets.plot import PlotView
 from katlearn.widgets._html import html_view
+from katlearn.widgets._shared import control, shared_layout
 
 __all__ = ["figure_sources", "CascadeExplorer", "cascade_explorer", "cascade", "N_POINTS"]
 
@@ -38,7 +39,7 @@ class CascadeExplorer(widgets.VBox):
     def __init__(self, block: str | None = None) -> None:
         if block is not None and block not in synaptogenesis.BLOCKS:
             raise ValueError(f"block must be None or one of {synaptogenesis.BLOCKS} (got {block!r})")
-        self.block = widgets.ToggleButtons(
+        self.block = control(widgets.ToggleButtons,
             options=[("No blocker", "none"), ("Block AMPA receptors", "ampa"), ("Block mTOR", "mtor")],
             value=block or "none", description="Experiment:", style={**_STYLE, "button_width": "auto"},
             tooltips=["The cascade as the model runs it",
@@ -52,9 +53,9 @@ class CascadeExplorer(widgets.VBox):
             '<details class="kl-findings-box"><summary>The findings marked in the figure</summary>'
             + spine_timeline.findings_html(content.short_citations()) + "</details>")
         self.findings.add_class("kl-cascade-findings")
-        controls = widgets.VBox([self.block], layout=widgets.Layout(width="100%"))
+        controls = widgets.VBox([self.block], layout=shared_layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([controls, self.readout, self.view, self.findings], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.readout, self.view, self.findings], layout=shared_layout(width="100%"))
         self.add_class("kl-cascade")
         self._last: str | None = None
         self.block.observe(lambda _c: self.update(), names="value")

@@ -12,15 +12,15 @@ from functools import lru_cache
 from pathlib import Path
 
 import anywidget
-import ipywidgets as widgets
 import traitlets
 
 from katlearn import paths
 from katlearn.figures.base import Described
+from katlearn.widgets._shared import shared_layout
 
 
-# one Layout model shared by every figure view (never changed in place): a model fewer per figure
-_LAYOUT = widgets.Layout()
+# one Layout model shared by every figure view: a model fewer per figure
+_LAYOUT = shared_layout()
 
 
 @lru_cache(maxsize=1)

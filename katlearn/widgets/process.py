@@ -22,11 +22,12 @@ from katlearn.figures import treatment_timeline
 from katlearn.science import pharmacokinetics
 from katlearn.widgets.plot import PlotView
 from katlearn.widgets._html import html_view
+from katlearn.widgets._shared import control, set_shown, shared_layout
 
 __all__ = ["CoursePlanner", "course_planner", "SessionExplorer", "session_explorer", "SESSION_PROTOCOLS"]
 
 _STYLE = {"description_width": "initial"}
-_SLIDER = widgets.Layout(width="100%", max_width="32em")
+_SLIDER = {"width": "100%", "max_width": "32em"}
 WEIGHT_KG = 70.0  # the reference adult the figures are drawn for (presentation choice)
 T_END_MIN = 480.0  # long enough for the slowest protocol to leave the dissociative range
 N_POINTS = 481
@@ -48,17 +49,17 @@ class CoursePlanner(widgets.VBox):
         if problems:
             raise ValueError("; ".join(problems))
         prep, dose, integ = treatment_timeline.KAP_PREPARATION_SESSIONS, treatment_timeline.KAP_DOSING_SESSIONS, treatment_timeline.KAP_INTEGRATION_SESSIONS
-        self.preparation = widgets.IntSlider(value=plan.preparation, min=int(prep.low), max=int(prep.high),
+        self.preparation = control(widgets.IntSlider, value=plan.preparation, min=int(prep.low), max=int(prep.high),
                                              description="Preparation sessions:", continuous_update=False,
                                              style=_STYLE, layout=_SLIDER)
-        self.dosing = widgets.IntSlider(value=plan.dosing, min=int(dose.low), max=int(dose.high),
+        self.dosing = control(widgets.IntSlider, value=plan.dosing, min=int(dose.low), max=int(dose.high),
                                         description="Dosing sessions:", continuous_update=False,
                                         style=_STYLE, layout=_SLIDER)
-        self.integration = widgets.IntSlider(value=plan.integration, min=int(integ.low), max=int(dose.high),
+        self.integration = control(widgets.IntSlider, value=plan.integration, min=int(integ.low), max=int(dose.high),
                                              description="Integration sessions:", continuous_update=False,
                                              style=_STYLE, layout=_SLIDER)
         lo, hi = treatment_timeline.DOSING_INTERVAL_DAYS
-        self.interval = widgets.IntSlider(value=plan.dosing_interval_days, min=lo, max=hi,
+        self.interval = control(widgets.IntSlider, value=plan.dosing_interval_days, min=lo, max=hi,
                                           description="Days between doses:",
                                           tooltip="Illustrative spacing of dosing sessions; clinics differ",
                                           continuous_update=False, style=_STYLE, layout=_SLIDER)
@@ -69,9 +70,9 @@ class CoursePlanner(widgets.VBox):
         self.readout.add_class("kl-course-readout")
         self.view = PlotView()
         controls = widgets.VBox([self.preparation, self.dosing, self.integration, self.interval],
-                                layout=widgets.Layout(width="100%"))
+                                layout=shared_layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([controls, self.readout, self.view], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.readout, self.view], layout=shared_layout(width="100%"))
         self.add_class("kl-course-planner")
         self._last: treatment_timeline.CoursePlan | None = None
         for w in (self.preparation, self.dosing, self.integration, self.interval):
@@ -134,21 +135,22 @@ class SessionExplorer(widgets.VBox):
     def __init__(self, protocol: str = "kap_im") -> None:
         if protocol not in SESSION_PROTOCOLS:
             raise ValueError(f"protocol must be one of {SESSION_PROTOCOLS}, got {protocol!r}")
-        self.protocol = widgets.Dropdown(options=[(PROTOCOL_LABELS[k], k) for k in SESSION_PROTOCOLS],
+        self.protocol = control(widgets.Dropdown, options=[(PROTOCOL_LABELS[k], k) for k in SESSION_PROTOCOLS],
                                          value=protocol, description="Dosing context:", style=_STYLE,
-                                         layout=widgets.Layout(width="auto", max_width="100%"))
+                                         layout=shared_layout(width="auto", max_width="100%"))
         self.protocol.add_class("kl-session-protocol")
         low, high, step, unit = _dose_bounds(protocol)
-        self.dose = widgets.FloatSlider(value=low, min=low, max=max(high, low + step), step=step,
+        self.dose = control(widgets.FloatSlider, value=low, min=low, max=max(high, low + step), step=step,
                                         description=f"Dose ({unit}):", continuous_update=False, style=_STYLE,
-                                        readout_format=".2f" if unit != "mg" else ".0f", layout=_SLIDER)
+                                        readout_format=".2f" if unit != "mg" else ".0f",
+                            layout=_SLIDER)
         self.dose.add_class("kl-session-dose")
         self.readout = html_view()
         self.readout.add_class("kl-session-readout")
         self.view = PlotView()
-        controls = widgets.VBox([self.protocol, self.dose], layout=widgets.Layout(width="100%"))
+        controls = widgets.VBox([self.protocol, self.dose], layout=shared_layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([controls, self.readout, self.view], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.readout, self.view], layout=shared_layout(width="100%"))
         self.add_class("kl-session-explorer")
         self._last: tuple | None = None
         self._configure_dose()
@@ -170,7 +172,7 @@ class SessionExplorer(widgets.VBox):
         self.dose.readout_format = ".0f" if unit == "mg" else ".2f"
         fixed = high == low
         self.dose.disabled = fixed
-        self.dose.layout.display = "none" if fixed else None
+        set_shown(self.dose, not fixed)
 
     def _on_protocol(self, _change=None) -> None:
         self._configure_dose()

@@ -45,7 +45,6 @@ from pathlib import Path
 from typing import Any
 
 import anywidget
-import ipywidgets as widgets
 import traitlets
 
 from katlearn import content, learning
@@ -53,12 +52,13 @@ from katlearn.content import Bank, ContentError, Question, Reference
 from katlearn.widgets import _quiz_html as H
 from katlearn.widgets._quiz_html import cite, css_id
 from katlearn.widgets.live import deferred
+from katlearn.widgets._shared import shared_layout
 
 __all__ = ["Quiz", "quiz", "css_id", "cite", "MODES"]
 
 MODES = ("practice", "exam", "review")
 # one Layout model shared by every quiz (a DOMWidget otherwise brings a Layout model of its own)
-_LAYOUT = widgets.Layout(width="100%")
+_LAYOUT = shared_layout(width="100%")
 
 
 @lru_cache(maxsize=1)

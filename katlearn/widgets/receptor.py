@@ -21,6 +21,7 @@ from katlearn.figures import block_curves
 from katlearn.science import nmda_block
 from katlearn.widgets.plot import PlotView
 from katlearn.widgets._html import html_view
+from katlearn.widgets._shared import control, shared_layout
 
 __all__ = ["IVExplorer", "TrappingDemo", "OccupancyExplorer", "iv_explorer", "trapping_demo", "occupancy_explorer",
            "KETAMINE_LEVELS_UM"]
@@ -43,30 +44,30 @@ class IVExplorer(widgets.VBox):
     """Membrane voltage, Mg²⁺ and optional ketamine → the NMDA current–voltage curve with a marker."""
 
     def __init__(self, v_mV: float = -70.0, mg_mM: float = 1.0, ketamine_uM: float = 0.0) -> None:
-        self.voltage = widgets.IntSlider(value=int(v_mV), min=int(block_curves.V_RANGE_MV[0]),
+        self.voltage = control(widgets.IntSlider, value=int(v_mV), min=int(block_curves.V_RANGE_MV[0]),
                                          max=int(block_curves.V_RANGE_MV[1]), step=5,
                                          description="Voltage (mV):", tooltip="Membrane voltage of the receiving cell, in millivolts",
                                          continuous_update=False, style=_STYLE,
-                                         layout=widgets.Layout(**_SLIDER))
+                                         layout=shared_layout(**_SLIDER))
         self.voltage.add_class("kl-iv-voltage")
-        self.mg = widgets.FloatSlider(value=mg_mM, min=0.0, max=2.0, step=0.1, readout_format=".1f",
+        self.mg = control(widgets.FloatSlider, value=mg_mM, min=0.0, max=2.0, step=0.1, readout_format=".1f",
                                       description="Mg²⁺ (mM):", tooltip="Magnesium concentration outside the cell, in millimolar",
                                       continuous_update=False,
-                                      style=_STYLE, layout=widgets.Layout(**_SLIDER))
+                                      style=_STYLE, layout=shared_layout(**_SLIDER))
         self.mg.add_class("kl-iv-mg")
         options = [("none", 0.0)] + [(_um_label(c), c) for c in KETAMINE_LEVELS_UM]
         if ketamine_uM not in dict((v, k) for k, v in options):
             raise ValueError(f"ketamine_uM must be 0 or one of {KETAMINE_LEVELS_UM} (got {ketamine_uM!r})")
-        self.ketamine = widgets.SelectionSlider(options=options, value=ketamine_uM, description="Ketamine:",
+        self.ketamine = control(widgets.SelectionSlider, options=options, value=ketamine_uM, description="Ketamine:",
                                                 continuous_update=False, style=_STYLE,
-                                                layout=widgets.Layout(**_SLIDER))
+                                                layout=shared_layout(**_SLIDER))
         self.ketamine.add_class("kl-iv-ketamine")
         self.readout = html_view()
         self.readout.add_class("kl-iv-readout")
         self.view = PlotView()
-        controls = widgets.VBox([self.voltage, self.mg, self.ketamine], layout=widgets.Layout(width="100%"))
+        controls = widgets.VBox([self.voltage, self.mg, self.ketamine], layout=shared_layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([controls, self.readout, self.view], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.readout, self.view], layout=shared_layout(width="100%"))
         self.add_class("kl-iv-explorer")
         self._last: tuple | None = None
         for w in (self.voltage, self.mg, self.ketamine):
@@ -97,21 +98,21 @@ class TrappingDemo(widgets.VBox):
     """Repeated activations with ketamine, a rest, then activations after washout."""
 
     def __init__(self, ketamine_uM: float = 1.0, n_activations: int = 30) -> None:
-        self.conc = widgets.SelectionSlider(options=[(_um_label(c), c) for c in KETAMINE_LEVELS_UM],
+        self.conc = control(widgets.SelectionSlider, options=[(_um_label(c), c) for c in KETAMINE_LEVELS_UM],
                                             value=ketamine_uM, description="Ketamine:", continuous_update=False,
-                                            style=_STYLE, layout=widgets.Layout(**_SLIDER))
+                                            style=_STYLE, layout=shared_layout(**_SLIDER))
         self.conc.add_class("kl-trap-conc")
-        self.pulses = widgets.IntSlider(value=n_activations, min=5, max=60, step=5,
+        self.pulses = control(widgets.IntSlider, value=n_activations, min=5, max=60, step=5,
                                         description="Activations:", tooltip="Number of receptor activations in each phase",
                                         continuous_update=False,
-                                        style=_STYLE, layout=widgets.Layout(**_SLIDER))
+                                        style=_STYLE, layout=shared_layout(**_SLIDER))
         self.pulses.add_class("kl-trap-pulses")
         self.readout = html_view()
         self.readout.add_class("kl-trap-readout")
         self.view = PlotView()
-        controls = widgets.VBox([self.conc, self.pulses], layout=widgets.Layout(width="100%"))
+        controls = widgets.VBox([self.conc, self.pulses], layout=shared_layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([controls, self.readout, self.view], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.readout, self.view], layout=shared_layout(width="100%"))
         self.add_class("kl-trap-demo")
         self._last: tuple | None = None
         for w in (self.conc, self.pulses):
@@ -140,27 +141,27 @@ class OccupancyExplorer(widgets.VBox):
     """Occupancy against concentration for ketamine and its relatives, with a concentration marker."""
 
     def __init__(self, conc_uM: float = 0.5, ligands: tuple[str, ...] = block_curves.OCCUPANCY_LIGANDS) -> None:
-        self.conc = widgets.FloatLogSlider(value=conc_uM, base=10, min=-2, max=2, step=0.1, readout_format=".2g",
+        self.conc = control(widgets.FloatLogSlider, value=conc_uM, base=10, min=-2, max=2, step=0.1, readout_format=".2g",
                                            description="Conc. (µM):", tooltip="Drug concentration in micromolar (logarithmic slider)",
                                            continuous_update=False, style=_STYLE,
-                                           layout=widgets.Layout(**_SLIDER))
+                                           layout=shared_layout(**_SLIDER))
         self.conc.add_class("kl-occ-conc")
         self.boxes: dict[str, widgets.Checkbox] = {}
         for name in block_curves.OCCUPANCY_LIGANDS:
-            box = widgets.Checkbox(value=name in ligands, description=block_curves.LIGAND_STYLE[name]["short"],
-                                   indent=False, layout=widgets.Layout(width="auto", margin="0 1.2em 0 0"))
+            box = control(widgets.Checkbox, value=name in ligands, description=block_curves.LIGAND_STYLE[name]["short"],
+                                   indent=False, layout=shared_layout(width="auto", margin="0 1.2em 0 0"))
             box.add_class(f"kl-occ-ligand-{name}")
             self.boxes[name] = box
         label = html_view('<span class="kl-control-label">Drugs shown:</span>')
         self.ligand_box = widgets.HBox([label, *self.boxes.values()],
-                                       layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+                                       layout=shared_layout(flex_flow="row wrap", align_items="center"))
         self.ligand_box.add_class("kl-occ-ligands")
         self.readout = html_view()
         self.readout.add_class("kl-occ-readout")
         self.view = PlotView()
-        controls = widgets.VBox([self.conc, self.ligand_box], layout=widgets.Layout(width="100%"))
+        controls = widgets.VBox([self.conc, self.ligand_box], layout=shared_layout(width="100%"))
         controls.add_class("kl-controls")
-        super().__init__([controls, self.readout, self.view], layout=widgets.Layout(width="100%"))
+        super().__init__([controls, self.readout, self.view], layout=shared_layout(width="100%"))
         self.add_class("kl-occ-explorer")
         self._last: tuple | None = None
         for w in (self.conc, *self.boxes.values()):

@@ -18,6 +18,7 @@ import ipywidgets as widgets
 
 from katlearn import classroom, learning
 from katlearn.widgets._html import html_view, live_region
+from katlearn.widgets._shared import control, shared_layout
 
 __all__ = ["ClassRecordsDownload", "RecordDownload"]
 
@@ -36,14 +37,14 @@ class RecordDownload(widgets.VBox):
 
     def __init__(self, learner: str | None = None) -> None:
         self.learner = learner or learning.current_learner()
-        self.make_button = widgets.Button(description="Make my record of completion", icon="certificate",
+        self.make_button = control(widgets.Button, description="Make my record of completion", icon="certificate",
                                           tooltip="A PDF and an HTML record with a verification code",
-                                          layout=widgets.Layout(width="auto"))
+                                          layout=shared_layout(width="auto"))
         self.make_button.add_class("kl-record-make")
         self.make_button.on_click(lambda _b: self.make())
         self.status = html_view(wide=True)
         self.status.add_class("kl-record-status")
-        super().__init__([self.make_button, self.status], layout=widgets.Layout(width="100%"))
+        super().__init__([self.make_button, self.status], layout=shared_layout(width="100%"))
         self.add_class("kl-record")
         self.code: str | None = None
 
@@ -72,14 +73,14 @@ class ClassRecordsDownload(widgets.VBox):
 
     def __init__(self, attempts: Sequence[learning.Attempt], completions: Sequence[learning.Completion]) -> None:
         self.attempts, self.completions = list(attempts), list(completions)
-        self.make_button = widgets.Button(description="Make everyone's records of completion (zip)",
-                                          icon="certificate", layout=widgets.Layout(width="auto"),
+        self.make_button = control(widgets.Button, description="Make everyone's records of completion (zip)",
+                                          icon="certificate", layout=shared_layout(width="auto"),
                                           tooltip="One PDF and one HTML record per learner who completed a module")
         self.make_button.add_class("kl-class-records-make")
         self.make_button.on_click(lambda _b: self.make())
         self.status = html_view(wide=True)
         self.status.add_class("kl-class-records-status")
-        super().__init__([self.make_button, self.status], layout=widgets.Layout(width="100%"))
+        super().__init__([self.make_button, self.status], layout=shared_layout(width="100%"))
         self.add_class("kl-class-records")
 
     def make(self, issued_ts: float | None = None) -> list[str]:

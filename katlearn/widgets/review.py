@@ -29,13 +29,12 @@ from katlearn.content import ContentError
 from katlearn.widgets._html import html_view, live_region
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import Quiz
+from katlearn.widgets._shared import control, set_shown, shared_layout
 
 __all__ = ["ReviewSession", "review", "when_text", "due_line"]
 
 CONFIDENCE_LABELS = {"guess": "I guessed", "unsure": "Fairly sure", "sure": "Sure"}
-_WIDE = widgets.Layout(width="100%")
-_HIDDEN = widgets.Layout(display="none")
-_SHOWN_BUTTON = widgets.Layout(width="auto")
+_WIDE = shared_layout(width="100%")
 
 
 def when_text(ts: float, now: float | None = None) -> str:
@@ -85,7 +84,7 @@ class ReviewSession(widgets.VBox):
         self.slot = widgets.VBox(layout=_WIDE)
         self.after = html_view(wide=True)
         self.after.add_class("kl-review-after")
-        self.next_button = widgets.Button(description="Next question", button_style="primary", layout=_HIDDEN,
+        self.next_button = control(widgets.Button, description="Next question", button_style="primary", layout={"width": "auto", "display": "none"},
                                           tooltip="Go to the next question due")
         self.next_button.add_class("kl-review-next")
         self.next_button.on_click(lambda _b: self.show_next())
@@ -130,7 +129,7 @@ class ReviewSession(widgets.VBox):
         """Show the first question due (or say that none is)."""
         due = self.refresh()
         self.after.value = ""
-        self.next_button.layout = _HIDDEN
+        set_shown(self.next_button, False)
         if not due:
             old, self.current, self.view = self.view, None, None
             self.slot.children = ()
@@ -179,7 +178,7 @@ class ReviewSession(widgets.VBox):
                                            f"{_link(back.where)}</p>")
         more = bool(learning.due_today(self.items, self.now()))
         self.next_button.description = "Next question" if more else "Finish"
-        self.next_button.layout = _SHOWN_BUTTON
+        set_shown(self.next_button, True)
         return result
 
 

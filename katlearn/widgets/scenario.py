@@ -26,6 +26,7 @@ from katlearn.content import ContentError, load_references
 from katlearn.widgets._html import html_view, live_region
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import cite
+from katlearn.widgets._shared import control, set_shown, shared_layout
 
 __all__ = ["CaseScenario", "case_scenario", "RATING_COLOURS"]
 
@@ -52,9 +53,9 @@ def _stepper(phase: str) -> str:
 
 def _choice_buttons(texts: list[str]) -> widgets.RadioButtons:
     """The choices of one decision, none selected."""
-    buttons = widgets.RadioButtons(options=[(t, i) for i, t in enumerate(texts)], value=None,
+    buttons = control(widgets.RadioButtons, options=[(t, i) for i, t in enumerate(texts)], value=None,
                                    description="Your choice:", style={"description_width": "initial"},
-                                   layout=widgets.Layout(width="100%"))
+                                   layout=shared_layout(width="100%"))
     buttons.add_class("kl-scenario-options")
     return buttons
 
@@ -72,24 +73,24 @@ class CaseScenario(widgets.VBox):
         self.situation = html_view(wide=True)
         self.situation.add_class("kl-scenario-situation")
         self.options = _choice_buttons([])
-        self.options_slot = widgets.Box([self.options], layout=widgets.Layout(width="100%"))
-        self.decide_button = widgets.Button(description="Decide", button_style="primary",
-                                            tooltip="Commit to the choice you selected and see the feedback")
+        self.options_slot = widgets.Box([self.options], layout=shared_layout(width="100%"))
+        self.decide_button = control(widgets.Button, description="Decide", button_style="primary",
+                                            tooltip="Commit to the choice you selected and see the feedback",)
         self.decide_button.add_class("kl-scenario-decide")
         self.feedback = html_view(wide=True)
         self.feedback.add_class("kl-scenario-feedback")
-        self.continue_button = widgets.Button(description="Continue", button_style="primary",
+        self.continue_button = control(widgets.Button, description="Continue", button_style="primary",
                                               tooltip="Go on to the next moment of the case",
-                                              layout=widgets.Layout(display="none"))
+                                              layout=shared_layout(display="none"))
         self.continue_button.add_class("kl-scenario-continue")
         self.debrief_box = html_view(wide=True)
         self.debrief_box.add_class("kl-scenario-debrief")
-        self.restart_button = widgets.Button(description="Start the case again",
+        self.restart_button = control(widgets.Button, description="Start the case again",
                                              tooltip="Play the case again from the first consultation",
-                                             layout=widgets.Layout(display="none", width="auto"))
+                                             layout=shared_layout(display="none", width="auto"))
         self.restart_button.add_class("kl-scenario-restart")
         self.notice = html_view()
-        super().__init__([], layout=widgets.Layout(width="100%"))
+        super().__init__([], layout=shared_layout(width="100%"))
         self.add_class("kl-scenario")
         try:
             self.scenario = scenario or content.load_scenario(scenario_id)
@@ -109,7 +110,7 @@ class CaseScenario(widgets.VBox):
         self.continue_button.on_click(lambda _b: self.proceed())
         self.restart_button.on_click(lambda _b: self.restart())
         self.children = [self.header, self.stepper, self.situation, self.options_slot,
-                         widgets.HBox([self.decide_button, self.continue_button]), self.feedback,
+                         widgets.HBox([self.decide_button, self.continue_button], layout=shared_layout()), self.feedback,
                          self.debrief_box, self.restart_button, self.notice]
         self.run = learning.start(self.scenario)
         self._show_node()
@@ -144,8 +145,8 @@ class CaseScenario(widgets.VBox):
             f"{escape(content.RATING_LABELS[picked.rating])}</strong></p>"
             f"{content.render_markdown(picked.feedback)}{sources}{hint}</div>")
         self.options.disabled = True
-        self.decide_button.layout.display = "none"
-        self.continue_button.layout.display = None
+        set_shown(self.decide_button, False)
+        set_shown(self.continue_button, True)
         return picked
 
     def proceed(self) -> None:
@@ -168,14 +169,14 @@ class CaseScenario(widgets.VBox):
         self.feedback.value = ""
         for r in content.RATINGS:
             self.feedback.remove_class(f"kl-rating-{r}")
-        self.continue_button.layout.display = "none"
+        set_shown(self.continue_button, False)
         if node.is_end:
-            self.options_slot.layout.display = "none"
-            self.decide_button.layout.display = "none"
+            set_shown(self.options_slot, False)
+            set_shown(self.decide_button, False)
             self._show_debrief()
             return
         self.debrief_box.value = ""
-        self.restart_button.layout.display = "none"
+        set_shown(self.restart_button, False)
         # A fresh set of buttons for each decision, not the last one reset: the browser may send a
         # choice on the new buttons before it has applied the kernel's reset of the old ones, and the
         # reset then wiped the choice (the learner's click was lost; seen about once in 100 decisions
@@ -183,8 +184,8 @@ class CaseScenario(widgets.VBox):
         old, self.options = self.options, _choice_buttons([c.text for c in node.choices])
         self.options_slot.children = [self.options]
         old.close()
-        self.options_slot.layout.display = None
-        self.decide_button.layout.display = None
+        set_shown(self.options_slot, True)
+        set_shown(self.decide_button, True)
 
     def _show_debrief(self) -> None:
         assert self.scenario is not None
@@ -204,7 +205,7 @@ class CaseScenario(widgets.VBox):
             '<div style="border:1px solid #ccc;padding:0.6em 1em;margin-top:0.5em">'
             f"<h4>Debrief</h4><p>You made {len(d.steps)} decisions: {escape(tally)}.</p>"
             f"<ol>{''.join(rows)}</ol>{content.render_markdown(self.scenario.debrief)}</div>")
-        self.restart_button.layout.display = None
+        set_shown(self.restart_button, True)
         self._save(f"{self.scenario.id}/complete",
                    {"path": [[s.node_id, s.choice] for s in self.run.steps], "counts": dict(d.counts)})
 

@@ -19,6 +19,7 @@ from katlearn.figures import synapse_steps
 from katlearn.figures.base import Described
 from katlearn.widgets.plot import PlotView
 from katlearn.widgets._html import html_view
+from katlearn.widgets._shared import control, shared_layout
 
 __all__ = ["figure_sources", "SynapseStepper", "synapse_stepper", "caption_html"]
 
@@ -46,10 +47,10 @@ class SynapseStepper(widgets.VBox):
         n = synapse_steps.n_steps()
         if not 0 <= step < n:
             raise ValueError(f"step must be within 0-{n - 1} (got {step!r})")
-        self.prev_button = widgets.Button(description="Previous step", icon="arrow-left",
-                                          tooltip="Go back one step", layout=widgets.Layout(width="auto"))
-        self.next_button = widgets.Button(description="Next step", icon="arrow-right", button_style="primary",
-                                          tooltip="Go forward one step", layout=widgets.Layout(width="auto"))
+        self.prev_button = control(widgets.Button, description="Previous step", icon="arrow-left",
+                                          tooltip="Go back one step", layout=shared_layout(width="auto"))
+        self.next_button = control(widgets.Button, description="Next step", icon="arrow-right", button_style="primary",
+                                          tooltip="Go forward one step", layout=shared_layout(width="auto"))
         self.prev_button.add_class("kl-synapse-prev")
         self.next_button.add_class("kl-synapse-next")
         self.counter = html_view()
@@ -57,12 +58,12 @@ class SynapseStepper(widgets.VBox):
         self.caption = html_view()
         self.caption.add_class("kl-synapse-caption")
         self.view = PlotView()
-        self.step = widgets.BoundedIntText(value=step, min=0, max=n - 1, description="Step index",
-                                           layout=widgets.Layout(display="none"))
+        self.step = control(widgets.BoundedIntText, value=step, min=0, max=n - 1, description="Step index",
+                                           layout=shared_layout(display="none"))
         buttons = widgets.HBox([self.prev_button, self.next_button, self.counter],
-                               layout=widgets.Layout(flex_flow="row wrap", align_items="center", gap="0.5em"))
+                               layout=shared_layout(flex_flow="row wrap", align_items="center", gap="0.5em"))
         buttons.add_class("kl-controls")
-        super().__init__([buttons, self.caption, self.view], layout=widgets.Layout(width="100%"))
+        super().__init__([buttons, self.caption, self.view], layout=shared_layout(width="100%"))
         self.add_class("kl-synapse")
         self.prev_button.on_click(lambda _b: self.go(self.step.value - 1))
         self.next_button.on_click(lambda _b: self.go(self.step.value + 1))
