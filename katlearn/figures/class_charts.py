@@ -18,7 +18,7 @@ from html import escape
 
 from katlearn.classroom import ItemResult, ModuleProgress, ObjectiveResult
 from katlearn.content import markdown_to_text
-from katlearn.figures.base import PALETTE, Described, Figure, bar, base_layout
+from katlearn.figures.base import LEGEND_BELOW, PALETTE, Described, Figure, bar, base_layout
 
 __all__ = ["STATUS_COLOURS", "module_progress_chart", "objective_chart", "item_chart", "band_colour", "label"]
 
@@ -29,8 +29,13 @@ STATUS_COLOURS = {
 }
 # Bands for "share right at the first try": below half needs teaching, below 80 % a look.
 LOW_PERCENT, OK_PERCENT = 50.0, 80.0
-ROW_HEIGHT_PX = 30
-LABEL_MAX_CHARS = 48
+# Each row: its label (13 px type) above a bar 20 px thick. Labels sit above the bars, inside the
+# plot, so the bars keep the whole width on a phone (tick labels on the left would take most of a
+# 390 px screen and still be cut).
+ROW_HEIGHT_PX = 48
+BAR_WIDTH = 0.42  # of a row
+LABEL_MAX_CHARS = 46
+LABEL_FONT_PX = 13
 
 
 def label(text: str, max_chars: int = LABEL_MAX_CHARS) -> str:
@@ -42,7 +47,21 @@ def label(text: str, max_chars: int = LABEL_MAX_CHARS) -> str:
 
 
 def _height(rows: int) -> int:
-    return max(260, 120 + ROW_HEIGHT_PX * rows)
+    return max(260, 190 + ROW_HEIGHT_PX * rows)  # title, axis and legend take about 190 px
+
+
+def _rows_labelled_above(names: Sequence[str]) -> dict[str, Any]:
+    """Layout for horizontal bars, first name at the top, each bar's label just above it."""
+    above_bar_px = ROW_HEIGHT_PX * BAR_WIDTH / 2
+    return {
+        "height": _height(len(names)),
+        "margin": {"l": 20, "r": 30, "t": 90, "b": 60},
+        "yaxis": {"categoryorder": "array", "categoryarray": list(names), "autorange": "reversed",
+                  "showticklabels": False, "title": {"text": ""}},
+        "annotations": [{"x": 0, "xref": "paper", "xanchor": "left", "y": name, "yref": "y", "yanchor": "bottom",
+                         "yshift": above_bar_px, "showarrow": False, "align": "left", "text": name,
+                         "font": {"size": LABEL_FONT_PX, "color": "#333333"}} for name in names],
+    }
 
 
 def band_colour(percent: float | None) -> str:
@@ -67,19 +86,20 @@ def _plural(n: int, noun: str) -> str:
 def module_progress_chart(rows: Sequence[ModuleProgress]) -> Described:
     """Horizontal stacked bars, one per module in course order (first at the top)."""
     names = [label(f"{r.title}") for r in rows]
-    fig = Figure(layout=base_layout("Where the class is, module by module", "Learners", ""))
+    fig = Figure(layout=base_layout("Where the class is, by module", "Learners", ""))
     for status, attr in (("mastered", "mastered"), ("in progress", "in_progress"), ("not started", "not_started")):
         values = [getattr(r, attr) for r in rows]
         fig.add_trace(bar(
-            y=names, x=values, name=status.capitalize(), orientation="h",
+            y=names, x=values, name=status.capitalize(), orientation="h", width=BAR_WIDTH,
             marker={"color": STATUS_COLOURS[status], "line": {"color": "#FFFFFF", "width": 1}},
             text=[str(v) if v else "" for v in values], textposition="inside", insidetextanchor="middle",
             textangle=0,
             hovertemplate="%{y}<br>" + status + ": %{x}<extra></extra>",
         ))
-    fig.update_layout(barmode="stack", hovermode="closest", height=_height(len(rows)), legend_traceorder="normal",
-                      yaxis={"autorange": "reversed", "title": {"text": ""}},
-                      xaxis={"rangemode": "tozero", "dtick": None if not rows or rows[0].learners > 10 else 1})
+    # the legend below the plot: above it, it wraps into the title on a phone
+    fig.update_layout(barmode="stack", hovermode="closest", legend={**LEGEND_BELOW, "traceorder": "normal"},
+                      xaxis={"rangemode": "tozero", "dtick": None if not rows or rows[0].learners > 10 else 1},
+                      **_rows_labelled_above(names))
     learners = rows[0].learners if rows else 0
     if not rows or learners == 0:
         text = "No learner has started any module yet."
@@ -96,14 +116,15 @@ def _percent_bars(title: str, x_title: str, name: str, names: Sequence[str], per
     "N% of M" learners; ``trace`` adds hover data."""
     fig = Figure(layout=base_layout(title, x_title, ""))
     fig.add_trace(bar(
-        y=list(names), x=list(percents), orientation="h", name=name,
+        y=list(names), x=list(percents), orientation="h", name=name, width=BAR_WIDTH,
         marker={"color": [band_colour(p) for p in percents]},
         text=[f"{p:.0f}% of {n}" for p, n in zip(percents, learners)], textposition=_positions(percents),
+        textfont={"size": LABEL_FONT_PX - 1},
         textangle=0, cliponaxis=False, **trace,
     ))
-    fig.update_layout(hovermode="closest", showlegend=False, height=_height(len(names)),
-                      yaxis={"autorange": "reversed", "title": {"text": ""}},
-                      xaxis={"range": [0, 100], "tickvals": [0, 20, 40, 60, 80, 100], "ticksuffix": "%"})
+    fig.update_layout(hovermode="closest", showlegend=False,
+                      xaxis={"range": [0, 100], "tickvals": [0, 20, 40, 60, 80, 100], "ticksuffix": "%"},
+                      **_rows_labelled_above(names))
     return fig
 
 
@@ -113,7 +134,7 @@ def objective_chart(rows: Sequence[ObjectiveResult]) -> Described:
     names = [label(f"{r.objective}: {r.text}") for r in shown]
     percents = [r.percent_mastered or 0.0 for r in shown]
     fig = _percent_bars(
-        "Learning objectives: share of learners at mastery", "Learners at mastery (%)", "At mastery",
+        "Learning objectives at mastery", "Learners at mastery (%)", "At mastery",
         names, percents, [r.learners for r in shown],
         customdata=[[label(r.text, 200), r.mastered, r.learners] for r in shown],
         hovertemplate="%{customdata[0]}<br>%{customdata[1]} of %{customdata[2]} learners at mastery<extra></extra>")
@@ -137,7 +158,7 @@ def item_chart(rows: Sequence[ItemResult], limit: int | None = None) -> Describe
     wrong = [label(r.common_wrong, 200) + f" ({_plural(r.common_wrong_learners, 'learner')})"
              if r.common_wrong else "none" for r in shown]
     fig = _percent_bars(
-        "Questions: share right at the first try (hardest first)", "Right at the first try (%)",
+        "Questions, hardest first", "Right at the first try (%)",
         "Right at first try", names, percents, [r.learners for r in shown],
         customdata=[[w, r.learners, r.attempts] for w, r in zip(wrong, shown)],
         hovertemplate=("%{y}<br>%{x:.0f}% right at the first try, %{customdata[1]} learners, "

@@ -12,7 +12,7 @@ from html import escape
 
 import numpy as np
 
-from katlearn.figures.base import PALETTE, Described, Figure, base_layout, scatter
+from katlearn.figures.base import LEGEND_BELOW, PALETTE, Described, Figure, base_layout, scatter
 from katlearn.science import pharmacokinetics
 
 __all__ = [
@@ -153,8 +153,9 @@ def concentration_figure(curves: Sequence[pharmacokinetics.PKCurve], *, log_y: b
         yaxis2={"type": axis_type, "range": y2_range, "overlaying": "y", "side": "right",
                 "title": {"text": "µM"}, "showgrid": False, "zeroline": False, "automargin": True,
                 "tickmode": "auto", "nticks": 6, "tickformat": ".2~f" if not log_y else ".2~g"},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0.0,
-                "entrywidth": 90, "entrywidthmode": "pixels", "font": {"size": 14}},
+        # below the plot, in the figure's own space (a legend placed under the axes in plot
+        # coordinates covered the axis title once it wrapped to more rows on a phone)
+        legend={**LEGEND_BELOW, "entrywidth": 80, "entrywidthmode": "pixels", "font": {"size": 14}},
         margin={"l": 60, "r": 20, "t": 70, "b": 40},
         height=540,
         hovermode="closest",

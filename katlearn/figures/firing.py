@@ -112,7 +112,7 @@ def dynamics_figure(tr: disinhibition.Transient, sweep: disinhibition.SteadyStat
     ``tr.conc_uM``. Bottom: steady firing against concentration (log axis), with a marker at that level."""
     e_rel = tr.e_rate / tr.e_rate[0] * 100.0
     i_rel = tr.i_rate / tr.i_rate[0] * 100.0
-    fig = subplots(rows=2, cols=1, vertical_spacing=0.2,
+    fig = subplots(rows=2, cols=1, vertical_spacing=0.27,
                         subplot_titles=("Over time, after ketamine arrives", "At each ketamine level (steady state)"))
     fig.add_hline(y=100, line={"color": PALETTE["grey"], "width": 1, "dash": "dot"}, row=1, col=1,
                   exclude_empty_subplots=False)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from katlearn.figures.base import PALETTE, Described, Figure, base_layout, scatter
+from katlearn.figures.base import LEGEND_BELOW, PALETTE, Described, Figure, base_layout, scatter
 from katlearn.science import clinical
 
 __all__ = ["ARM_STYLE", "MARKER_KEY", "onset_figure", "time_label", "first_day_at"]
@@ -167,7 +167,7 @@ def onset_figure(trajectories: Mapping[str, clinical.Trajectory], *, shown: Sequ
     fig.update_layout(
         xaxis={"range": [0, end * scale]},
         yaxis={"range": [0, max(y_top * 1.12, 10.0)]},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0.0},
+        legend=LEGEND_BELOW,  # in the figure's own space: under the axes it covered their title on a phone
         margin={"l": 60, "r": 20, "t": 60, "b": 40},
         height=500,
         hovermode="closest",

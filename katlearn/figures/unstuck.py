@@ -123,7 +123,7 @@ def hopfield_figure(h: HopfieldHistory) -> Described:
     m_rut = np.abs(h.overlap_rut) * 100.0
     m_new = np.abs(h.overlap_new) * 100.0
     fig = subplots(rows=2, cols=3, specs=[[{"colspan": 3}, None, None], [{}, {}, {}]],
-                        row_heights=[0.58, 0.42], vertical_spacing=0.16, horizontal_spacing=0.06,
+                        row_heights=[0.58, 0.42], vertical_spacing=0.22, horizontal_spacing=0.06,
                         subplot_titles=("", "Network now", "The rut", "New pattern"))
     high = h.temperature >= h.high_temperature
     for a, b in _spans(high):
@@ -157,7 +157,7 @@ def hopfield_figure(h: HopfieldHistory) -> Described:
     fig.update_xaxes(title_text="Step", range=[0, max(n - 1, 10)], row=1, col=1,
                      automargin=True)
     fig.update_yaxes(title_text="Match (%)", range=[0, 112], tickvals=[0, 50, 100], row=1, col=1, automargin=True)
-    fig.update_layout(grid_layout("A metaphor: a network stuck in a rut", margin={"l": 60, "r": 20, "t": 60, "b": 20}))
+    fig.update_layout(grid_layout("Metaphor: a network in a rut", margin={"l": 60, "r": 20, "t": 60, "b": 20}))
     fig.update_annotations(font={"size": FONT_SIZE_PX - 2})
 
     now_rut, now_new = float(m_rut[-1]), float(m_new[-1])

@@ -217,3 +217,46 @@ class CoursePage:
     def non_local_requests(self) -> list[str]:
         local = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/|^(data|blob|about):")
         return [u for u in self.requests if not local.match(u)]
+
+
+# Text of a drawn figure, by kind (Plotly's own SVG classes). Collisions between kinds are what a
+# reader notices: a legend over an axis title, an annotation over the title.
+_FIGURE_TEXT_JS = """(plot) => {
+  const kinds = {
+    title: '.infolayer .gtitle', legend: '.infolayer .legend text', xtitle: '.infolayer .xtitle, .infolayer .x2title',
+    ytitle: '.infolayer .ytitle, .infolayer .y2title', annotation: '.annotation-text',
+  };
+  const frame = plot.querySelector('.main-svg').getBoundingClientRect();
+  const out = [];
+  for (const [kind, sel] of Object.entries(kinds)) {
+    for (const el of plot.querySelectorAll(sel)) {
+      const r = el.getBoundingClientRect();
+      if (!r.width || !el.textContent.trim()) continue;
+      out.push({kind, text: el.textContent.trim().slice(0, 60), left: r.left - frame.left, right: r.right - frame.left,
+                top: r.top - frame.top, bottom: r.bottom - frame.top, width: frame.width});
+    }
+  }
+  return out;
+}"""
+
+
+def figure_text_problems(page, slack_px: float = 2.0) -> list[str]:
+    """For every drawn figure (``.kl-plot``) on ``page``: texts cut off at the figure's left or
+    right edge, and texts of different kinds (title, legend, axis titles, annotations) that overlap."""
+    problems: list[str] = []
+    for n, plot in enumerate(page.locator(".kl-plot").all()):
+        if not plot.locator(".main-svg").count():
+            continue
+        texts = plot.evaluate(_FIGURE_TEXT_JS)
+        for t in texts:
+            if t["left"] < -slack_px or t["right"] > t["width"] + slack_px:
+                problems.append(f"figure {n}: {t['kind']} “{t['text']}” is cut off ({t['left']:.0f}–{t['right']:.0f} px "
+                                f"of {t['width']:.0f})")
+        for i, a in enumerate(texts):
+            for b in texts[i + 1:]:
+                if a["kind"] == b["kind"]:
+                    continue
+                if (min(a["right"], b["right"]) - max(a["left"], b["left"]) > slack_px
+                        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > slack_px):
+                    problems.append(f"figure {n}: {a['kind']} “{a['text']}” overlaps {b['kind']} “{b['text']}”")
+    return problems

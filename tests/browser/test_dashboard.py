@@ -19,7 +19,7 @@ import pytest
 from katlearn import classroom
 from tests.browser import a11y
 from tests.browser.conftest import ARTIFACTS, start_server
-from tests.browser.helpers import CoursePage
+from tests.browser.helpers import CoursePage, figure_text_problems
 from tests.hub.seed import seed_class
 from tests.lrs import lrs as local_lrs
 from tests.plugin import scratch_dir
@@ -126,6 +126,12 @@ def test_educator_sees_the_class_after_typing_the_key(educator_page, seeded_clas
     cp.wait_rendered()  # every figure drawn, no console or server errors
     cp.screenshot("results-top")
     _whole_page_screenshot(cp, "results-all")
+    assert figure_text_problems(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})  # an educator on a phone
+    page.wait_for_timeout(500)  # figures follow their box's width
+    assert figure_text_problems(page) == []
+    _whole_page_screenshot(cp, "results-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
     found = a11y.violations(page)
     assert not found, a11y.describe(found)
 

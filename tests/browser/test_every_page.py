@@ -9,6 +9,7 @@ import pytest
 
 from katlearn import content
 from tests.browser import a11y
+from tests.browser.helpers import draw_every_figure, figure_text_problems
 
 PAGES = [m.slug for m in content.modules()]
 
@@ -38,6 +39,8 @@ def test_page_is_clean_offline_and_accessible(course, slug):
         assert area.get_attribute("role") == "img"
         assert area.get_attribute("aria-label")
         assert plot.locator(".kl-plot-description").inner_text().strip()
+    # and its texts (title, legend, axis titles, labels) fit the figure without covering each other
+    assert figure_text_problems(page) == []
 
 
 @pytest.mark.parametrize("slug", PAGES)
@@ -54,6 +57,9 @@ def test_phone_width_has_no_horizontal_scroll(chromium, server, slug):
             }"""
         )
         assert wide["page"] <= wide["view"] + 1 and wide["box"] <= wide["view"] + 1, wide
+        # figures narrow with the screen: their texts must still fit and not cover each other
+        draw_every_figure(page)
+        assert figure_text_problems(page) == []
     finally:
         ctx.close()
 
