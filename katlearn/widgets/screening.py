@@ -39,19 +39,19 @@ from pathlib import Path
 from typing import Any
 
 import anywidget
-import ipywidgets as widgets
 import traitlets
 
 from katlearn import content, learning
 from katlearn.content import ContentError, load_references
+from katlearn.widgets._shared import shared_layout
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import cite
 
 __all__ = ["ScreeningPractice", "screening_practice"]
 
 _OK, _BAD = "#00734d", "#b34700"
-# one Layout model shared by every screening exercise (a DOMWidget otherwise brings its own)
-_LAYOUT = widgets.Layout(width="100%")
+# the one full-width Layout model of the page (the quiz's too; a DOMWidget otherwise brings its own)
+_LAYOUT = shared_layout(width="100%")
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from html import unescape
 import pytest
 
 from katlearn import content, learning
+from katlearn.widgets import quiz as quiz_widget
 from katlearn.widgets import screening as wsc
 
 MODULE = "06_safety_controversies"
@@ -54,9 +55,10 @@ def test_one_model_shows_every_profile_with_a_choice_per_finding(practice):
     assert practice.answers("r52")["aneurysm"] is None and practice.state["r52"]["answers"]["aneurysm"] == ""
     assert practice.verdict("r52") == "" and practice.feedback("r52") == ""
     assert "fictional" in practice.intro and practice.failed == ""
-    # the whole exercise is one widget with the module's shared layout: no child widgets
+    # the whole exercise is one widget; its layout is the full-width one the quiz shares: no child widgets
     assert practice.layout is wsc._LAYOUT
     assert practice.layout is wsc.ScreeningPractice("screening_practice", MODULE, learner=new_learner()).layout
+    assert practice.layout is quiz_widget._LAYOUT
     with pytest.raises(KeyError):
         practice.profile("nobody")
 
