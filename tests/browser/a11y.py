@@ -14,11 +14,13 @@ AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 BLOCKING = ("critical", "serious")
 
 
-def violations(page, impacts: tuple[str, ...] = BLOCKING) -> list[dict]:
-    """axe violations of the given impacts on the current page, with the offending nodes."""
+def violations(page, impacts: tuple[str, ...] = BLOCKING, within: str | None = None) -> list[dict]:
+    """axe violations of the given impacts on the current page (or inside the elements the CSS
+    selector ``within`` matches), with the offending nodes."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    result = page.evaluate("async (within) => await axe.run(within ? {include: [[within]]} : document, "
+                           "{resultTypes: ['violations']})", within)
     return [v for v in result["violations"] if v.get("impact") in impacts]
 
 
