@@ -31,7 +31,7 @@ function render({ model, el }) {
   const options = h("fieldset", { class: "kl-predict-options", "aria-describedby": prompt.id },
     h("legend", { text: "Your prediction" }),
     ...inputs.map((input, pos) => h("label", { class: "kl-choice", for: input.id }, input, h("span", { text: model.get("options")[pos] }))));
-  const check = h("button", { type: "submit", class: "kl-predict-check kl-primary", title: "Reveal what the model shows" },
+  const check = h("button", { type: "submit", class: "kl-predict-check", title: "Reveal what the model shows" },
     "Check my prediction");
   const form = h("form", { class: "kl-predict-form", novalidate: true }, options, h("div", { class: "kl-predict-buttons" }, check));
   const live = h("div", { role: "status", "aria-live": "polite" });

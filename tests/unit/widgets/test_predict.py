@@ -149,3 +149,14 @@ def test_the_notebook_call_needs_only_the_module_and_key():
     built = view if isinstance(view, predict.Predict) else view.children[0]
     assert isinstance(built, predict.Predict)
     assert built.options == list(content.load_predict("05_treatment_process").get("dissociation-vs-monitoring").options)
+
+
+def test_a_store_that_cannot_be_read_still_shows_the_prompt(data, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise learning.ProgressError("store locked")
+
+    monkeypatch.setattr(learning, "latest_choices", broken)
+    view = make(data, learner())
+    assert view.options == list(data.options) and view.chosen is None
+    assert "Your saved prediction could not be read: store locked" in view.result_html
+    assert "ref-jahr1990" not in view.result_html
