@@ -32,15 +32,15 @@ from pathlib import Path
 from typing import Any
 
 import anywidget
-import ipywidgets as widgets
 import traitlets
 
 from katlearn import content, learning
+from katlearn.widgets._shared import shared_layout
 from katlearn.widgets.live import deferred
 
 NOTHING_CHOSEN = "Choose a prediction first, then check it."
-# one Layout model shared by every prompt (a DOMWidget otherwise brings a Layout model of its own)
-_LAYOUT = widgets.Layout(width="100%")
+# the page's one full-width Layout model (a DOMWidget otherwise brings a Layout model of its own)
+_LAYOUT = shared_layout(width="100%")
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 import pytest
 
 from katlearn import content, learning
-from katlearn.widgets import predict
+from katlearn.widgets import predict, quiz
 
 MODULE, KEY = "02_nmda_glutamate", "rest-current"
 
@@ -129,7 +129,7 @@ def test_a_prompt_is_one_widget_model_sharing_its_layout(data):
     before = set(widgets.Widget.widgets)
     a, b = make(data, learner()), make(data, learner())
     assert set(widgets.Widget.widgets) - before == {a.model_id, b.model_id}
-    assert a.layout is b.layout is predict._LAYOUT
+    assert a.layout is b.layout is predict._LAYOUT is quiz._LAYOUT  # the page's one full-width layout
 
 
 def test_a_store_that_cannot_save_still_reveals_and_says_so(data, monkeypatch):
