@@ -61,8 +61,11 @@ def test_prediction_and_quiz_give_feedback(course):
     predict = page.locator(".kl-predict").first
     predict.locator("label", has_text="Ketamine within about a day").click()
     predict.locator(".kl-predict-check").click()
-    page.wait_for_selector(".kl-predict-result .kl-feedback")
-    assert "matches" in predict.locator(".kl-predict-result").inner_text()
+    feedback = predict.locator(".kl-predict-result [role=status][aria-live=polite] .kl-feedback")
+    feedback.wait_for()
+    assert "Your prediction matches." in feedback.inner_text()
+    assert "Kishimoto et al. 2016" in feedback.inner_text()  # the explanation, shown only after the check
+    page.wait_for_function("() => document.activeElement.classList.contains('kl-predict-result')")
 
     question = page.locator(".kl-q-m01-integration")
     question.locator("label", has_text="Integration").click()

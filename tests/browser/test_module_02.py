@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
+
+import pytest
 from playwright.sync_api import expect
 
+from katlearn import content, learning
+from tests.browser import a11y
+
 PAGE = "02_nmda_glutamate.ipynb"
+SLUG = "02_nmda_glutamate"
+
+
+@pytest.fixture
+def new_learner():
+    name = learning.set_local_name(f"predict tester {uuid.uuid4().hex[:8]}")
+    yield name
+    learning.forget_local_name()
 
 
 def _revision(page, plot_selector: str) -> int:
@@ -105,4 +119,74 @@ def test_a_quiz_question_answered_in_the_page_shows_feedback(course):
     feedback = q.locator(".kl-feedback.kl-correct")
     feedback.wait_for(state="visible", timeout=30_000)
     assert "trapping is partial" in feedback.inner_text()
+    course.check()
+
+
+def _focused(page) -> dict:
+    """Where keyboard focus is: inside which prompt (-1: none), which element, which radio."""
+    return page.evaluate("""() => {
+        const a = document.activeElement;
+        const box = a && a.closest('.kl-predict');
+        const radios = box ? [...box.querySelectorAll('input[type=radio]')] : [];
+        return {prompt: box ? [...document.querySelectorAll('.kl-predict')].indexOf(box) : -1,
+                cls: (a && a.className) || '', tag: a ? a.tagName : '', radio: radios.indexOf(a),
+                checked: radios.findIndex(r => r.checked), inFieldset: !!(a && a.closest('fieldset'))};
+    }""")
+
+
+def test_a_prediction_by_keyboard_alone_is_checked_announced_and_restored(course, new_learner):
+    """Predict-then-check (katlearn/widgets/predict.js) with the keyboard only: Tab into the options,
+    arrow keys move the choice, Space/Enter on the button checks, focus lands on the announced result."""
+    page = course.open(PAGE, ready=".kl-predict .kl-choice")
+    box = page.locator(".kl-predict").first
+    shown = [t.strip() for t in box.locator(".kl-choice").all_inner_texts()]
+    first = next(p for p in content.load_predict(SLUG).prompts if list(p.options) == shown)
+
+    for _ in range(300):  # from the top of the page, Tab until focus reaches the first prompt's options
+        page.keyboard.press("Tab")
+        where = _focused(page)
+        if where["prompt"] == 0:
+            break
+    assert where["prompt"] == 0 and where["inFieldset"] and where["radio"] == 0 and where["checked"] == -1, where
+
+    page.keyboard.press("Tab")  # out of the radio group: the button
+    assert "kl-predict-check" in _focused(page)["cls"]
+    page.keyboard.press("Space")  # nothing chosen yet
+    result = box.locator(".kl-predict-result")
+    live = result.locator("[role=status][aria-live=polite]")
+    expect(live).to_contain_text("Choose a prediction first, then check it.")
+    page.wait_for_function("() => document.activeElement.classList.contains('kl-predict-result')")
+    assert learning.latest_choices(new_learner, SLUG) == {}
+
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")  # back into the radio group
+    where = _focused(page)
+    assert where["prompt"] == 0 and where["radio"] >= 0, where
+    page.keyboard.press("Space")
+    n = len(first.options)
+    assert _focused(page)["checked"] == where["radio"]
+    page.keyboard.press("ArrowDown")  # the arrow key moves focus and choice to the next option
+    now = _focused(page)
+    assert now["radio"] == now["checked"] == (where["radio"] + 1) % n, now
+    while _focused(page)["checked"] != first.answer_index:
+        page.keyboard.press("ArrowDown")
+    assert box.get_by_label(first.options[first.answer_index], exact=True).is_checked()
+
+    page.keyboard.press("Tab")
+    assert "kl-predict-check" in _focused(page)["cls"]
+    page.keyboard.press("Enter")
+    expect(live).to_contain_text("Your prediction matches.")
+    page.wait_for_function("() => document.activeElement.classList.contains('kl-predict-result')")
+    assert live.locator(".kl-feedback a[href^='#ref-']").count() >= 1  # the explanation cites its sources
+    assert learning.latest_choices(new_learner, SLUG)[first.id] == first.answer_index
+    found = a11y.violations(page)  # the whole page, with the prompt's result showing
+    assert not found, a11y.describe(found)
+    course.screenshot("predict-by-keyboard")
+    course.check()
+
+    course.open(PAGE, ready=".kl-predict .kl-choice")  # reopened: the prediction and its result are back
+    box = page.locator(".kl-predict").first
+    expect(box.locator(".kl-predict-result [role=status]")).to_contain_text("Your prediction matches.")
+    assert box.get_by_label(first.options[first.answer_index], exact=True).is_checked()
+    assert _focused(page)["prompt"] == -1  # restoring does not pull focus
     course.check()
