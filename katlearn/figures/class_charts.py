@@ -34,7 +34,7 @@ LOW_PERCENT, OK_PERCENT = 50.0, 80.0
 # 390 px screen and still be cut).
 ROW_HEIGHT_PX = 48
 BAR_WIDTH = 0.42  # of a row
-LABEL_MAX_CHARS = 46
+LABEL_MAX_CHARS = 42  # about 300 px of 13 px type: fits a 390 px screen
 LABEL_FONT_PX = 13
 
 
