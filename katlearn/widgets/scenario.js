@@ -107,6 +107,7 @@ function render({ model, el }) {
     inputs.forEach((input, pos) => {
       input.disabled = decided !== null;
       if (decided !== null) input.checked = decided === pos;
+      input.closest("label").classList.toggle("kl-chosen", decided === pos); // locked radios look faint
     });
     show(form, !ended);
     decide.hidden = decided !== null; // after a decision the locked choices stay above the feedback

@@ -221,6 +221,7 @@ def test_a_case_by_keyboard_alone_moves_focus_and_announces_the_feedback(course,
     live = feedback.locator("[role=status][aria-live=polite]")
     expect(live).to_contain_text(content.RATING_LABELS["best"])
     assert box.locator(".kl-scenario-options input:disabled").count() == len(first.choices)  # locked
+    assert box.locator(".kl-scenario-options .kl-chosen").inner_text().strip() == first.choices[target].text
     assert box.locator(".kl-scenario-decide").is_hidden()
     found = a11y.violations(page, within=".kl-scenario-trd_maya")  # with the feedback showing
     assert not found, a11y.describe(found)
