@@ -21,9 +21,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
-
 from katlearn.classroom._certificate import _STATUS_WORDS, Record, RecordError
 
 FONT_ENV = "KATLEARN_PDF_FONT"
@@ -49,8 +46,14 @@ def _main_font() -> tuple[Path, Path]:
                       f"fonts-dejavu-core) or set {FONT_ENV} to a TrueType font file")
 
 
+# fpdf2 and fontTools (with Pillow and uharfbuzz, ~40 MB) are imported when a record is made or
+# read, not with the package: every learner's page kernel imports katlearn.classroom.
+
+
 @lru_cache(maxsize=8)
 def _coverage(path: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
     font = TTFont(path, fontNumber=0, lazy=True)
     try:
         return frozenset(font.getBestCmap() or {})
@@ -80,6 +83,8 @@ def drawable(text: str) -> tuple[str, bool]:
 def to_pdf(record: Record, code: str) -> bytes:
     """The record as PDF bytes (the same bytes every time for the same record and fonts)."""
     regular, bold = _main_font()
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.set_creation_date(dt.datetime.strptime(record.issued, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc))
     pdf.set_title(f"Record of completion: {record.learner}")

@@ -22,7 +22,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 # plotly's figure classes and templates (~17 MB per kernel): the course sends figures as plain
 # data (katlearn.figures.base.Figure), so no page needs them.
-HEAVY = ("plotly.graph_objs", "plotly.subplots", "plotly.io")
+# The record-of-completion PDF maker (fpdf2 with fontTools, Pillow and uharfbuzz, ~40 MB) is
+# imported when a learner asks for a record, not when a page starts.
+HEAVY = ("plotly.graph_objs", "plotly.subplots", "plotly.io", "fpdf", "fontTools")
 # Fitting belongs on a maintainer's machine (python -m katlearn fit-constants stores the result), and
 # no page integrates an ODE before the learner asks: scipy.optimize and scipy.integrate cost every
 # kernel ~15 MB and ~0.2 s of CPU.
@@ -80,7 +82,7 @@ def test_every_page_runs_in_a_plain_process(pages_report) -> None:
     assert pages_report["errors"] == []
 
 
-def test_no_page_kernel_imports_plotlys_figure_classes(pages_report) -> None:
+def test_no_page_kernel_imports_plotlys_figure_classes_or_the_pdf_maker(pages_report) -> None:
     missing = sorted(set(pages_report["asked"]) - set(_grids.stored_grids()))
     assert not missing, ("subplot grids not stored; add them with\n  python -m katlearn store-grids "
                          + " ".join(f"'{spec}'" for spec in missing))
