@@ -7,14 +7,9 @@
 // sees first becomes interactive first; its data is on the page from the start, and its name and
 // text description are there for screen readers before it is drawn. Presenter mode (reveal.js
 // slides) and printing draw every figure.
+// nextId and h come from _dom.js, which katlearn/widgets/_front_end.py puts before this module.
 
 let plotlyPromise = null;
-
-// ids unique on the page: anywidget may load this module once per widget, so the counter lives on window
-function nextId() {
-  window.katlearnPlotIds = (window.katlearnPlotIds || 0) + 1;
-  return window.katlearnPlotIds;
-}
 
 function baseUrl() {
   const el = document.getElementById("jupyter-config-data");
@@ -95,7 +90,7 @@ function whenSeen(el, first) {
 }
 
 function render({ model, el }) {
-  const id = "kl-plot-" + nextId();
+  const id = "kl-plot-" + nextId("plot");
   el.classList.add("kl-plot");
   const area = document.createElement("div");
   area.className = "kl-plot-area";

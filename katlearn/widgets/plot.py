@@ -8,8 +8,6 @@ not one per figure per visit. Updates replace the figure JSON and are drawn with
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 
 import anywidget
 import traitlets
@@ -17,21 +15,18 @@ import traitlets
 from katlearn import paths
 from katlearn.figures.base import Described
 from katlearn.widgets._shared import shared_layout
+from katlearn.widgets._front_end import front_end
 
 
 # one Layout model shared by every figure view: a model fewer per figure
 _LAYOUT = shared_layout()
 
 
-@lru_cache(maxsize=1)
-def _esm() -> str:
-    return Path(__file__).with_name("plot.js").read_text(encoding="utf-8")
-
 
 class PlotView(anywidget.AnyWidget):
     """Shows a :class:`~katlearn.figures.base.Described` figure; ``show()`` replaces it."""
 
-    _esm = traitlets.Unicode(_esm()).tag(sync=True)
+    _esm = traitlets.Unicode(front_end("plot.js")).tag(sync=True)
     spec = traitlets.Unicode("{}").tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)

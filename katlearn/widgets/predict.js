@@ -3,28 +3,10 @@
 // (katlearn/widgets/predict.py) sends the prompt and option texts, never the keyed option; the check
 // is a message carrying the chosen position, and Python records it and sends the result (verdict and
 // explanation) back. Focus then moves to the result, whose live region announces it.
-
-// ids unique on the page: anywidget may load this module once per widget, so the counter lives on window
-function nextId() {
-  window.katlearnPredictIds = (window.katlearnPredictIds || 0) + 1;
-  return window.katlearnPredictIds;
-}
-
-function h(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key === "html") node.innerHTML = value;
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
+// nextId and h come from _dom.js, which katlearn/widgets/_front_end.py puts before this module.
 
 function render({ model, el }) {
-  const uid = `kl-predict-${nextId()}`;
+  const uid = `kl-predict-${nextId("predict")}`;
   el.classList.add("kl-predict");
   const prompt = h("p", { class: "kl-predict-prompt", id: `${uid}-prompt`, html: model.get("prompt") });
   const inputs = model.get("options").map((_, pos) => h("input", { type: "radio", name: uid, value: pos, id: `${uid}-${pos}` }));

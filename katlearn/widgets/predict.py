@@ -26,9 +26,7 @@ class                   element
 
 from __future__ import annotations
 
-from functools import lru_cache
 from html import escape
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -37,21 +35,18 @@ import traitlets
 from katlearn import content, learning
 from katlearn.widgets._shared import shared_layout
 from katlearn.widgets.live import deferred
+from katlearn.widgets._front_end import front_end
 
 NOTHING_CHOSEN = "Choose a prediction first, then check it."
 # the page's one full-width Layout model (a DOMWidget otherwise brings a Layout model of its own)
 _LAYOUT = shared_layout(width="100%")
 
 
-@lru_cache(maxsize=1)
-def _esm() -> str:
-    return Path(__file__).with_name("predict.js").read_text(encoding="utf-8")
-
 
 class Predict(anywidget.AnyWidget):
     """A prediction question with a reveal: choose, press "Check my prediction", read why."""
 
-    _esm = traitlets.Unicode(_esm()).tag(sync=True)
+    _esm = traitlets.Unicode(front_end("predict.js")).tag(sync=True)
     prompt = traitlets.Unicode("").tag(sync=True)  # HTML
     options = traitlets.List(traitlets.Unicode()).tag(sync=True)  # plain texts, in content order
     chosen = traitlets.Int(None, allow_none=True).tag(sync=True)  # the option ticked, None for none

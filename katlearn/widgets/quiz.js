@@ -5,25 +5,7 @@
 // carrying the answers in shown positions; Python grades, saves and sends the new state. A
 // question is redrawn from the state only when its version v changes, so what the learner is
 // typing in other questions is kept.
-
-// ids unique on the page: anywidget may load this module once per widget, so the counter lives on window
-function nextId() {
-  window.katlearnQuizIds = (window.katlearnQuizIds || 0) + 1;
-  return window.katlearnQuizIds;
-}
-
-function h(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key === "html") node.innerHTML = value;
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
+// nextId and h come from _dom.js, which katlearn/widgets/_front_end.py puts before this module.
 
 // One entry per kind of answer control ("control" of Question.shown): build(question, number,
 // uid) returns {node, read(), write(answer), disable(locked), first()}; answers in shown positions.
@@ -128,7 +110,7 @@ const CONTROLS = {
 };
 
 function render({ model, el }) {
-  const uid = `kl-quiz-${nextId()}`;
+  const uid = `kl-quiz-${nextId("quiz")}`;
   const mode = model.get("mode");
   el.classList.add("kl-quiz", `kl-mode-${mode}`);
   const summaryLive = h("div", { role: "status", "aria-live": "polite" });

@@ -40,8 +40,6 @@ class                  element
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -53,6 +51,7 @@ from katlearn.widgets import _quiz_html as H
 from katlearn.widgets._quiz_html import cite, css_id
 from katlearn.widgets.live import deferred
 from katlearn.widgets._shared import shared_layout
+from katlearn.widgets._front_end import front_end
 
 __all__ = ["Quiz", "quiz", "css_id", "cite", "MODES"]
 
@@ -61,15 +60,11 @@ MODES = ("practice", "exam", "review")
 _LAYOUT = shared_layout(width="100%")
 
 
-@lru_cache(maxsize=1)
-def _esm() -> str:
-    return Path(__file__).with_name("quiz.js").read_text(encoding="utf-8")
-
 
 class Quiz(anywidget.AnyWidget):
     """A module's quiz bound to one learner's progress. Use :func:`quiz` in notebooks."""
 
-    _esm = traitlets.Unicode(_esm()).tag(sync=True)
+    _esm = traitlets.Unicode(front_end("quiz.js")).tag(sync=True)
     mode = traitlets.Unicode("practice").tag(sync=True)
     # [{id, css, type, prompt (HTML), control, choices/terms/unit}], as each question shows itself
     questions = traitlets.List().tag(sync=True)

@@ -6,30 +6,12 @@
 // "Start the case again" are messages; Python plays, records and sends the new state back, and this
 // view then moves focus: to the feedback after a decision, to the new situation's heading after
 // Continue or a restart.
-
-// ids unique on the page: anywidget may load this module once per widget, so the counter lives on window
-function nextId() {
-  window.katlearnScenarioIds = (window.katlearnScenarioIds || 0) + 1;
-  return window.katlearnScenarioIds;
-}
-
-function h(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key === "html") node.innerHTML = value;
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
+// nextId and h come from _dom.js, which katlearn/widgets/_front_end.py puts before this module.
 
 const RATING_CLASSES = ["kl-rating-best", "kl-rating-acceptable", "kl-rating-risky"];
 
 function render({ model, el }) {
-  const uid = `kl-scenario-${nextId()}`;
+  const uid = `kl-scenario-${nextId("scenario")}`;
   el.classList.add("kl-scenario");
   const failed = model.get("failed");
   if (failed) {

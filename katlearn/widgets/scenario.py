@@ -37,9 +37,7 @@ class                       element
 
 from __future__ import annotations
 
-from functools import lru_cache
 from html import escape
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -50,6 +48,7 @@ from katlearn.content import ContentError, load_references
 from katlearn.widgets._shared import shared_layout
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import cite
+from katlearn.widgets._front_end import front_end
 
 __all__ = ["CaseScenario", "case_scenario", "RATING_MARKS", "TALLY_WORDS"]
 
@@ -59,10 +58,6 @@ CHOOSE_FIRST = "Choose what you would do first, then press <strong>Decide</stron
 # the page's one full-width Layout model (a DOMWidget otherwise brings a Layout model of its own)
 _LAYOUT = shared_layout(width="100%")
 
-
-@lru_cache(maxsize=1)
-def _esm() -> str:
-    return Path(__file__).with_name("scenario.js").read_text(encoding="utf-8")
 
 
 def _stepper(phase: str) -> str:
@@ -82,7 +77,7 @@ def _stepper(phase: str) -> str:
 class CaseScenario(anywidget.AnyWidget):
     """One case, played one decision at a time, with feedback and a debrief."""
 
-    _esm = traitlets.Unicode(_esm()).tag(sync=True)
+    _esm = traitlets.Unicode(front_end("scenario.js")).tag(sync=True)
     case_id = traitlets.Unicode("").tag(sync=True)
     header = traitlets.Unicode("").tag(sync=True)  # HTML: title, summary, note, "last time"
     failed = traitlets.Unicode("").tag(sync=True)  # HTML shown instead of the case

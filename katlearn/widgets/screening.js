@@ -4,28 +4,10 @@
 // grades: "Check" is a message carrying the profile's answers; Python grades, saves and sends the
 // new state with the feedback. A profile is redrawn from the state only when its version v
 // changes, so what the learner is choosing in other profiles is kept.
-
-// ids unique on the page: anywidget may load this module once per widget, so the counter lives on window
-function nextId() {
-  window.katlearnScreeningIds = (window.katlearnScreeningIds || 0) + 1;
-  return window.katlearnScreeningIds;
-}
-
-function h(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key === "html") node.innerHTML = value;
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
+// nextId and h come from _dom.js, which katlearn/widgets/_front_end.py puts before this module.
 
 function render({ model, el }) {
-  const uid = `kl-screening-${nextId()}`;
+  const uid = `kl-screening-${nextId("screening")}`;
   el.classList.add("kl-screening");
   const failed = model.get("failed");
   if (failed) {

@@ -33,9 +33,7 @@ class                          element
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from html import escape
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -46,6 +44,7 @@ from katlearn.content import ContentError, load_references
 from katlearn.widgets._shared import shared_layout
 from katlearn.widgets.live import deferred
 from katlearn.widgets.quiz import cite
+from katlearn.widgets._front_end import front_end
 
 __all__ = ["ScreeningPractice", "screening_practice"]
 
@@ -54,15 +53,11 @@ _OK, _BAD = "#00734d", "#b34700"
 _LAYOUT = shared_layout(width="100%")
 
 
-@lru_cache(maxsize=1)
-def _esm() -> str:
-    return Path(__file__).with_name("screening.js").read_text(encoding="utf-8")
-
 
 class ScreeningPractice(anywidget.AnyWidget):
     """Every profile of a screening set, checked one profile at a time. Use :func:`screening_practice`."""
 
-    _esm = traitlets.Unicode(_esm()).tag(sync=True)
+    _esm = traitlets.Unicode(front_end("screening.js")).tag(sync=True)
     intro = traitlets.Unicode("").tag(sync=True)  # HTML: the set's intro and note
     # [{id, name, summary (HTML), findings: [{id, text}]}]: what the learner reads, never the key
     profiles = traitlets.List().tag(sync=True)
