@@ -1,4 +1,4 @@
-// Helpers every katlearn widget front end uses. katlearn/widgets/_front_end.py puts this file before
+// Helpers every katlearn widget front end uses. _front_end.py (next to this file) puts this file before
 // each view's own module (plot.js, quiz.js, predict.js, screening.js, scenario.js) when it sends it.
 
 // A number unique on the page for each kind of view, for element ids: anywidget may load a view's

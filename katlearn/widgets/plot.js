@@ -7,7 +7,7 @@
 // sees first becomes interactive first; its data is on the page from the start, and its name and
 // text description are there for screen readers before it is drawn. Presenter mode (reveal.js
 // slides) and printing draw every figure.
-// nextId and h come from _dom.js, which katlearn/widgets/_front_end.py puts before this module.
+// nextId and h come from _dom.js, which _front_end.py (next to this file) puts before this module.
 
 let plotlyPromise = null;
 

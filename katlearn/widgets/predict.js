@@ -3,7 +3,7 @@
 // (katlearn/widgets/predict.py) sends the prompt and option texts, never the keyed option; the check
 // is a message carrying the chosen position, and Python records it and sends the result (verdict and
 // explanation) back. Focus then moves to the result, whose live region announces it.
-// nextId and h come from _dom.js, which katlearn/widgets/_front_end.py puts before this module.
+// nextId and h come from _dom.js, which _front_end.py (next to this file) puts before this module.
 
 function render({ model, el }) {
   const uid = `kl-predict-${nextId("predict")}`;

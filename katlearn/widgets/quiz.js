@@ -5,7 +5,7 @@
 // carrying the answers in shown positions; Python grades, saves and sends the new state. A
 // question is redrawn from the state only when its version v changes, so what the learner is
 // typing in other questions is kept.
-// nextId and h come from _dom.js, which katlearn/widgets/_front_end.py puts before this module.
+// nextId and h come from _dom.js, which _front_end.py (next to this file) puts before this module.
 
 // One entry per kind of answer control ("control" of Question.shown): build(question, number,
 // uid) returns {node, read(), write(answer), disable(locked), first()}; answers in shown positions.

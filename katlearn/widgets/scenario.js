@@ -6,7 +6,7 @@
 // "Start the case again" are messages; Python plays, records and sends the new state back, and this
 // view then moves focus: to the feedback after a decision, to the new situation's heading after
 // Continue or a restart.
-// nextId and h come from _dom.js, which katlearn/widgets/_front_end.py puts before this module.
+// nextId and h come from _dom.js, which _front_end.py (next to this file) puts before this module.
 
 const RATING_CLASSES = ["kl-rating-best", "kl-rating-acceptable", "kl-rating-risky"];
 

@@ -4,7 +4,7 @@
 // grades: "Check" is a message carrying the profile's answers; Python grades, saves and sends the
 // new state with the feedback. A profile is redrawn from the state only when its version v
 // changes, so what the learner is choosing in other profiles is kept.
-// nextId and h come from _dom.js, which katlearn/widgets/_front_end.py puts before this module.
+// nextId and h come from _dom.js, which _front_end.py (next to this file) puts before this module.
 
 function render({ model, el }) {
   const uid = `kl-screening-${nextId("screening")}`;
